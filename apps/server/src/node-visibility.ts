@@ -1,0 +1,46 @@
+import { actors, articles, statements, treaties, treatyActions, treatyProvisions } from '@chancery/db/schema';
+import { and, inArray, type SQL } from 'drizzle-orm';
+import type { Context } from './context.ts';
+import { live, visibleArticle, visibleStatement } from './visibility.ts';
+
+// `node(id)` and `nodes(ids)` load rows by primary key and bypass the root fields' filters, so
+// they ask here first which of the requested IDs the viewer may see.
+const NODE_TABLES = {
+  Actor: { table: actors, visible: () => live },
+  Treaty: { table: treaties, visible: () => live },
+  TreatyProvision: { table: treatyProvisions, visible: () => live },
+  TreatyAction: { table: treatyActions, visible: () => live },
+  Article: { table: articles, visible: visibleArticle },
+  Statement: { table: statements, visible: visibleStatement },
+} as const;
+
+type NodeRef = { typename: string; id: string };
+
+/** Returns the subset of `refs` the viewer may read, as "Typename:id" keys. One query per type. */
+export async function visibleNodeKeys(ctx: Context, refs: readonly NodeRef[]): Promise<Set<string>> {
+  const byType = new Map<string, NodeRef[]>();
+  for (const ref of refs) byType.set(ref.typename, [...(byType.get(ref.typename) ?? []), ref]);
+  const visible = new Set<string>();
+  await Promise.all(
+    [...byType].map(async ([typename, group]) => {
+      const entry = NODE_TABLES[typename as keyof typeof NODE_TABLES];
+      if (!entry) return;
+      const table = entry.table as typeof actors;
+      const condition = (entry.visible as (ctx: Context) => (t: typeof actors) => SQL)(ctx)(table);
+      const rows = await ctx.db
+        .select({ id: table.id })
+        .from(table)
+        .where(
+          and(
+            inArray(
+              table.id,
+              group.map((ref) => ref.id),
+            ),
+            condition,
+          ),
+        );
+      for (const row of rows) visible.add(`${typename}:${row.id}`);
+    }),
+  );
+  return visible;
+}

@@ -1,0 +1,174 @@
+import { articleActors, articles, articleTreaties } from '@chancery/db/schema';
+import { badInput } from '@chancery/domain/errors';
+import { and, eq, gte, inArray, lte, type SQL } from 'drizzle-orm';
+import { builder } from '../builder.ts';
+import type { Context } from '../context.ts';
+import { parseNodeId } from '../global-id.ts';
+import { live, visibleArticle, visibleStatement } from '../visibility.ts';
+import { countRows, orderingEnum } from './connection.ts';
+import { ArticleStatus } from './enums.ts';
+import { findOneBySlugOrId } from './lookup.ts';
+import { TextSpan } from './source-span.ts';
+
+export const Article = builder.drizzleNode('articles', {
+  name: 'Article',
+  description: 'A news story, paragraph by paragraph, with what it mentions and the statements in it.',
+  id: { column: (article) => article.id },
+  fields: (t) => ({
+    headline: t.exposeString('headline'),
+    standfirst: t.exposeString('standfirst', { nullable: true }),
+    slug: t.exposeString('slug'),
+    dateline: t.field({
+      type: Dateline,
+      nullable: true,
+      select: { columns: { datelinePlace: true, datelineText: true } },
+      resolve: (a) => (a.datelineText ? { place: a.datelinePlace, text: a.datelineText } : null),
+    }),
+    publisher: t.relation('publisher', { nullable: true, description: 'The agency or outlet: TASS.' }),
+    byline: t.exposeString('byline', { nullable: true }),
+    publishedAt: t.expose('publishedAt', { type: 'DateTime' }),
+    language: t.exposeString('language', { description: 'BCP 47 language tag, e.g. en.' }),
+    url: t.exposeString('url', { nullable: true }),
+    status: t.expose('status', { type: ArticleStatus }),
+    paragraphs: t.relation('paragraphs', { query: { orderBy: { index: 'asc' } } }),
+    mentions: t.relation('mentions', {
+      description: 'Spans that name an actor, a treaty or a provision, in reading order.',
+      query: { orderBy: { paragraph: 'asc', start: 'asc' } },
+    }),
+    treaties: t.relation('treaties', {
+      description: 'Treaties the article mentions.',
+      query: { where: { RAW: live }, orderBy: { title: 'asc' } },
+    }),
+    statements: t.relatedConnection('statements', {
+      description: 'Statements in the article, in reading order.',
+      totalCount: true,
+      query: (_args, ctx) => ({
+        where: { RAW: visibleStatement(ctx) },
+        orderBy: { paragraph: 'asc', start: 'asc' },
+      }),
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    version: t.exposeInt('version'),
+  }),
+});
+
+const Dateline = builder.objectRef<{ place: string | null; text: string }>('Dateline').implement({
+  description: 'The dateline as printed at the head of the first paragraph.',
+  fields: (t) => ({
+    place: t.exposeString('place', { nullable: true, description: 'As printed: MOSCOW.' }),
+    text: t.exposeString('text', { description: 'The whole dateline: "MOSCOW, October 24. /TASS/. ".' }),
+  }),
+});
+
+builder.drizzleObject('articleParagraphs', {
+  name: 'Paragraph',
+  fields: (t) => ({
+    index: t.exposeInt('index', { description: 'Position in the article, from 0.' }),
+    text: t.exposeString('text'),
+  }),
+});
+
+builder.drizzleObject('articleMentions', {
+  name: 'Mention',
+  description: 'A span of the article naming exactly one of an actor, a treaty or a provision.',
+  fields: (t) => ({
+    actor: t.relation('actor', { nullable: true }),
+    treaty: t.relation('treaty', { nullable: true }),
+    provision: t.relation('provision', { nullable: true }),
+    span: t.field({
+      type: TextSpan,
+      select: { columns: { paragraph: true, start: true, end: true, text: true } },
+      resolve: (m) => ({ paragraph: m.paragraph, start: m.start, end: m.end, text: m.text }),
+    }),
+  }),
+});
+
+const ArticleOrder = orderingEnum(
+  'ArticleOrder',
+  {
+    PUBLISHED_AT_DESC: { publishedAt: 'desc' },
+    PUBLISHED_AT_ASC: { publishedAt: 'asc' },
+  },
+  { default: 'PUBLISHED_AT_DESC', description: 'How to order articles.' },
+);
+
+const ArticleFilter = builder.inputType('ArticleFilter', {
+  fields: (t) => ({
+    publisherId: t.id(),
+    mentionsActorId: t.id(),
+    treatyId: t.id({ description: 'Articles that mention the treaty.' }),
+    publishedFrom: t.field({ type: 'DateTime', description: 'Published at or after this instant.' }),
+    publishedTo: t.field({ type: 'DateTime', description: 'Published at or before this instant.' }),
+  }),
+});
+
+type ArticleFilterInput = {
+  publisherId?: string | null;
+  mentionsActorId?: string | null;
+  treatyId?: string | null;
+  publishedFrom?: string | null;
+  publishedTo?: string | null;
+};
+
+function articleCondition(ctx: Context, filter: ArticleFilterInput | null | undefined) {
+  const f = filter ?? {};
+  if (f.publishedFrom && f.publishedTo && f.publishedFrom > f.publishedTo) {
+    throw badInput('filter.publishedFrom must be at or before filter.publishedTo.');
+  }
+  const publisherId = f.publisherId != null ? parseNodeId(f.publisherId, 'Actor') : null;
+  const actorId = f.mentionsActorId != null ? parseNodeId(f.mentionsActorId, 'Actor') : null;
+  const treatyId = f.treatyId != null ? parseNodeId(f.treatyId, 'Treaty') : null;
+  const visible = visibleArticle(ctx);
+  return (table: typeof articles): SQL =>
+    and(
+      visible(table),
+      publisherId ? eq(table.publisherId, publisherId) : undefined,
+      f.publishedFrom ? gte(table.publishedAt, f.publishedFrom) : undefined,
+      f.publishedTo ? lte(table.publishedAt, f.publishedTo) : undefined,
+      actorId
+        ? inArray(
+            table.id,
+            ctx.db
+              .select({ id: articleActors.articleId })
+              .from(articleActors)
+              .where(eq(articleActors.actorId, actorId)),
+          )
+        : undefined,
+      treatyId
+        ? inArray(
+            table.id,
+            ctx.db
+              .select({ id: articleTreaties.articleId })
+              .from(articleTreaties)
+              .where(eq(articleTreaties.treatyId, treatyId)),
+          )
+        : undefined,
+    ) as SQL;
+}
+
+builder.queryFields((t) => ({
+  article: t.drizzleField({
+    type: Article,
+    nullable: true,
+    description: 'One article, by `id` or by `slug` (exactly one of them).',
+    args: { id: t.arg.id(), slug: t.arg.string() },
+    resolve: (query, _root, args, ctx) =>
+      findOneBySlugOrId(args, 'Article', (where) =>
+        ctx.db.query.articles.findFirst(query({ where: { ...where, RAW: visibleArticle(ctx) } })),
+      ),
+  }),
+  articles: t.drizzleConnection({
+    type: 'articles',
+    args: { filter: t.arg({ type: ArticleFilter }), orderBy: t.arg({ type: ArticleOrder.ref }) },
+    totalCount: (_root, args, ctx) =>
+      countRows(ctx.db, articles, articleCondition(ctx, args.filter)(articles)),
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.query.articles.findMany(
+        query({
+          where: { RAW: articleCondition(ctx, args.filter) },
+          orderBy: ArticleOrder.orderBy(args.orderBy),
+        }),
+      ),
+  }),
+}));

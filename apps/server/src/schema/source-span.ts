@@ -1,0 +1,40 @@
+import type { articles } from '@chancery/db/schema';
+import { builder } from '../builder.ts';
+import { Article } from './article.ts';
+
+type ArticleRow = typeof articles.$inferSelect;
+
+export type SourceSpanShape = {
+  article: ArticleRow;
+  paragraph: number;
+  start: number;
+  end: number;
+  text: string;
+  paragraphText: string;
+};
+
+export const SourceSpan = builder.objectRef<SourceSpanShape>('SourceSpan').implement({
+  description:
+    'Where a fact came from: characters `start`..`end` of paragraph `paragraph` of `article`. ' +
+    'Always `article.paragraphs[paragraph].text.slice(start, end) == text`.',
+  fields: (t) => ({
+    article: t.field({ type: Article, resolve: (span) => span.article }),
+    paragraph: t.exposeInt('paragraph', { description: 'Index of the paragraph, from 0.' }),
+    start: t.exposeInt('start', { description: 'Offset of the first character, in UTF-16 code units.' }),
+    end: t.exposeInt('end', { description: 'Offset just past the last character.' }),
+    text: t.exposeString('text'),
+    paragraphText: t.exposeString('paragraphText', { description: 'The whole source paragraph.' }),
+  }),
+});
+
+export type TextSpanShape = { paragraph: number; start: number; end: number; text: string };
+
+export const TextSpan = builder.objectRef<TextSpanShape>('TextSpan').implement({
+  description: 'A span of the enclosing article: characters `start`..`end` of paragraph `paragraph`.',
+  fields: (t) => ({
+    paragraph: t.exposeInt('paragraph'),
+    start: t.exposeInt('start'),
+    end: t.exposeInt('end'),
+    text: t.exposeString('text'),
+  }),
+});

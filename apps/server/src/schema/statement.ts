@@ -1,0 +1,172 @@
+import { statementProvisions, statements, statementTreaties } from '@chancery/db/schema';
+import { badInput } from '@chancery/domain/errors';
+import { and, eq, gte, inArray, lte, type SQL } from 'drizzle-orm';
+import { builder } from '../builder.ts';
+import type { Context } from '../context.ts';
+import { parseNodeId } from '../global-id.ts';
+import { visibleStatement } from '../visibility.ts';
+import { countRows, orderingEnum } from './connection.ts';
+import { AttributionMethod, StatementKind } from './enums.ts';
+import { SourceSpan } from './source-span.ts';
+
+export const Statement = builder.drizzleNode('statements', {
+  name: 'Statement',
+  description: 'What someone said, traced to the exact words of a paragraph of a story.',
+  id: { column: (statement) => statement.id },
+  fields: (t) => ({
+    text: t.exposeString('text', { description: 'The exact words, as they stand in the source paragraph.' }),
+    kind: t.expose('kind', { type: StatementKind }),
+    speaker: t.relation('speaker', { nullable: true, description: 'Null when the story does not say who.' }),
+    speakerRole: t.exposeString('speakerRole', {
+      nullable: true,
+      description: 'The speaker as the story describes them, e.g. "Russian Deputy Foreign Minister".',
+    }),
+    cue: t.exposeString('cue', { nullable: true, description: 'The reporting verb: "said", "added".' }),
+    saidOn: t.expose('saidOn', { type: 'Date' }),
+    occasion: t.exposeString('occasion', { nullable: true }),
+    source: t.field({
+      type: SourceSpan,
+      select: (_args, _ctx, nestedSelection) => ({
+        columns: { paragraph: true, start: true, end: true, text: true },
+        with: {
+          article: nestedSelection({}, ['article']),
+          sourceParagraphRow: { columns: { text: true } },
+        },
+      }),
+      resolve: (statement) => ({
+        article: statement.article,
+        paragraph: statement.paragraph,
+        start: statement.start,
+        end: statement.end,
+        text: statement.text,
+        paragraphText: statement.sourceParagraphRow.text,
+      }),
+    }),
+    about: t.relation('about', {
+      description: 'Treaties the statement is about (including those of its provisions).',
+      query: { where: { deletedAt: { isNull: true } }, orderBy: { title: 'asc' } },
+    }),
+    provisions: t.relation('provisions', {
+      description: 'Treaty provisions the statement is about.',
+      query: { where: { deletedAt: { isNull: true } }, orderBy: { position: 'asc' } },
+    }),
+    attribution: t.field({
+      type: Attribution,
+      select: { columns: { attributionMethod: true, attributionConfidence: true } },
+      resolve: (s) => ({ method: s.attributionMethod, confidence: s.attributionConfidence }),
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    version: t.exposeInt('version'),
+  }),
+});
+
+const Attribution = builder
+  .objectRef<{ method: 'MANUAL' | 'RULES'; confidence: number }>('Attribution')
+  .implement({
+    description:
+      'How the speaker was attributed: by an editor, or by the importer’s rules with a confidence.',
+    fields: (t) => ({
+      method: t.expose('method', { type: AttributionMethod }),
+      confidence: t.exposeFloat('confidence', { description: 'From 0 to 1; 1 for MANUAL.' }),
+    }),
+  });
+
+const StatementOrder = orderingEnum(
+  'StatementOrder',
+  {
+    SAID_ON_DESC: { saidOn: 'desc' },
+    SAID_ON_ASC: { saidOn: 'asc' },
+    READING_ORDER: { articleId: 'asc', paragraph: 'asc', start: 'asc' },
+  },
+  {
+    default: 'SAID_ON_DESC',
+    description: 'How to order statements. READING_ORDER follows each article from top to bottom.',
+  },
+);
+
+const StatementFilter = builder.inputType('StatementFilter', {
+  fields: (t) => ({
+    speakerId: t.id(),
+    treatyId: t.id({ description: 'Statements about the treaty or any of its provisions.' }),
+    provisionId: t.id(),
+    articleId: t.id(),
+    kind: t.field({ type: StatementKind }),
+    saidFrom: t.field({ type: 'Date', description: 'On or after this date.' }),
+    saidTo: t.field({ type: 'Date', description: 'On or before this date.' }),
+  }),
+});
+
+type StatementFilterInput = {
+  speakerId?: string | null;
+  treatyId?: string | null;
+  provisionId?: string | null;
+  articleId?: string | null;
+  kind?: 'DIRECT' | 'INDIRECT' | null;
+  saidFrom?: string | null;
+  saidTo?: string | null;
+};
+
+function statementCondition(ctx: Context, filter: StatementFilterInput | null | undefined) {
+  const f = filter ?? {};
+  if (f.saidFrom && f.saidTo && f.saidFrom > f.saidTo) {
+    throw badInput('filter.saidFrom must be on or before filter.saidTo.');
+  }
+  const speakerId = f.speakerId != null ? parseNodeId(f.speakerId, 'Actor') : null;
+  const treatyId = f.treatyId != null ? parseNodeId(f.treatyId, 'Treaty') : null;
+  const provisionId = f.provisionId != null ? parseNodeId(f.provisionId, 'TreatyProvision') : null;
+  const articleId = f.articleId != null ? parseNodeId(f.articleId, 'Article') : null;
+  const visible = visibleStatement(ctx);
+  return (table: typeof statements): SQL =>
+    and(
+      visible(table),
+      speakerId ? eq(table.speakerId, speakerId) : undefined,
+      articleId ? eq(table.articleId, articleId) : undefined,
+      f.kind ? eq(table.kind, f.kind) : undefined,
+      f.saidFrom ? gte(table.saidOn, f.saidFrom) : undefined,
+      f.saidTo ? lte(table.saidOn, f.saidTo) : undefined,
+      treatyId
+        ? inArray(
+            table.id,
+            ctx.db
+              .select({ id: statementTreaties.statementId })
+              .from(statementTreaties)
+              .where(eq(statementTreaties.treatyId, treatyId)),
+          )
+        : undefined,
+      provisionId
+        ? inArray(
+            table.id,
+            ctx.db
+              .select({ id: statementProvisions.statementId })
+              .from(statementProvisions)
+              .where(eq(statementProvisions.provisionId, provisionId)),
+          )
+        : undefined,
+    ) as SQL;
+}
+
+builder.queryFields((t) => ({
+  statement: t.drizzleField({
+    type: Statement,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.query.statements
+        .findFirst(query({ where: { id: parseNodeId(args.id, 'Statement'), RAW: visibleStatement(ctx) } }))
+        .then((row) => row ?? null),
+  }),
+  statements: t.drizzleConnection({
+    type: 'statements',
+    args: { filter: t.arg({ type: StatementFilter }), orderBy: t.arg({ type: StatementOrder.ref }) },
+    totalCount: (_root, args, ctx) =>
+      countRows(ctx.db, statements, statementCondition(ctx, args.filter)(statements)),
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.query.statements.findMany(
+        query({
+          where: { RAW: statementCondition(ctx, args.filter) },
+          orderBy: StatementOrder.orderBy(args.orderBy),
+        }),
+      ),
+  }),
+}));

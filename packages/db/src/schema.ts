@@ -1,0 +1,238 @@
+// The storage model. The SQL in ../migrations is the source of truth for the database; this file
+// describes the same tables to Drizzle. A test compares the two (schema-drift.test.ts).
+import type {
+  ActorKind,
+  ArticleStatus,
+  AttributionMethod,
+  StatementKind,
+  TreatyActionType,
+  TreatyStatus,
+} from '@chancery/domain/model';
+import { sql } from 'drizzle-orm';
+import { date, integer, pgTable, primaryKey, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+// Timestamps travel as ISO strings: cursors keep the database's full precision that way.
+const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'string' });
+const day = (name: string) => date(name, { mode: 'string' });
+
+/** Columns every node has: identity, audit times, optimistic-concurrency version, soft delete. */
+const nodeColumns = () => ({
+  id: uuid('id').primaryKey().defaultRandom(),
+  createdAt: instant('created_at').notNull().default(sql`now()`),
+  updatedAt: instant('updated_at').notNull().default(sql`now()`),
+  version: integer('version').notNull().default(1),
+  deletedAt: instant('deleted_at'),
+});
+
+export const actors = pgTable('actors', {
+  ...nodeColumns(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  kind: text('kind').$type<ActorKind>().notNull(),
+  aliases: text('aliases').array().notNull().default(sql`'{}'::text[]`),
+  description: text('description'),
+  countryCode: text('country_code'),
+  wikidataId: text('wikidata_id'),
+});
+
+export const actorRoles = pgTable('actor_roles', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  actorId: uuid('actor_id')
+    .notNull()
+    .references(() => actors.id, { onDelete: 'cascade' }),
+  position: integer('position').notNull(),
+  title: text('title').notNull(),
+  organizationId: uuid('organization_id').references(() => actors.id),
+  startDate: day('start_date'),
+  endDate: day('end_date'),
+});
+
+export const treaties = pgTable('treaties', {
+  ...nodeColumns(),
+  slug: text('slug').notNull().unique(),
+  title: text('title').notNull(),
+  shortTitle: text('short_title'),
+  // Derived from treaty_actions by treatyStatusFromActions on every write; stored so it can be filtered.
+  status: text('status').$type<TreatyStatus>().notNull(),
+  signedOn: day('signed_on'),
+  signedPlace: text('signed_place'),
+  entryIntoForceOn: day('entry_into_force_on'),
+});
+
+export const treatyParties = pgTable(
+  'treaty_parties',
+  {
+    treatyId: uuid('treaty_id')
+      .notNull()
+      .references(() => treaties.id, { onDelete: 'cascade' }),
+    actorId: uuid('actor_id')
+      .notNull()
+      .references(() => actors.id),
+    position: integer('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.treatyId, t.actorId] })],
+);
+
+export const treatyProvisions = pgTable('treaty_provisions', {
+  ...nodeColumns(),
+  treatyId: uuid('treaty_id')
+    .notNull()
+    .references(() => treaties.id, { onDelete: 'cascade' }),
+  number: text('number').notNull(),
+  position: integer('position').notNull(),
+  heading: text('heading'),
+  text: text('text'),
+  summary: text('summary'),
+});
+
+export const provisionReferences = pgTable(
+  'provision_references',
+  {
+    fromProvisionId: uuid('from_provision_id')
+      .notNull()
+      .references(() => treatyProvisions.id, { onDelete: 'cascade' }),
+    toProvisionId: uuid('to_provision_id')
+      .notNull()
+      .references(() => treatyProvisions.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.fromProvisionId, t.toProvisionId] })],
+);
+
+/** A source span: which words of which article paragraph a record was taken from. */
+const sourceSpanColumns = (prefix: string) => ({
+  sourceArticleId: uuid(`${prefix}article_id`),
+  sourceParagraph: integer(`${prefix}paragraph`),
+  sourceStart: integer(`${prefix}start`),
+  sourceEnd: integer(`${prefix}end`),
+  sourceText: text(`${prefix}text`),
+});
+
+export const treatyActions = pgTable('treaty_actions', {
+  ...nodeColumns(),
+  treatyId: uuid('treaty_id')
+    .notNull()
+    .references(() => treaties.id, { onDelete: 'cascade' }),
+  type: text('type').$type<TreatyActionType>().notNull(),
+  date: day('date'),
+  actorId: uuid('actor_id').references(() => actors.id),
+  bodyId: uuid('body_id').references(() => actors.id),
+  place: text('place'),
+  description: text('description'),
+  ...sourceSpanColumns('source_'),
+});
+
+export const articles = pgTable('articles', {
+  ...nodeColumns(),
+  slug: text('slug').notNull().unique(),
+  headline: text('headline').notNull(),
+  standfirst: text('standfirst'),
+  datelinePlace: text('dateline_place'),
+  datelineText: text('dateline_text'),
+  publisherId: uuid('publisher_id').references(() => actors.id),
+  byline: text('byline'),
+  publishedAt: instant('published_at').notNull(),
+  language: text('language').notNull().default('en'),
+  url: text('url'),
+  status: text('status').$type<ArticleStatus>().notNull().default('DRAFT'),
+  contentHash: text('content_hash'),
+});
+
+export const articleParagraphs = pgTable(
+  'article_paragraphs',
+  {
+    articleId: uuid('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    index: integer('index').notNull(),
+    text: text('text').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.articleId, t.index] })],
+);
+
+/** A span of an article that names an actor, a treaty or one provision (exactly one of them). */
+export const articleMentions = pgTable('article_mentions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  articleId: uuid('article_id')
+    .notNull()
+    .references(() => articles.id, { onDelete: 'cascade' }),
+  paragraph: integer('paragraph').notNull(),
+  start: integer('start').notNull(),
+  end: integer('end').notNull(),
+  text: text('text').notNull(),
+  actorId: uuid('actor_id').references(() => actors.id),
+  treatyId: uuid('treaty_id').references(() => treaties.id),
+  provisionId: uuid('provision_id').references(() => treatyProvisions.id),
+});
+
+// The distinct actors and treaties an article mentions, kept beside the spans so that
+// `Actor.mentionedIn` and `Article.treaties` are plain joins the planner can nest.
+export const articleActors = pgTable(
+  'article_actors',
+  {
+    articleId: uuid('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    actorId: uuid('actor_id')
+      .notNull()
+      .references(() => actors.id),
+  },
+  (t) => [primaryKey({ columns: [t.articleId, t.actorId] })],
+);
+
+export const articleTreaties = pgTable(
+  'article_treaties',
+  {
+    articleId: uuid('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    treatyId: uuid('treaty_id')
+      .notNull()
+      .references(() => treaties.id),
+  },
+  (t) => [primaryKey({ columns: [t.articleId, t.treatyId] })],
+);
+
+export const statements = pgTable('statements', {
+  ...nodeColumns(),
+  text: text('text').notNull(),
+  kind: text('kind').$type<StatementKind>().notNull(),
+  speakerId: uuid('speaker_id').references(() => actors.id),
+  speakerRole: text('speaker_role'),
+  cue: text('cue'),
+  saidOn: day('said_on').notNull(),
+  occasion: text('occasion'),
+  articleId: uuid('article_id')
+    .notNull()
+    .references(() => articles.id, { onDelete: 'cascade' }),
+  paragraph: integer('paragraph').notNull(),
+  start: integer('start').notNull(),
+  end: integer('end').notNull(),
+  attributionMethod: text('attribution_method').$type<AttributionMethod>().notNull(),
+  attributionConfidence: real('attribution_confidence').notNull().default(1),
+});
+
+export const statementTreaties = pgTable(
+  'statement_treaties',
+  {
+    statementId: uuid('statement_id')
+      .notNull()
+      .references(() => statements.id, { onDelete: 'cascade' }),
+    treatyId: uuid('treaty_id')
+      .notNull()
+      .references(() => treaties.id),
+  },
+  (t) => [primaryKey({ columns: [t.statementId, t.treatyId] })],
+);
+
+export const statementProvisions = pgTable(
+  'statement_provisions',
+  {
+    statementId: uuid('statement_id')
+      .notNull()
+      .references(() => statements.id, { onDelete: 'cascade' }),
+    provisionId: uuid('provision_id')
+      .notNull()
+      .references(() => treatyProvisions.id),
+  },
+  (t) => [primaryKey({ columns: [t.statementId, t.provisionId] })],
+);

@@ -1,0 +1,102 @@
+// Test databases: every integration suite runs once per engine, PGlite always and PostgreSQL when
+// TEST_DATABASE_URL is set. Each suite gets its own fresh schema, so suites never see each
+// other's rows and nothing needs cleaning between runs.
+import { randomBytes } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import pg from 'pg';
+import { type Database, fromSqlClient } from './database.ts';
+import { PG_OID } from './engine/embedded.ts';
+import { pgTypes, validateDatabaseUrl } from './engine/open.ts';
+import { migrate } from './migrate.ts';
+import { loadSeed } from './seed.ts';
+
+export type TestDatabase = Database & {
+  /** The PostgreSQL schema this suite's tables live in. */
+  schema: string;
+};
+
+export type TestEngine = {
+  name: 'pglite' | 'postgres';
+  /** A fresh, migrated database in a schema of its own; with `seed`, the seed story loaded. */
+  open(options?: { seed?: boolean }): Promise<TestDatabase>;
+};
+
+const freshSchemaName = () => `test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+
+// A fresh PGlite costs seconds and most of a gigabyte: one per test worker, shared by its suites,
+// which run one after another and switch search_path to their own schema. PGlite is a single
+// connection, so only one test database can be open on it at a time.
+let sharedPglite: Promise<PGlite> | null = null;
+let openSchema: string | null = null;
+const workerPglite = () =>
+  (sharedPglite ??= PGlite.create({
+    extensions: { pg_trgm },
+    parsers: { [PG_OID.DATE]: (value: string) => value },
+  }));
+
+const pgliteEngine: TestEngine = {
+  name: 'pglite',
+  async open(options) {
+    if (openSchema) {
+      throw new Error(`Close the PGlite test database ${openSchema} before opening another in this worker.`);
+    }
+    const pglite = await workerPglite();
+    const schema = freshSchemaName();
+    openSchema = schema;
+    await pglite.exec(`CREATE SCHEMA ${schema}; SET search_path TO ${schema}, public;`);
+    const database = fromSqlClient({
+      kind: 'pglite',
+      pglite,
+      socketPath: null,
+      close: async () => {
+        await pglite.exec(`SET search_path TO public; DROP SCHEMA ${schema} CASCADE;`);
+        openSchema = null;
+      },
+    });
+    return prepare({ ...database, schema }, options);
+  },
+};
+
+function postgresEngine(url: string): TestEngine {
+  return {
+    name: 'postgres',
+    async open(options) {
+      const schema = freshSchemaName();
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin.query(`CREATE SCHEMA ${schema}`);
+      await admin.end();
+      const pool = new pg.Pool({
+        connectionString: url,
+        max: 8,
+        types: pgTypes,
+        options: `-c search_path=${schema},public`,
+      });
+      const database = fromSqlClient({
+        kind: 'pg',
+        pool,
+        via: 'server',
+        close: async () => {
+          await pool.query(`DROP SCHEMA ${schema} CASCADE`);
+          await pool.end();
+        },
+      });
+      return prepare({ ...database, schema }, options);
+    },
+  };
+}
+
+async function prepare(database: TestDatabase, options: { seed?: boolean } = {}): Promise<TestDatabase> {
+  await migrate(database);
+  if (options.seed) await loadSeed(database.db);
+  return database;
+}
+
+const testDatabaseUrl = process.env.TEST_DATABASE_URL?.trim();
+
+/** The engines to run integration suites against: `describe.each(testEngines)`. */
+export const testEngines: TestEngine[] = [
+  pgliteEngine,
+  ...(testDatabaseUrl ? [postgresEngine(validateDatabaseUrl(testDatabaseUrl))] : []),
+];
