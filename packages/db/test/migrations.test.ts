@@ -39,12 +39,16 @@ describe.each(testEngines)('migrations on $name', (engine) => {
       columns.set(row.column_name, row.is_nullable === 'YES');
       actual.set(row.table_name, columns);
     }
-    const tables = Object.values(schema).filter((value) => typeof value === 'object' && value && Symbol.for('drizzle:IsDrizzleTable') in value) as PgTable[];
+    const tables = Object.values(schema).filter(
+      (value) => typeof value === 'object' && value && Symbol.for('drizzle:IsDrizzleTable') in value,
+    ) as PgTable[];
     expect([...actual.keys()].sort()).toEqual(tables.map((table) => getTableConfig(table).name).sort());
     for (const table of tables) {
       const config = getTableConfig(table);
       const described = new Map(config.columns.map((column) => [column.name, !column.notNull]));
-      expect(Object.fromEntries(described), config.name).toEqual(Object.fromEntries(actual.get(config.name) ?? []));
+      expect(Object.fromEntries(described), config.name).toEqual(
+        Object.fromEntries(actual.get(config.name) ?? []),
+      );
     }
   });
 });
