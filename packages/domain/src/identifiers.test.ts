@@ -31,7 +31,9 @@ describe('stableId', () => {
 });
 
 describe('page sizes', () => {
-  it.each([1, 20, 100])('accepts first: %i', (first) => expect(() => assertPageArgs({ first })).not.toThrow());
+  it.each([1, 20, 100])('accepts first: %i', (first) =>
+    expect(() => assertPageArgs({ first })).not.toThrow(),
+  );
   it.each([0, -1, 101, 2.5])('rejects first: %d and says the range', (first) => {
     expect(() => assertPageArgs({ first })).toThrow(/`first` must be an integer from 1 to 100/);
   });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { type TreatyActionFact, treatyStatusFromActions } from './treaty-status.ts';
 
-const act = (type: TreatyActionFact['type'], date: string | null, actorId: string | null = null): TreatyActionFact => ({
+const act = (
+  type: TreatyActionFact['type'],
+  date: string | null,
+  actorId: string | null = null,
+): TreatyActionFact => ({
   type,
   date,
   actorId,
@@ -32,13 +36,20 @@ describe('treatyStatusFromActions', () => {
   it('is TERMINATED only when every party has denounced or withdrawn', () => {
     const parties = ['a', 'b'];
     const base = [act('SIGNATURE', '2000-01-01'), act('ENTRY_INTO_FORCE', '2001-01-01')];
-    expect(treatyStatusFromActions([...base, act('WITHDRAWAL', '2010-01-01', 'a')], parties)).toBe('IN_FORCE');
+    expect(treatyStatusFromActions([...base, act('WITHDRAWAL', '2010-01-01', 'a')], parties)).toBe(
+      'IN_FORCE',
+    );
     expect(
-      treatyStatusFromActions([...base, act('WITHDRAWAL', '2010-01-01', 'a'), act('DENUNCIATION', '2011-01-01', 'b')], parties),
+      treatyStatusFromActions(
+        [...base, act('WITHDRAWAL', '2010-01-01', 'a'), act('DENUNCIATION', '2011-01-01', 'b')],
+        parties,
+      ),
     ).toBe('TERMINATED');
   });
 
   it('puts undated actions after dated ones', () => {
-    expect(treatyStatusFromActions([act('ENTRY_INTO_FORCE', null), act('SIGNATURE', '2000-01-01')])).toBe('IN_FORCE');
+    expect(treatyStatusFromActions([act('ENTRY_INTO_FORCE', null), act('SIGNATURE', '2000-01-01')])).toBe(
+      'IN_FORCE',
+    );
   });
 });
