@@ -1,0 +1,194 @@
+// Organisations: capitalised names around a head noun ("Kelmar Grain Board", "Council of Northern
+// Waters", "Meridian Ministry of Foreign Affairs") plus well-known bodies ("UN", "WTO"). News agencies
+// are publishers, not actors; a name only inside a treaty title ("Charter of the United Nations") does
+// not make its owner an actor either.
+import { type ActorRecord, addForm, type Blocked, isBlocked, newActor } from './actor-record.ts';
+import type { StoryContext } from './context.ts';
+import { KNOWN_ORGANIZATIONS } from './gazetteer.ts';
+import { FUNCTION_WORDS, MONTHS, NAME_TITLES, ORGANIZATION_HEADS, WEEKDAYS } from './lexicon.ts';
+import { capitalizedRuns, type Run } from './runs.ts';
+import { findWholeWord, isCapitalized, isPossessive, stripPossessive } from './text.ts';
+
+const ORG_CONNECTORS = new Set(['of', 'for', 'on', 'the']);
+const AGENCY_NAME = /\b(?:News|Press|Telegraph|Information)\s+(?:Agency|Service)$|\bAgency$/;
+
+type Found = { name: string; paragraph: number; start: number; end: number };
+
+/** The organisation name inside a run: from its first word to the head noun and its "of …" complement. */
+function organizationIn(run: Run): Found | null {
+  const tokens = run.tokens;
+  const headIndex = tokens.findLastIndex((token) => ORGANIZATION_HEADS.has(token.text));
+  if (headIndex < 0) return null;
+  let first = 0;
+  while (
+    first < headIndex &&
+    (FUNCTION_WORDS.has(tokens[first]?.text ?? '') || !isCapitalized(tokens[first]?.text ?? ''))
+  ) {
+    first++;
+  }
+  // A title before the name belongs to a person ("Chairwoman Rina …"), never to the organisation.
+  let last = headIndex;
+  for (let i = headIndex + 1; i < tokens.length; i++) {
+    const text = tokens[i]?.text ?? '';
+    if (NAME_TITLES.has(text) || MONTHS.has(text) || WEEKDAYS.has(text)) break;
+    if (isCapitalized(text)) last = i;
+  }
+  const start = tokens[first];
+  const end = tokens[last];
+  if (!start || !end) return null;
+  const name = run.text.slice(start.start - run.start, end.end - run.start);
+  if (name.split(/\s+/).length < 2) return null;
+  return { name, paragraph: run.paragraph, start: start.start, end: end.end };
+}
+
+function isAgency(name: string, agency: string | null): boolean {
+  return AGENCY_NAME.test(name) || (agency !== null && name.toLowerCase() === agency.toLowerCase());
+}
+
+/** Initials of the capitalised words: "World Trade Organization" → "WTO". */
+function initials(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter((word) => isCapitalized(word))
+    .map((word) => word[0])
+    .join('');
+}
+
+function addNamed(organizations: ActorRecord[], found: Found, claimed: Blocked[]): void {
+  claimed.push(found);
+  const known = KNOWN_ORGANIZATIONS.find((entry) => entry.forms.includes(found.name));
+  const name = known?.name ?? found.name;
+  const existing = organizations.find((org) => org.name === name || org.forms.includes(found.name));
+  if (existing) {
+    addForm(existing, found.name);
+    return;
+  }
+  const org = newActor(found.name, 'ORGANIZATION');
+  if (known) org.shortName = known.name;
+  organizations.push(org);
+}
+
+export function findOrganizations(
+  context: StoryContext,
+  blocked: readonly Blocked[],
+  stateForms: ReadonlySet<string>,
+): ActorRecord[] {
+  const organizations: ActorRecord[] = [];
+  const claimed: Blocked[] = [...blocked];
+  const agency = context.story.dateline?.agency ?? null;
+  const breakAfter = (token: { text: string }) => stateForms.has(stripPossessive(token.text));
+  context.paragraphs.forEach((_, paragraph) => {
+    for (const run of capitalizedRuns(context, paragraph, {
+      connectors: ORG_CONNECTORS,
+      blocked,
+      breakAfter,
+    })) {
+      const found = organizationIn(run);
+      if (!found || isAgency(found.name, agency) || stateForms.has(found.name)) continue;
+      addNamed(organizations, found, claimed);
+    }
+  });
+  addNamedByDescription(context, organizations, claimed, stateForms);
+  addKnownOrganizations(context, organizations, claimed);
+  addShortForms(context, organizations, claimed);
+  return organizations.filter((org) => !isPossessive(org.name));
+}
+
+// "the Ostravan operator, Ostragas", "the state energy company Merigaz": a name after an organisation noun.
+const DESCRIBED_ORGANIZATION =
+  /\b(?:[Tt]he|[Aa]n?|[Ii]ts)\s+(?:[\p{L}-]+\s+){0,3}?(?:operator|company|firm|utility|carrier|agency|broadcaster|bank|airline|producer|exporter|importer|monopoly|consortium|regulator|watchdog|charity|think tank|association|network|group)\s*,?\s+(\p{Lu}[\p{L}\p{M}'’-]*(?:\s+\p{Lu}[\p{L}\p{M}'’-]*){0,3})/gu;
+
+function addNamedByDescription(
+  context: StoryContext,
+  organizations: ActorRecord[],
+  claimed: Blocked[],
+  stateForms: ReadonlySet<string>,
+): void {
+  const agency = context.story.dateline?.agency ?? null;
+  context.paragraphs.forEach((text, paragraph) => {
+    for (const match of text.matchAll(DESCRIBED_ORGANIZATION)) {
+      const name = match[1] ?? '';
+      const start = (match.index ?? 0) + match[0].length - name.length;
+      const first = name.split(/\s+/)[0] ?? '';
+      if (
+        start < (context.bodyStarts[paragraph] ?? 0) ||
+        isBlocked(claimed, paragraph, start, start + name.length)
+      )
+        continue;
+      if (FUNCTION_WORDS.has(first) || MONTHS.has(first) || stateForms.has(first) || isAgency(name, agency))
+        continue;
+      addNamed(organizations, { name, paragraph, start, end: start + name.length }, claimed);
+    }
+  });
+}
+
+/** Well-known bodies named on their own ("a UN conference", "the WTO"). */
+function addKnownOrganizations(
+  context: StoryContext,
+  organizations: ActorRecord[],
+  claimed: Blocked[],
+): void {
+  for (const entry of KNOWN_ORGANIZATIONS) {
+    const existing = organizations.find((org) => org.shortName === entry.name);
+    const standalone = entry.forms.filter((form) =>
+      context.paragraphs.some((text, paragraph) =>
+        findWholeWord(text, form, context.bodyStarts[paragraph] ?? 0).some(
+          (start) => !isBlocked(claimed, paragraph, start, start + form.length),
+        ),
+      ),
+    );
+    if (standalone.length === 0) continue;
+    // The headline and standfirst may use a shorter form ("a UN conference"): an alias too.
+    const lead = `${context.story.headline}\n${context.story.standfirst}`;
+    for (const form of entry.forms)
+      if (!standalone.includes(form) && findWholeWord(lead, form).length > 0) standalone.push(form);
+    // The canonical name if it is printed anywhere (even inside a title), else the longest form used.
+    const printed = context.paragraphs.some((text) => findWholeWord(text, entry.name).length > 0);
+    const name =
+      existing?.name ??
+      (printed ? entry.name : ([...standalone].sort((a, b) => b.length - a.length)[0] ?? entry.name));
+    const org = existing ?? newActor(name, 'ORGANIZATION');
+    org.shortName = entry.name;
+    for (const form of standalone) addForm(org, form);
+    if (!existing) organizations.push(org);
+  }
+}
+
+/**
+ * Shorter names of an organisation used on their own: its initials ("WTO") and a name without the
+ * leading modifier ("General Assembly" for "UN General Assembly").
+ */
+function addShortForms(context: StoryContext, organizations: ActorRecord[], claimed: Blocked[]): void {
+  const standsAlone = (form: string) =>
+    context.paragraphs.some((text, paragraph) =>
+      findWholeWord(text, form, context.bodyStarts[paragraph] ?? 0).some(
+        (start) =>
+          !isBlocked(claimed, paragraph, start, start + form.length) ||
+          isWholeClaim(claimed, paragraph, start, form),
+      ),
+    );
+  for (const org of organizations) {
+    const acronym = initials(org.name);
+    if (acronym.length >= 2 && acronym !== org.name && standsAlone(acronym)) addForm(org, acronym);
+    const words = org.name.split(/\s+/);
+    for (let drop = 1; drop <= words.length - 2; drop++) {
+      const suffix = words.slice(drop).join(' ');
+      if (!isCapitalized(suffix) || ORG_CONNECTORS.has(words[drop] ?? '')) continue;
+      const other = organizations.find((candidate) => candidate !== org && candidate.name === suffix);
+      if (other) {
+        for (const form of other.forms) addForm(org, form);
+        other.forms = [];
+      } else if (standsAlone(suffix)) {
+        addForm(org, suffix);
+      }
+    }
+  }
+  for (let i = organizations.length - 1; i >= 0; i--) {
+    if (organizations[i]?.forms.length === 0) organizations.splice(i, 1);
+  }
+}
+
+/** A claimed span that is exactly this form (an organisation run that is only the short name). */
+function isWholeClaim(claimed: readonly Blocked[], paragraph: number, start: number, form: string): boolean {
+  return claimed.some((c) => c.paragraph === paragraph && c.start === start && c.end === start + form.length);
+}

@@ -1,0 +1,465 @@
+// Statements, sentence by sentence. Each reporting word outside quotes ("said", "told", "added",
+// "according to", ", adding that") is read in one of a few shapes:
+//   “Quote,” SPEAKER said.            → DIRECT   (also "said SPEAKER", and a quote right after: said: “…”)
+//   SPEAKER said (that) CLAUSE.       → INDIRECT (a clause that is one whole quote is DIRECT)
+//   CLAUSE, SPEAKER said on Thursday. → INDIRECT
+//   According to SOURCE, CLAUSE. / CLAUSE, according to SOURCE.
+// Quotes left over afterwards are DIRECT only when they stand as sentences of their own and continue
+// an attributed quote (split or multi-paragraph) or follow a sentence about their speaker ("Santane was
+// blunt. “…”"); anything else quoted inside narration is a label, a title or a scare quote.
+import type { ActorIndex } from './actors.ts';
+import {
+  bareClauseStart,
+  clauseEnd,
+  looksLikeClause,
+  skipAdjuncts,
+  speakerGroupBefore,
+  subjectBefore,
+  thatClauseStart,
+  trimStatement,
+} from './clauses.ts';
+import { position } from './context.ts';
+import { REPORTING_PARTICIPLES, REPORTING_VERBS, THAT_ONLY_VERBS } from './lexicon.ts';
+import { isInsideQuote, type Quote, type Sentence } from './quotes.ts';
+import {
+  type DocumentIssuer,
+  firstRole,
+  type Resolution,
+  registerDocument,
+  resolveSpeaker,
+} from './speakers.ts';
+import { tokenize } from './text.ts';
+import type { ExtractedStatement, StatementKind } from './types.ts';
+
+type Cue = { start: number; end: number; word: string; kind: 'verb' | 'participle' | 'according' };
+
+type Draft = {
+  paragraph: number;
+  start: number;
+  end: number;
+  kind: StatementKind;
+  resolution: Resolution;
+  cue: string | null;
+  quote: Quote | null;
+  confidenceScale: number;
+};
+
+const MAX_SENTENCE_LENGTH = 5_000;
+const MAX_CUES_PER_SENTENCE = 40;
+
+// Words before a reporting verb that make it something else: "to say", "the said treaty", "was told".
+const NOT_A_CUE_AFTER = new Set(['to', 'the', 'a', 'an', 'be', 'been', 'being', 'was', 'were', 'is', 'are']);
+
+function cuesIn(text: string, quotes: readonly Quote[], sentence: Sentence): Cue[] {
+  const cues: Cue[] = [];
+  const tokens = tokenize(text, sentence.start, sentence.end);
+  tokens.forEach((token, i) => {
+    if (isInsideQuote(quotes, token.start)) return;
+    const word = token.text.toLowerCase();
+    const previous = tokens[i - 1];
+    const next = tokens[i + 1];
+    const quotedAs = word === 'saying' && /\bquoted\s+as\s*$/i.test(text.slice(sentence.start, token.start));
+    if (quotedAs) {
+      // "X was quoted as saying that …": the speaker phrase ends before "was quoted".
+      const lead = /\s+(?:(?:was|were|is|are|has been|had been)\s+)?quoted\s+as\s*$/i.exec(
+        text.slice(sentence.start, token.start),
+      );
+      cues.push({
+        start: sentence.start + (lead?.index ?? 0),
+        end: token.end,
+        word: token.text,
+        kind: 'verb',
+      });
+    } else if (word === 'according' && next?.text.toLowerCase() === 'to') {
+      cues.push({ start: token.start, end: next.end, word: 'according to', kind: 'according' });
+    } else if (REPORTING_VERBS.has(word) && !NOT_A_CUE_AFTER.has(previous?.text.toLowerCase() ?? '')) {
+      cues.push({ start: token.start, end: token.end, word: token.text, kind: 'verb' });
+    } else if (
+      REPORTING_PARTICIPLES.has(word) &&
+      previous &&
+      /,\s*$/.test(text.slice(previous.end, token.start))
+    ) {
+      cues.push({ start: token.start, end: token.end, word: token.text, kind: 'participle' });
+    }
+  });
+  return cues;
+}
+
+/** Reads one paragraph; `previous` carries the paragraph before, for quotes that run on. */
+class ParagraphReader {
+  readonly drafts: Draft[] = [];
+  private readonly consumed = new Set<Quote>();
+  private readonly indirect: [number, number][] = [];
+  private readonly text: string;
+  private readonly quotes: readonly Quote[];
+
+  constructor(
+    private readonly index: ActorIndex,
+    private readonly documents: DocumentIssuer[],
+    private readonly paragraph: number,
+  ) {
+    this.text = index.context.paragraphs[paragraph] ?? '';
+    this.quotes = index.context.quotes[paragraph] ?? [];
+  }
+
+  read(previous: ParagraphReader | null): void {
+    for (const sentence of this.index.context.sentences[this.paragraph] ?? []) this.readSentence(sentence);
+    this.readLeftoverQuotes(previous);
+  }
+
+  private resolve(start: number, end: number): Resolution {
+    return resolveSpeaker(this.index, this.documents, this.paragraph, start, end);
+  }
+
+  private insideIndirect(at: number): boolean {
+    return this.indirect.some(([start, end]) => at >= start && at < end);
+  }
+
+  private emitDirect(quote: Quote, resolution: Resolution, cue: string | null, confidenceScale = 1): void {
+    if (this.consumed.has(quote)) return;
+    this.consumed.add(quote);
+    if (resolution.kind === 'none') return;
+    let end = quote.contentEnd;
+    while (end > quote.contentStart && /[\s,]/.test(this.text[end - 1] ?? '')) end--;
+    let start = quote.contentStart;
+    while (start < end && /\s/.test(this.text[start] ?? '')) start++;
+    if (end <= start) return;
+    this.drafts.push({
+      paragraph: this.paragraph,
+      start,
+      end,
+      kind: 'DIRECT',
+      resolution,
+      cue,
+      quote,
+      confidenceScale,
+    });
+  }
+
+  private emitIndirect(from: number, to: number, resolution: Resolution, cue: string): void {
+    const [start, end] = trimStatement(this.text, this.quotes, from, to);
+    if (end <= start) return;
+    // A reported clause that is one whole quote is the speaker's own words.
+    const whole = this.quotes.find((q) => q.open === start && q.end === end);
+    if (whole) {
+      this.emitDirect(whole, resolution, cue);
+      return;
+    }
+    for (const quote of this.quotes) if (quote.open >= start && quote.end <= end) this.consumed.add(quote);
+    this.indirect.push([start, end]);
+    if (resolution.kind === 'none') return;
+    const words = tokenize(this.text, start, end);
+    if (words.length < 2) return;
+    this.drafts.push({
+      paragraph: this.paragraph,
+      start,
+      end,
+      kind: 'INDIRECT',
+      resolution,
+      cue,
+      quote: null,
+      confidenceScale: 0.95,
+    });
+  }
+
+  private readSentence(sentence: Sentence): void {
+    // Real sentences are far shorter; the limits keep the rules linear on pathological input.
+    if (sentence.end - sentence.start > MAX_SENTENCE_LENGTH) return;
+    let last: Resolution | null = null;
+    for (const cue of cuesIn(this.text, this.quotes, sentence).slice(0, MAX_CUES_PER_SENTENCE)) {
+      if (this.insideIndirect(cue.start)) continue;
+      if (cue.kind === 'according') this.readAccordingTo(sentence, cue);
+      else if (cue.kind === 'participle') {
+        // "Tarvonia rejected the plan, saying …": without an earlier cue, the sentence's subject speaks.
+        last ??= this.sentenceSubject(sentence, cue);
+        if (last) this.readComplement(sentence, cue, last);
+      } else if (
+        last &&
+        /\b(?:and|but)\s+(?:also\s+|later\s+|then\s+)?$/.test(this.text.slice(sentence.start, cue.start))
+      ) {
+        // "said that A and warned that B": the second verb shares the subject.
+        this.readComplement(sentence, cue, last);
+      } else {
+        last = this.readVerb(sentence, cue) ?? last;
+      }
+      if (last)
+        registerDocument(
+          this.documents,
+          this.text.slice(sentence.start, sentence.end),
+          last,
+          position(this.paragraph, sentence.start),
+        );
+    }
+  }
+
+  private sentenceSubject(sentence: Sentence, cue: Cue): Resolution | null {
+    const subject = subjectBefore(this.text, this.quotes, sentence.start, cue.start);
+    return subject ? this.resolve(subject.start, subject.end) : null;
+  }
+
+  /** The quote that closes just before the cue, with only a speaker phrase between ("…,” the ministry said). */
+  private quoteBefore(
+    sentence: Sentence,
+    cue: Cue,
+  ): { quote: Quote; phrase: [number, number] | null } | null {
+    const quote = [...this.quotes]
+      .reverse()
+      .find(
+        (q) => q.closed && q.end <= cue.start && q.open >= sentence.start && !this.insideIndirect(q.open),
+      );
+    if (!quote) return null;
+    const gap = this.text.slice(quote.end, cue.start);
+    if (/^[\s,]*$/.test(gap)) return { quote, phrase: null };
+    const lead = /^[\s,]*/.exec(gap)?.[0].length ?? 0;
+    const tokens = tokenize(this.text, quote.end + lead, cue.start);
+    if (tokens.length === 0 || tokens.length > 12 || /["“”.;:]/.test(gap) || looksLikeClause(tokens))
+      return null;
+    // Everything between the quote and the verb must be the speaker ("…,” Varga, the minister, said),
+    // not narration ("…” by ten years, the ministry announced).
+    const group = speakerGroupBefore(this.text, this.quotes, quote.end + lead, cue.start);
+    if (!group || group.commaBefore !== null) return null;
+    return { quote, phrase: [group.start, group.end] };
+  }
+
+  /** Inverted order: "…,” said the minister" — the phrase after the verb, up to an adjunct or punctuation. */
+  private phraseAfter(cue: Cue, sentence: Sentence): [number, number] | null {
+    const rest = this.text.slice(cue.end, sentence.end);
+    const match =
+      /^\s+((?:the\s+)?[^,.;:"“”]+?)(?=\s*[,.;:]|\s*$|\s+(?:on|in|at|after|before|during|last|yesterday|today|who|speaking)\b)/u.exec(
+        rest,
+      );
+    if (!match?.[1]) return null;
+    const start = cue.end + match[0].length - match[1].length;
+    return [start, start + match[1].length];
+  }
+
+  /** A quote opening right after the verb (and its adjuncts): said: “…”, said, “…”. */
+  private quoteAfter(sentence: Sentence, cue: Cue): Quote | undefined {
+    const from = skipAdjuncts(this.text, cue.end, cue.word.toLowerCase());
+    const quote = this.quotes.find((q) => q.open >= cue.end && q.open < sentence.end);
+    if (!quote || from > quote.open) return undefined;
+    // Only the verb's adjuncts may stand between it and the quote: said: “…”, told reporters in Drazen: “…”.
+    const gap = this.text.slice(from, quote.open);
+    const adjunctsOnly =
+      /^[\s:,]*$/.test(gap) ||
+      (/[:,]\s*$/.test(gap) &&
+        !/["“”.;]/.test(gap) &&
+        !looksLikeClause(tokenize(gap)) &&
+        tokenize(gap).length <= 8);
+    if (!adjunctsOnly) return undefined;
+    // The quote must be all that was said: in `said "the orchard" was a myth` it is only part of a clause.
+    const after = this.text.slice(quote.end, sentence.end);
+    const rest = /^[\s.,;:!?]*$/.test(after) || /^,\s*(\p{Ll}+)/u.exec(after)?.[1];
+    return rest === true || (typeof rest === 'string' && REPORTING_PARTICIPLES.has(rest)) ? quote : undefined;
+  }
+
+  private startsSentence(quote: Quote, sentence: Sentence): boolean {
+    return this.text.slice(sentence.start, quote.open).trim() === '';
+  }
+
+  private readVerb(sentence: Sentence, cue: Cue): Resolution | null {
+    const before = this.quoteBefore(sentence, cue);
+    if (before) {
+      const phrase = before.phrase ?? this.phraseAfter(cue, sentence);
+      const resolution: Resolution = phrase
+        ? this.resolve(phrase[0], phrase[1])
+        : { kind: 'unknown', role: null };
+      if (this.startsSentence(before.quote, sentence)) {
+        this.emitDirect(before.quote, resolution, cue.word);
+        const next = this.quoteAfter(sentence, cue);
+        if (next) this.emitDirect(next, resolution, cue.word);
+        return resolution;
+      }
+      // Narration ending in a partial quote: “… as "groundless",” she said — a reported clause.
+      this.emitIndirect(sentence.start, before.quote.end, resolution, cue.word);
+      return resolution;
+    }
+    const group = speakerGroupBefore(this.text, this.quotes, sentence.start, cue.start);
+    if (!group) return this.readInvertedClauseBefore(sentence, cue);
+    const resolution = this.resolve(group.start, group.end);
+    if (this.readComplement(sentence, cue, resolution)) return resolution;
+    // CLAUSE, SPEAKER said on Thursday.
+    if (group.commaBefore !== null) {
+      const clause = tokenize(this.text, sentence.start, group.commaBefore);
+      if (looksLikeClause(clause)) {
+        this.emitIndirect(sentence.start, group.commaBefore, resolution, cue.word);
+        return resolution;
+      }
+    }
+    return null;
+  }
+
+  /** "…, said the minister." */
+  private readInvertedClauseBefore(sentence: Sentence, cue: Cue): Resolution | null {
+    const before = this.text.slice(sentence.start, cue.start);
+    const comma = before.search(/,\s*$/);
+    const phrase = this.phraseAfter(cue, sentence);
+    if (comma < 0 || !phrase) return null;
+    const clauseEndAt = sentence.start + comma;
+    if (!looksLikeClause(tokenize(this.text, sentence.start, clauseEndAt))) return null;
+    const resolution = this.resolve(phrase[0], phrase[1]);
+    this.emitIndirect(sentence.start, clauseEndAt, resolution, cue.word);
+    return resolution;
+  }
+
+  /** What follows a verb or participle: a quote, a "that" clause or a bare clause. True if one was found. */
+  private readComplement(sentence: Sentence, cue: Cue, resolution: Resolution): boolean {
+    const word = cue.word.toLowerCase();
+    const quote = this.quoteAfter(sentence, cue);
+    if (quote) {
+      this.emitDirect(quote, resolution, cue.word);
+      return true;
+    }
+    const start =
+      thatClauseStart(this.text, this.quotes, cue.end, sentence.end, word) ??
+      (THAT_ONLY_VERBS.has(word)
+        ? null
+        : bareClauseStart(this.text, this.quotes, cue.end, sentence.end, word));
+    if (start === null) return false;
+    let end = clauseEnd(this.text, this.quotes, start, sentence.end);
+    // "Varga, who said last week that the talks had failed, arrived …": the relative clause ends at its comma.
+    if (/,\s*who\s+(?:\p{Ll}+\s+){0,2}$/u.test(this.text.slice(sentence.start, cue.start))) {
+      const comma = this.text.slice(start, end).search(/,\s/);
+      if (comma >= 0) end = start + comma;
+    }
+    this.emitIndirect(start, end, resolution, cue.word);
+    return true;
+  }
+
+  private readAccordingTo(sentence: Sentence, cue: Cue): void {
+    const before = this.text.slice(sentence.start, cue.start);
+    if (before.trim() === '') {
+      // According to SOURCE, CLAUSE.
+      const comma = this.text.slice(cue.end, sentence.end).search(/,/);
+      if (comma < 0) return;
+      const sourceEnd = cue.end + comma;
+      const resolution = this.resolve(cue.end, sourceEnd);
+      this.emitIndirect(
+        sourceEnd + 1,
+        clauseEnd(this.text, this.quotes, sourceEnd + 1, sentence.end),
+        resolution,
+        cue.word,
+      );
+      return;
+    }
+    const comma = before.search(/,\s*$/);
+    if (comma < 0) return;
+    // CLAUSE, according to SOURCE.
+    const rest = this.text.slice(cue.end, sentence.end);
+    const sourceEnd = cue.end + (rest.search(/[,;]/) >= 0 ? rest.search(/[,;]/) : rest.length);
+    const resolution = this.resolve(cue.end, sourceEnd);
+    this.emitIndirect(sentence.start, sentence.start + comma, resolution, cue.word);
+  }
+
+  /** The sentence holds nothing but this quote (and punctuation). */
+  private isWholeSentence(quote: Quote): boolean {
+    const sentence = (this.index.context.sentences[this.paragraph] ?? []).find(
+      (s) => quote.open >= s.start && quote.open < s.end,
+    );
+    if (!sentence) return false;
+    const outside = this.text.slice(sentence.start, quote.open) + this.text.slice(quote.end, sentence.end);
+    return /^[\s.,;:!?—–-]*$/.test(outside);
+  }
+
+  /** Split quotes ("A," she said. "B.") and multi-paragraph quotes take the speaker of their other part. */
+  private readLeftoverQuotes(previous: ParagraphReader | null): void {
+    for (const quote of this.quotes) {
+      if (this.consumed.has(quote) || this.insideIndirect(quote.open)) continue;
+      if (quote.continuesPrevious && previous) {
+        const runOn = previous.openQuoteDraft();
+        if (runOn) {
+          this.emitDirect(quote, runOn.resolution, null, 0.9);
+          continue;
+        }
+      }
+      if (!this.isWholeSentence(quote)) continue;
+      const neighbour =
+        [...this.drafts].reverse().find((d) => d.kind === 'DIRECT' && d.start < quote.open) ??
+        this.drafts.find((d) => d.kind === 'DIRECT' && d.start > quote.open);
+      if (neighbour) {
+        this.emitDirect(quote, neighbour.resolution, null, 0.9);
+        continue;
+      }
+      // "Santane was more cautious. “Meridia is ready …”": the quote belongs to the one just described.
+      const introduced = this.subjectOfSentenceBefore(quote);
+      if (introduced) this.emitDirect(quote, introduced, null, 0.6);
+    }
+    this.drafts.sort((a, b) => a.start - b.start);
+  }
+
+  /** The subject of the sentence before the quote (in this paragraph, or the last one of the previous). */
+  private subjectOfSentenceBefore(quote: Quote): Resolution | null {
+    const { context } = this.index;
+    const own = (context.sentences[this.paragraph] ?? []).filter((s) => s.end <= quote.open);
+    const previous =
+      own.length > 0 ? own[own.length - 1] : (context.sentences[this.paragraph - 1] ?? []).at(-1);
+    if (!previous) return null;
+    const text = context.paragraphs[previous.paragraph] ?? '';
+    const quotes = context.quotes[previous.paragraph] ?? [];
+    if (quotes.some((q) => q.open >= previous.start && q.open < previous.end)) return null;
+    const subject = subjectBefore(text, quotes, previous.start, previous.end);
+    if (!subject) return null;
+    const resolution = resolveSpeaker(
+      this.index,
+      this.documents,
+      previous.paragraph,
+      subject.start,
+      subject.end,
+    );
+    return resolution.kind === 'actor' ? resolution : null;
+  }
+
+  /** The statement made of a quote left open at the end of this paragraph. */
+  openQuoteDraft(): Draft | undefined {
+    return this.drafts.find((d) => d.quote !== null && !d.quote.closed);
+  }
+
+  /** A quote left open here whose continuation was attributed later (“A ¶ “B,” she said.). */
+  attributeOpenQuote(next: ParagraphReader): void {
+    const open = this.quotes[this.quotes.length - 1];
+    const continued = next.drafts.find((d) => d.quote?.continuesPrevious);
+    if (!open || open.closed || this.consumed.has(open) || !continued) return;
+    this.emitDirect(open, continued.resolution, null, 0.85);
+    this.drafts.sort((a, b) => a.start - b.start);
+  }
+}
+
+function toStatement(index: ActorIndex, draft: Draft): ExtractedStatement {
+  const text = (index.context.paragraphs[draft.paragraph] ?? '').slice(draft.start, draft.end);
+  const base = {
+    paragraph: draft.paragraph,
+    start: draft.start,
+    end: draft.end,
+    text,
+    kind: draft.kind,
+    cue: draft.cue,
+  };
+  const { resolution } = draft;
+  if (resolution.kind === 'actor') {
+    const confidence = Math.round(resolution.confidence * draft.confidenceScale * 100) / 100;
+    return {
+      ...base,
+      speaker: resolution.actor.name,
+      speakerRole: resolution.role ?? firstRole(resolution.actor),
+      confidence,
+    };
+  }
+  return {
+    ...base,
+    speaker: null,
+    speakerRole: resolution.kind === 'unknown' ? resolution.role : null,
+    confidence: 0.3,
+  };
+}
+
+export function findStatements(index: ActorIndex, documents: DocumentIssuer[]): ExtractedStatement[] {
+  const readers: ParagraphReader[] = [];
+  index.context.paragraphs.forEach((_, paragraph) => {
+    const reader = new ParagraphReader(index, documents, paragraph);
+    reader.read(readers[paragraph - 1] ?? null);
+    readers.push(reader);
+  });
+  for (let p = readers.length - 2; p >= 0; p--)
+    readers[p]?.attributeOpenQuote(readers[p + 1] as ParagraphReader);
+  return readers.flatMap((reader) => reader.drafts.map((draft) => toStatement(index, draft)));
+}
