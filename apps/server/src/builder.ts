@@ -1,5 +1,6 @@
 import { relations } from '@chancery/db/relations';
 import { PAGE_SIZE } from '@chancery/domain/pagination';
+import { ConflictError, NotFoundError, ValidationError } from '@chancery/domain/write-errors';
 import SchemaBuilder from '@pothos/core';
 import DrizzlePlugin from '@pothos/plugin-drizzle';
 import ErrorsPlugin from '@pothos/plugin-errors';
@@ -7,7 +8,6 @@ import RelayPlugin from '@pothos/plugin-relay';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import type { Context } from './context.ts';
 import { decodeGlobalId, encodeGlobalId } from './global-id.ts';
-import { visibleNodeKeys } from './node-visibility.ts';
 
 export type Builder = typeof builder;
 
@@ -19,6 +19,7 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string };
     DateTime: { Input: string; Output: string | Date };
     Date: { Input: string; Output: string };
+    JSON: { Input: unknown; Output: unknown };
   };
 }>({
   plugins: [ErrorsPlugin, RelayPlugin, DrizzlePlugin],
@@ -28,21 +29,13 @@ export const builder = new SchemaBuilder<{
     encodeGlobalID: encodeGlobalId,
     decodeGlobalID: decodeGlobalId,
     nodesOnConnection: true,
-    // node(id)/nodes(ids) load by primary key; first drop what the viewer may not read.
-    nodeQueryOptions: {
-      resolve: async (_root, { id }, ctx, _info, resolveNode) => {
-        const visible = await visibleNodeKeys(ctx, [id]);
-        return visible.has(`${id.typename}:${id.id}`) ? resolveNode(id) : null;
-      },
-    },
-    nodesQueryOptions: {
-      resolve: async (_root, { ids }, ctx, _info, resolveNodes) => {
-        const visible = await visibleNodeKeys(ctx, ids);
-        const loaded = await resolveNodes(ids.filter((id) => visible.has(`${id.typename}:${id.id}`)));
-        let next = 0;
-        return ids.map((id) => (visible.has(`${id.typename}:${id.id}`) ? loaded[next++] : null));
-      },
-    },
+    // node(id)/nodes(ids) are defined in schema/node.ts: they take `asOf` and check visibility.
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
+  },
+  errors: {
+    // Every mutation's result is its payload or one of these (schema/errors.ts).
+    defaultTypes: [ValidationError, NotFoundError, ConflictError],
   },
   drizzle: {
     client: (ctx) => ctx.db,

@@ -1,26 +1,20 @@
 import { badInput } from '@chancery/domain/errors';
+import { decodeGlobalId as decodeOrNull, encodeGlobalId as encode } from '@chancery/domain/global-id';
 
-// Global IDs are opaque to clients: base64url of "Typename:uuid".
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const TYPENAME = /^[A-Z][A-Za-z]*$/;
+// The GraphQL side of global IDs: the codec lives in domain; here a bad ID becomes BAD_USER_INPUT.
 
 export function encodeGlobalId(typename: string, id: string | number | bigint): string {
-  return Buffer.from(`${typename}:${id}`, 'utf8').toString('base64url');
+  return encode(typename, String(id));
 }
 
 export function decodeGlobalId(globalId: string): { typename: string; id: string } {
-  const decoded = /^[A-Za-z0-9_-]{1,200}$/.test(globalId)
-    ? Buffer.from(globalId, 'base64url').toString('utf8')
-    : '';
-  const separator = decoded.indexOf(':');
-  const typename = decoded.slice(0, separator);
-  const id = decoded.slice(separator + 1);
-  if (separator < 0 || !TYPENAME.test(typename) || !UUID.test(id)) {
+  const decoded = decodeOrNull(globalId);
+  if (!decoded) {
     throw badInput(
       `Invalid ID ${JSON.stringify(globalId.slice(0, 100))}: expected an opaque ID returned by this API (the \`id\` field of a node).`,
     );
   }
-  return { typename, id };
+  return decoded;
 }
 
 /** Decodes a global ID that must name a node of `typename`; returns the database id. */

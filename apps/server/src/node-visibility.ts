@@ -1,5 +1,6 @@
 import { actors, articles, statements, treaties, treatyActions, treatyProvisions } from '@chancery/db/schema';
-import { and, inArray, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNull, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Context } from './context.ts';
 import { live, visibleArticle, visibleStatement } from './visibility.ts';
 
@@ -43,4 +44,21 @@ export async function visibleNodeKeys(ctx: Context, refs: readonly NodeRef[]): P
     }),
   );
   return visible;
+}
+
+/**
+ * The live actors that the given (merged) actors were merged into, by merged ID. A merged actor's
+ * ID keeps resolving to the survivor, for every viewer, wherever an actor is looked up by ID.
+ */
+export async function mergedActorSurvivors(
+  ctx: Context,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  const survivor = alias(actors, 'survivor');
+  const rows = await ctx.db
+    .select({ id: actors.id, survivorId: survivor.id })
+    .from(actors)
+    .innerJoin(survivor, eq(survivor.id, actors.mergedIntoId))
+    .where(and(inArray(actors.id, [...ids]), isNull(survivor.deletedAt)));
+  return new Map(rows.map((row) => [row.id, row.survivorId]));
 }

@@ -13,6 +13,7 @@ export const relations = defineRelations(schema, (r) => ({
       from: r.actors.id.through(r.articleActors.actorId),
       to: r.articles.id.through(r.articleActors.articleId),
     }),
+    revisions: r.many.revisions({ from: r.actors.id, to: r.revisions.nodeId }),
   },
   actorRoles: {
     actor: r.one.actors({ from: r.actorRoles.actorId, to: r.actors.id, optional: false }),
@@ -34,6 +35,7 @@ export const relations = defineRelations(schema, (r) => ({
       from: r.treaties.id.through(r.articleTreaties.treatyId),
       to: r.articles.id.through(r.articleTreaties.articleId),
     }),
+    revisions: r.many.revisions({ from: r.treaties.id, to: r.revisions.nodeId }),
   },
   treatyParties: {
     actor: r.one.actors({ from: r.treatyParties.actorId, to: r.actors.id, optional: false }),
@@ -58,6 +60,7 @@ export const relations = defineRelations(schema, (r) => ({
       from: r.treatyProvisions.id.through(r.statementProvisions.provisionId),
       to: r.statements.id.through(r.statementProvisions.statementId),
     }),
+    revisions: r.many.revisions({ from: r.treatyProvisions.id, to: r.revisions.nodeId }),
   },
   treatyActions: {
     treaty: r.one.treaties({ from: r.treatyActions.treatyId, to: r.treaties.id, optional: false }),
@@ -68,6 +71,7 @@ export const relations = defineRelations(schema, (r) => ({
       from: [r.treatyActions.sourceArticleId, r.treatyActions.sourceParagraph],
       to: [r.articleParagraphs.articleId, r.articleParagraphs.index],
     }),
+    revisions: r.many.revisions({ from: r.treatyActions.id, to: r.revisions.nodeId }),
   },
   articles: {
     publisher: r.one.actors({ from: r.articles.publisherId, to: r.actors.id, alias: 'publisher' }),
@@ -81,6 +85,7 @@ export const relations = defineRelations(schema, (r) => ({
       to: r.treaties.id.through(r.articleTreaties.treatyId),
     }),
     statements: r.many.statements({ from: r.articles.id, to: r.statements.articleId }),
+    revisions: r.many.revisions({ from: r.articles.id, to: r.revisions.nodeId }),
   },
   articleMentions: {
     actor: r.one.actors({ from: r.articleMentions.actorId, to: r.actors.id }),
@@ -106,6 +111,7 @@ export const relations = defineRelations(schema, (r) => ({
       from: r.statements.id.through(r.statementProvisions.statementId),
       to: r.treatyProvisions.id.through(r.statementProvisions.provisionId),
     }),
+    revisions: r.many.revisions({ from: r.statements.id, to: r.revisions.nodeId }),
   },
 }));
 

@@ -8,12 +8,31 @@ import type {
   TreatyActionType,
   TreatyStatus,
 } from '@chancery/domain/model';
+import type { RevisedNodeType, RevisionOperation } from '@chancery/domain/revisions';
+import type { TokenRole } from '@chancery/domain/viewer';
 import { sql } from 'drizzle-orm';
-import { date, integer, pgTable, primaryKey, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  type AnyPgColumn,
+  customType,
+  date,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 // Timestamps travel as ISO strings: cursors keep the database's full precision that way.
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'string' });
 const day = (name: string) => date(name, { mode: 'string' });
+// Full-text search vectors (migration 0003), kept current by the database: never written by hand.
+const tsvector = customType<{ data: string; driverData: string }>({ dataType: () => 'tsvector' });
+/** to_tsvector with Chancery's configuration (English stemming, accents folded), as in 0003_search.sql. */
+const englishVector = (weight: string, column: string) =>
+  sql.raw(`setweight(to_tsvector('chancery_english'::regconfig, coalesce(${column}, '')), '${weight}')`);
 
 /** Columns every node has: identity, audit times, optimistic-concurrency version, soft delete. */
 const nodeColumns = () => ({
@@ -33,6 +52,17 @@ export const actors = pgTable('actors', {
   description: text('description'),
   countryCode: text('country_code'),
   wikidataId: text('wikidata_id'),
+  searchVector: tsvector('search_vector')
+    .notNull()
+    .generatedAlwaysAs(
+      sql`${englishVector('A', 'name')} || ${englishVector('A', 'chancery_join_words(aliases)')} || ${englishVector('C', 'description')}`,
+    ),
+  /** Every name and alias in the form trigram lookup compares (chancery_name_key). */
+  nameKey: text('name_key')
+    .notNull()
+    .generatedAlwaysAs(sql`chancery_name_key(name || ' ' || chancery_join_words(aliases))`),
+  // Set when the actor was merged into another (migration 0002): its old ID resolves to that one.
+  mergedIntoId: uuid('merged_into_id').references((): AnyPgColumn => actors.id),
 });
 
 export const actorRoles = pgTable('actor_roles', {
@@ -57,6 +87,8 @@ export const treaties = pgTable('treaties', {
   signedOn: day('signed_on'),
   signedPlace: text('signed_place'),
   entryIntoForceOn: day('entry_into_force_on'),
+  // Titles and live provisions; set by a trigger on every write to the treaty or its provisions.
+  searchVector: tsvector('search_vector').notNull().default(sql`''::tsvector`),
 });
 
 export const treatyParties = pgTable(
@@ -83,6 +115,11 @@ export const treatyProvisions = pgTable('treaty_provisions', {
   heading: text('heading'),
   text: text('text'),
   summary: text('summary'),
+  searchVector: tsvector('search_vector')
+    .notNull()
+    .generatedAlwaysAs(
+      sql`${englishVector('B', 'heading')} || ${englishVector('C', 'text')} || ${englishVector('C', 'summary')}`,
+    ),
 });
 
 export const provisionReferences = pgTable(
@@ -135,6 +172,8 @@ export const articles = pgTable('articles', {
   url: text('url'),
   status: text('status').$type<ArticleStatus>().notNull().default('DRAFT'),
   contentHash: text('content_hash'),
+  // Headline, standfirst and paragraphs; set by a trigger on every write to the article or its paragraphs.
+  searchVector: tsvector('search_vector').notNull().default(sql`''::tsvector`),
 });
 
 export const articleParagraphs = pgTable(
@@ -145,6 +184,9 @@ export const articleParagraphs = pgTable(
       .references(() => articles.id, { onDelete: 'cascade' }),
     index: integer('index').notNull(),
     text: text('text').notNull(),
+    searchVector: tsvector('search_vector')
+      .notNull()
+      .generatedAlwaysAs(sql`to_tsvector('chancery_english'::regconfig, text)`),
   },
   (t) => [primaryKey({ columns: [t.articleId, t.index] })],
 );
@@ -209,6 +251,11 @@ export const statements = pgTable('statements', {
   end: integer('end').notNull(),
   attributionMethod: text('attribution_method').$type<AttributionMethod>().notNull(),
   attributionConfidence: real('attribution_confidence').notNull().default(1),
+  searchVector: tsvector('search_vector')
+    .notNull()
+    .generatedAlwaysAs(
+      sql`${englishVector('A', 'text')} || ${englishVector('C', 'speaker_role')} || ${englishVector('C', 'occasion')}`,
+    ),
 });
 
 export const statementTreaties = pgTable(
@@ -236,3 +283,29 @@ export const statementProvisions = pgTable(
   },
   (t) => [primaryKey({ columns: [t.statementId, t.provisionId] })],
 );
+
+// Editorial tables (migration 0002).
+
+/** An API token: only the SHA-256 of the token is stored. */
+export const apiTokens = pgTable('api_tokens', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  role: text('role').$type<TokenRole>().notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  createdAt: instant('created_at').notNull().default(sql`now()`),
+  lastUsedAt: instant('last_used_at'),
+  revokedAt: instant('revoked_at'),
+});
+
+/** One change to one node: the record before and after, who changed it and when. */
+export const revisions = pgTable('revisions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  nodeType: text('node_type').$type<RevisedNodeType>().notNull(),
+  nodeId: uuid('node_id').notNull(),
+  version: integer('version').notNull(),
+  operation: text('operation').$type<RevisionOperation>().notNull(),
+  tokenName: text('token_name'),
+  createdAt: instant('created_at').notNull().default(sql`now()`),
+  before: jsonb('before').$type<Record<string, unknown>>(),
+  after: jsonb('after').$type<Record<string, unknown>>(),
+});

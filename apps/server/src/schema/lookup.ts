@@ -6,7 +6,7 @@ export function findOneBySlugOrId<T>(
   args: { id?: string | null; slug?: string | null },
   typename: string,
   find: (where: { id: string } | { slug: string }) => Promise<T | undefined>,
-): Promise<T | null> | null {
+): Promise<T | null> {
   if ((args.id == null) === (args.slug == null)) {
     throw badInput(`Pass exactly one of \`id\` or \`slug\` to look up a ${typename}.`);
   }

@@ -38,3 +38,27 @@ export const TextSpan = builder.objectRef<TextSpanShape>('TextSpan').implement({
     text: t.exposeString('text'),
   }),
 });
+
+// Spans in writes. Without `start` and `end`, the text is looked up in the paragraph (it must occur
+// there exactly once); with them, the characters there must be exactly the text.
+
+export const TextSpanInput = builder.inputType('TextSpanInput', {
+  description: 'A span of the article being written: characters `start`..`end` of paragraph `paragraph`.',
+  fields: (t) => ({
+    paragraph: t.int({ required: true, description: 'Index of the paragraph, from 0.' }),
+    start: t.int({ description: 'Offset of the first character, in UTF-16 code units.' }),
+    end: t.int({ description: 'Offset just past the last character.' }),
+    text: t.string({ required: true, description: 'The exact words.' }),
+  }),
+});
+
+export const SourceSpanInput = builder.inputType('SourceSpanInput', {
+  description: 'Where a fact was reported: characters `start`..`end` of paragraph `paragraph` of an article.',
+  fields: (t) => ({
+    articleId: t.id({ required: true }),
+    paragraph: t.int({ required: true, description: 'Index of the paragraph, from 0.' }),
+    start: t.int({ description: 'Offset of the first character, in UTF-16 code units.' }),
+    end: t.int({ description: 'Offset just past the last character.' }),
+    text: t.string({ required: true, description: 'The exact words.' }),
+  }),
+});

@@ -1,16 +1,26 @@
+import { deleteNode } from '@chancery/db/repositories/lifecycle';
+import { createStatement, updateStatement } from '@chancery/db/repositories/statements';
 import { statementProvisions, statements, statementTreaties } from '@chancery/db/schema';
 import { badInput } from '@chancery/domain/errors';
+import { parseCommand } from '@chancery/domain/inputs/common';
+import { deleteCommand } from '@chancery/domain/inputs/lifecycle';
+import { createStatementCommand, updateStatementCommand } from '@chancery/domain/inputs/statement';
 import { and, eq, gte, inArray, lte, type SQL } from 'drizzle-orm';
+import { requireWriter } from '../auth.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { parseNodeId } from '../global-id.ts';
 import { visibleStatement } from '../visibility.ts';
+import { asOfArgument, findAsOf } from './as-of.ts';
 import { countRows, orderingEnum } from './connection.ts';
 import { AttributionMethod, StatementKind } from './enums.ts';
-import { SourceSpan } from './source-span.ts';
+import { mutationResult } from './mutation.ts';
+import { SourceSpan, SourceSpanInput, TextSpanInput } from './source-span.ts';
 
 export const Statement = builder.drizzleNode('statements', {
   name: 'Statement',
+  // Load only the columns the selected fields need (not the search vectors).
+  select: {},
   description: 'What someone said, traced to the exact words of a paragraph of a story.',
   id: { column: (statement) => statement.id },
   fields: (t) => ({
@@ -150,11 +160,17 @@ builder.queryFields((t) => ({
   statement: t.drizzleField({
     type: Statement,
     nullable: true,
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true }), asOf: t.arg({ type: 'DateTime', ...asOfArgument }) },
     resolve: (query, _root, args, ctx) =>
-      ctx.db.query.statements
-        .findFirst(query({ where: { id: parseNodeId(args.id, 'Statement'), RAW: visibleStatement(ctx) } }))
-        .then((row) => row ?? null),
+      args.asOf
+        ? findAsOf(ctx, 'Statement', { id: args.id }, args.asOf, (id) =>
+            ctx.db.query.statements.findFirst(query({ where: { id } })),
+          )
+        : ctx.db.query.statements
+            .findFirst(
+              query({ where: { id: parseNodeId(args.id, 'Statement'), RAW: visibleStatement(ctx) } }),
+            )
+            .then((row) => row ?? null),
   }),
   statements: t.drizzleConnection({
     type: 'statements',
@@ -168,5 +184,115 @@ builder.queryFields((t) => ({
           orderBy: StatementOrder.orderBy(args.orderBy),
         }),
       ),
+  }),
+}));
+
+// Writing statements. A statement's text is the words its source span points at, checked against
+// the paragraph on every write.
+
+const AttributionInput = builder.inputType('AttributionInput', {
+  fields: (t) => ({
+    method: t.field({ type: AttributionMethod, required: true }),
+    confidence: t.float({ description: 'From 0 to 1: required for RULES, 1 (or left out) for MANUAL.' }),
+  }),
+});
+
+/** What a statement is, apart from where it stands; shared by the create and the nested inputs. */
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+const statementFields = (t: PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>) => ({
+  kind: t.field({ type: StatementKind, required: true }),
+  speakerId: t.id({ description: 'Left out when the story does not say who.' }),
+  speakerRole: t.string({
+    description: 'As the story describes the speaker, e.g. "Russian Deputy Foreign Minister".',
+  }),
+  cue: t.string({ description: 'The reporting verb: "said", "added".' }),
+  saidOn: t.field({ type: 'Date', description: 'Defaults to the day the article was published.' }),
+  occasion: t.string(),
+  treatyIds: t.idList({
+    description: 'Treaties the statement is about; the treaties of provisionIds are added.',
+  }),
+  provisionIds: t.idList({ description: 'Treaty provisions the statement is about.' }),
+  attribution: t.field({ type: AttributionInput, description: 'Default: MANUAL, confidence 1.' }),
+});
+
+export const ArticleStatementInput = builder.inputType('ArticleStatementInput', {
+  description: 'A statement written with its article; its span is in that article.',
+  fields: (t) => ({ source: t.field({ type: TextSpanInput, required: true }), ...statementFields(t) }),
+});
+
+const CreateStatementInput = builder.inputType('CreateStatementInput', {
+  fields: (t) => ({ source: t.field({ type: SourceSpanInput, required: true }), ...statementFields(t) }),
+});
+
+const UpdateStatementInput = builder.inputType('UpdateStatementInput', {
+  description:
+    'The fields to change; a field left out keeps its value, null clears an optional one. Lists replace.',
+  fields: (t) => ({
+    source: t.field({
+      type: SourceSpanInput,
+      description: 'New words: the span and its text change together.',
+    }),
+    kind: t.field({ type: StatementKind }),
+    speakerId: t.id(),
+    speakerRole: t.string(),
+    cue: t.string(),
+    saidOn: t.field({ type: 'Date' }),
+    occasion: t.string(),
+    treatyIds: t.idList({
+      description:
+        'Left out while provisionIds change: the treaties named outright stay, those of removed provisions go.',
+    }),
+    provisionIds: t.idList(),
+    attribution: t.field({ type: AttributionInput }),
+  }),
+});
+
+const StatementPayload = builder.objectRef<{ id: string; changed?: boolean }>('StatementPayload').implement({
+  fields: (t) => ({
+    statement: t.drizzleField({
+      type: Statement,
+      description: 'The statement as it is after the change (deleted ones included).',
+      resolve: async (query, payload, _args, ctx) =>
+        (await ctx.db.query.statements.findFirst(query({ where: { id: payload.id } }))) as never,
+    }),
+    changed: t.boolean({
+      description: 'False when the update would change nothing: no new version was made.',
+      resolve: (payload) => payload.changed ?? true,
+    }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createStatement: t.field({
+    type: StatementPayload,
+    args: { input: t.arg({ type: CreateStatementInput, required: true }) },
+    errors: mutationResult('CreateStatement'),
+    resolve: (_root, args, ctx) => {
+      const writer = requireWriter(ctx);
+      return createStatement(writer, parseCommand(createStatementCommand, args));
+    },
+  }),
+  updateStatement: t.field({
+    type: StatementPayload,
+    args: {
+      id: t.arg.id({ required: true }),
+      expectedVersion: t.arg.int({ required: true, description: 'The version you read.' }),
+      input: t.arg({ type: UpdateStatementInput, required: true }),
+    },
+    errors: mutationResult('UpdateStatement'),
+    resolve: (_root, args, ctx) => {
+      const writer = requireWriter(ctx);
+      return updateStatement(writer, parseCommand(updateStatementCommand, args));
+    },
+  }),
+  deleteStatement: t.field({
+    type: StatementPayload,
+    description: 'Deletes a statement (restorable).',
+    args: { id: t.arg.id({ required: true }), expectedVersion: t.arg.int({ required: true }) },
+    errors: mutationResult('DeleteStatement'),
+    resolve: (_root, args, ctx) => {
+      const writer = requireWriter(ctx);
+      return deleteNode(writer, 'Statement', parseCommand(deleteCommand('Statement'), args));
+    },
   }),
 }));
