@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import pg from 'pg';
 import { type Database, fromSqlClient } from './database.ts';
 import { PG_OID } from './engine/embedded.ts';
@@ -31,7 +32,7 @@ let sharedPglite: Promise<PGlite> | null = null;
 let openSchema: string | null = null;
 const workerPglite = () =>
   (sharedPglite ??= PGlite.create({
-    extensions: { pg_trgm },
+    extensions: { pg_trgm, unaccent },
     parsers: { [PG_OID.DATE]: (value: string) => value },
   }));
 

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import type { DataDirLock } from './lock.ts';
 import {
   acquireDataDirLock,
@@ -60,8 +61,8 @@ async function chooseSocketPath(dataDir: string): Promise<string> {
 }
 
 /**
- * Opens PGlite on `dataDir` (created if missing) with the pg_trgm extension available
- * (a migration still has to `CREATE EXTENSION IF NOT EXISTS pg_trgm`).
+ * Opens PGlite on `dataDir` (created if missing) with the pg_trgm and unaccent extensions
+ * available (migration 0003 creates them: `CREATE EXTENSION IF NOT EXISTS ...`).
  *
  * In-process users must use `pglite.query/exec/transaction` (never a hand-written BEGIN via
  * separate calls): those take the mutex that also serialises socket clients.
@@ -89,7 +90,7 @@ export async function openEmbedded(options: OpenEmbeddedOptions): Promise<Embedd
     await mkdir(pgdata, { recursive: true });
     pglite = await PGlite.create({
       dataDir: pgdata,
-      extensions: { pg_trgm },
+      extensions: { pg_trgm, unaccent },
       // Same choice as the pg pools (open.ts): a `date` is a calendar day, returned as 'YYYY-MM-DD'.
       parsers: { [PG_OID.DATE]: (value: string) => value },
     });
