@@ -1,10 +1,80 @@
-import { databaseEnv, parseEnv } from '@chancery/db/config';
+import { ConfigError, databaseEnv, parseEnv } from '@chancery/db/config';
 import { z } from 'zod';
+import type { QueryLimits } from './limits/limits.ts';
+import { LOG_LEVELS } from './logging.ts';
+import { readTrustedManifest, type TrustedManifest, TrustedManifestError } from './trusted-documents.ts';
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const NODE_ENVS = ['development', 'production', 'test'] as const;
 
 const PORT_RULE = 'must be a whole number from 0 to 65535 (0 picks a free port)';
+
+/** A whole number in a range; the message says what is wrong with the value and what is allowed. */
+const wholeNumber = (options: { min: number; max: number; default: number; meaning?: string }) => {
+  const rule = `must be a whole number from ${options.min} to ${options.max}${options.meaning ? ` (${options.meaning})` : ''}; default ${options.default}`;
+  return z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return options.default;
+      const text = value.trim();
+      const problem = !/^\d+$/.test(text)
+        ? 'not a whole number'
+        : Number(text) < options.min
+          ? `below ${options.min}`
+          : Number(text) > options.max
+            ? `above ${options.max}`
+            : null;
+      if (problem === null) return Number(text);
+      ctx.addIssue({ code: 'custom', message: `${problem}; ${rule}` });
+      return z.NEVER;
+    });
+};
+
+/** 1 or 0; unset leaves the decision to the caller. */
+const onOff = (meaning: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return undefined;
+      if (value.trim() === '1') return true;
+      if (value.trim() === '0') return false;
+      ctx.addIssue({ code: 'custom', message: `neither 1 nor 0; must be 1 (${meaning}) or 0` });
+      return z.NEVER;
+    });
+
+// The request and query limits, rate limits and shutdown grace (see README, Production).
+const hardeningEnv = {
+  CHANCERY_INTROSPECTION: onOff('introspection on, also in production'),
+  CHANCERY_MAX_BODY_BYTES: wholeNumber({ min: 1_024, max: 104_857_600, default: 262_144, meaning: 'bytes' }),
+  CHANCERY_MAX_DEPTH: wholeNumber({ min: 1, max: 100, default: 10 }),
+  CHANCERY_MAX_ALIASES: wholeNumber({ min: 0, max: 1_000, default: 30 }),
+  CHANCERY_MAX_DIRECTIVES: wholeNumber({ min: 0, max: 1_000, default: 10 }),
+  CHANCERY_MAX_TOKENS: wholeNumber({ min: 100, max: 100_000, default: 2_000 }),
+  CHANCERY_MAX_FIELD_REPEATS: wholeNumber({ min: 1, max: 1_000, default: 10 }),
+  CHANCERY_MAX_COST: wholeNumber({ min: 1, max: 100_000_000, default: 100_000 }),
+  CHANCERY_RATE_LIMIT_PER_IP: wholeNumber({
+    min: 0,
+    max: 1_000_000,
+    default: 600,
+    meaning: 'requests per minute from one address; 0 turns it off',
+  }),
+  CHANCERY_RATE_LIMIT_PER_TOKEN: wholeNumber({
+    min: 0,
+    max: 1_000_000,
+    default: 1_200,
+    meaning: 'requests per minute with one API token; 0 turns it off',
+  }),
+  CHANCERY_TRUST_PROXY: wholeNumber({
+    min: 0,
+    max: 10,
+    default: 0,
+    meaning: 'proxies in front of the server whose X-Forwarded-For to trust',
+  }),
+  CHANCERY_SHUTDOWN_GRACE_SECONDS: wholeNumber({ min: 0, max: 600, default: 10 }),
+  // Checked apart (checkMetricsToken): its value must never be printed.
+  CHANCERY_METRICS_TOKEN: z.string().optional(),
+};
 
 const serverEnv = {
   ...databaseEnv,
@@ -20,6 +90,24 @@ const serverEnv = {
     .default('127.0.0.1'),
   NODE_ENV: z.enum(NODE_ENVS, { error: `must be one of ${NODE_ENVS.join(', ')}` }).default('development'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  ...hardeningEnv,
+  // Checked here, so a bad manifest stops the server before it opens the database.
+  CHANCERY_TRUSTED_DOCUMENTS: z
+    .string()
+    .optional()
+    .transform((value, ctx): TrustedManifest | undefined => {
+      if (value === undefined || value.trim() === '') return undefined;
+      try {
+        return readTrustedManifest(value.trim());
+      } catch (error) {
+        if (!(error instanceof TrustedManifestError)) throw error;
+        ctx.addIssue({ code: 'custom', message: error.message });
+        return z.NEVER;
+      }
+    }),
+  CHANCERY_TRUSTED_DOCUMENTS_ADMIN_BYPASS: z
+    .enum(['0', '1'], { error: 'must be 1 (admin tokens may run any operation) or 0' })
+    .default('0'),
 };
 
 export type ServerConfig = {
@@ -29,11 +117,31 @@ export type ServerConfig = {
   dataDir: string;
   production: boolean;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Unset: introspection outside production only. */
+  introspection: boolean | undefined;
+  maxBodyBytes: number;
+  limits: QueryLimits;
+  rateLimit: { perIp: number; perToken: number };
+  trustProxy: number;
+  shutdownGraceMs: number;
+  metricsToken: string | undefined;
+  /** CHANCERY_* variables nobody reads: most likely misspelt. */
+  warnings: string[];
+  /** Set: only the manifest's operations are executed. */
+  trustedDocuments: { manifest: TrustedManifest; adminBypass: boolean } | undefined;
 };
 
 /** Reads the server's settings from the environment; throws ConfigError naming each bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
-  const e = parseEnv(serverEnv, env);
+  const tokenProblem = checkMetricsToken(env.CHANCERY_METRICS_TOKEN);
+  let e: z.infer<z.ZodObject<typeof serverEnv>>;
+  try {
+    e = parseEnv(serverEnv, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError) || !tokenProblem) throw error;
+    throw new ConfigError(`${error.message}\n${tokenProblem}`);
+  }
+  if (tokenProblem) throw new ConfigError(`Invalid configuration:\n${tokenProblem}`);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -41,5 +149,41 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.CHANCERY_DATA_DIR,
     production: e.NODE_ENV === 'production',
     logLevel: e.LOG_LEVEL,
+    introspection: e.CHANCERY_INTROSPECTION,
+    maxBodyBytes: e.CHANCERY_MAX_BODY_BYTES,
+    limits: {
+      maxDepth: e.CHANCERY_MAX_DEPTH,
+      maxAliases: e.CHANCERY_MAX_ALIASES,
+      maxDirectives: e.CHANCERY_MAX_DIRECTIVES,
+      maxTokens: e.CHANCERY_MAX_TOKENS,
+      maxFieldRepeats: e.CHANCERY_MAX_FIELD_REPEATS,
+      maxCost: e.CHANCERY_MAX_COST,
+    },
+    rateLimit: { perIp: e.CHANCERY_RATE_LIMIT_PER_IP, perToken: e.CHANCERY_RATE_LIMIT_PER_TOKEN },
+    trustProxy: e.CHANCERY_TRUST_PROXY,
+    shutdownGraceMs: e.CHANCERY_SHUTDOWN_GRACE_SECONDS * 1000,
+    metricsToken: e.CHANCERY_METRICS_TOKEN?.trim() || undefined,
+    warnings: unknownVariables(env),
+    trustedDocuments: e.CHANCERY_TRUSTED_DOCUMENTS && {
+      manifest: e.CHANCERY_TRUSTED_DOCUMENTS,
+      adminBypass: e.CHANCERY_TRUSTED_DOCUMENTS_ADMIN_BYPASS === '1',
+    },
   };
+}
+
+/** Like every line of parseEnv's message, but without the value: it is a credential. */
+function checkMetricsToken(value: string | undefined): string | null {
+  if (value === undefined || value.trim() === '') return null;
+  const token = value.trim();
+  if (token.length >= 16 && /^[\x21-\x7e]+$/.test(token)) return null;
+  const problem =
+    token.length < 16 ? `too short (${token.length} characters)` : 'has spaces or non-ASCII characters';
+  return `  CHANCERY_METRICS_TOKEN: ${problem}; must be at least 16 visible ASCII characters (GET /metrics then needs \`Authorization: Bearer <it>\`), or unset`;
+}
+
+function unknownVariables(env: Record<string, string | undefined>): string[] {
+  const known = new Set(Object.keys(serverEnv));
+  return Object.keys(env)
+    .filter((name) => name.startsWith('CHANCERY_') && !known.has(name))
+    .map((name) => `${name} is set but no Chancery server setting has that name; it is ignored.`);
 }

@@ -4,9 +4,13 @@ import type { GraphQLFormattedError } from 'graphql';
 import { type GraphQLError, type GraphQLSchema, isEnumType } from 'graphql';
 
 // The one place where failures become client-facing errors: domain errors keep their code and
-// message; anything unexpected is masked in production, with a request id to find it in the logs.
+// message; anything unexpected is masked in production (no message, SQL or stack trace), with a
+// request id to find it in the logs; no error suggests field or type names in production.
 
 const ENUM_VALUE = /Value "([^"]*)" does not exist in "(\w+)" enum/;
+// graphql-js suggests near names ("Did you mean \"title\"?"): in production that would let a client
+// map the schema with introspection off.
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
 
 export function createErrorFormatter(options: { schema: GraphQLSchema; production: boolean }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -16,6 +20,9 @@ export function createErrorFormatter(options: { schema: GraphQLSchema; productio
     }
     if (original instanceof PothosValidationError) {
       return withCode(formatted, 'BAD_USER_INPUT', original.message);
+    }
+    if (unstorableText(original)) {
+      return withCode(formatted, 'BAD_USER_INPUT', NUL_MESSAGE);
     }
     const unknownEnum = ENUM_VALUE.exec(formatted.message);
     if (unknownEnum) {
@@ -33,9 +40,19 @@ export function createErrorFormatter(options: { schema: GraphQLSchema; productio
         `${JSON.stringify(value)} is not a ${enumName}; allowed: ${allowed}.`,
       );
     }
+    if (formatted.extensions?.validationErrorCode === 'INTROSPECTION_DISABLED') {
+      // Apollo's message names Apollo and its option; ours says what the client needs to know.
+      return withCode(
+        formatted,
+        'GRAPHQL_VALIDATION_FAILED',
+        'Introspection (__schema, __type) is turned off on this server; the schema is published as schema.graphql with the SDK.',
+      );
+    }
     const code = formatted.extensions?.code;
     if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
       if (options.production) {
+        // The message may hold SQL or a stack; the log has them, under the request id the client
+        // gets in `extensions.requestId` (added as the response leaves, see observability.ts).
         return {
           message: 'Internal server error',
           locations: formatted.locations,
@@ -44,8 +61,45 @@ export function createErrorFormatter(options: { schema: GraphQLSchema; productio
         };
       }
     }
+    if (options.production) {
+      const { stacktrace: _hidden, exception: _alsoHidden, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, message: formatted.message.replace(SUGGESTION, ''), extensions };
+    }
     return formatted;
   };
+}
+
+/**
+ * The code a client will see for an error as it is raised (before formatting): the domain error's
+ * code, BAD_USER_INPUT for rejected input, the GraphQL error's own code, else INTERNAL_SERVER_ERROR.
+ */
+export function errorCode(error: GraphQLError): string {
+  const original = error.originalError ?? error;
+  if (original instanceof DomainError) return original.code;
+  if (original instanceof PothosValidationError || ENUM_VALUE.test(error.message) || unstorableText(original))
+    return 'BAD_USER_INPUT';
+  const code = error.extensions?.code;
+  return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
+}
+
+/** An error nobody raised on purpose: a bug or a failing dependency, logged in full. */
+export const isUnexpected = (error: GraphQLError) => errorCode(error) === 'INTERNAL_SERVER_ERROR';
+
+const NUL_MESSAGE = 'Text must not contain the NUL character (U+0000); remove it and send the request again.';
+
+/**
+ * PostgreSQL cannot store U+0000 in text and refuses any statement carrying it (SQLSTATE 22021):
+ * that is the client's input, not our failure. Drivers wrap the database error (`cause`).
+ */
+function unstorableText(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if ((current as { code?: unknown }).code === '22021') return true;
+    if (current instanceof Error && /invalid byte sequence for encoding "UTF8": 0x00/.test(current.message))
+      return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 function withCode(formatted: GraphQLFormattedError, code: string, message: string): GraphQLFormattedError {

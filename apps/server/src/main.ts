@@ -1,39 +1,85 @@
 // `npm start`: open the database (embedded PGlite unless DATABASE_URL is set), apply migrations,
-// load the seed story, and serve GraphQL until SIGINT/SIGTERM.
+// load the seed story, and serve GraphQL until SIGINT/SIGTERM; then stop accepting connections,
+// let requests in flight finish (within CHANCERY_SHUTDOWN_GRACE_SECONDS) and close the database.
+// Logs are JSON lines on stdout; a bad setting stops the start with one line per variable on stderr.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { ConfigError } from '@chancery/db/config';
 import { openDatabase } from '@chancery/db/database';
 import { DataDirectoryLockedError } from '@chancery/db/engine/lock';
 import { migrate } from '@chancery/db/migrate';
 import { loadSeed } from '@chancery/db/seed';
 import { loadConfig } from './config.ts';
+import { createLogger } from './logging.ts';
 import { createServer } from './server.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel });
+  for (const warning of config.warnings) logger.warn(warning);
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     role: 'server',
   });
   const { applied } = await migrate(database);
-  if (applied.length > 0) console.log(`Applied migrations: ${applied.join(', ')}`);
+  if (applied.length > 0) logger.info({ applied }, `Applied migrations: ${applied.join(', ')}`);
   const seed = await loadSeed(database.db);
-  if (seed.created) console.log('Loaded the seed story.');
+  if (seed.created) logger.info('Loaded the seed story.');
 
-  const server = await createServer({ database, production: config.production });
+  // The reader web app, when it is built (`npm start` builds it first): served at /.
+  const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+  const webRoot = existsSync(`${webDist}index.html`) ? webDist : undefined;
+  const server = await createServer({
+    database,
+    production: config.production,
+    trustedDocuments: config.trustedDocuments,
+    introspection: config.introspection ?? !config.production,
+    maxBodyBytes: config.maxBodyBytes,
+    limits: config.limits,
+    rateLimit: config.rateLimit,
+    trustProxy: config.trustProxy,
+    metricsToken: config.metricsToken,
+    shutdownGraceMs: config.shutdownGraceMs,
+    logger,
+    webRoot,
+  });
   const url = await server.listen(config.port, config.host);
   const where = database.engine === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL';
-  console.log(`Chancery is serving ${url} (database: ${where})`);
-  if (!config.production) console.log(`Open ${url} in a browser for Apollo Sandbox.`);
+  logger.info(
+    { url, engine: database.engine, production: config.production },
+    `Chancery is serving ${url} (database: ${where})`,
+  );
+  if (!config.production) logger.info(`Open ${url} in a browser for Apollo Sandbox.`);
+  if (webRoot) logger.info(`The reader is at ${url.replace(/graphql$/, '')}`);
 
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn(`${signal} again: exiting without waiting.`);
+      process.exit(1);
+    }
     stopping = true;
-    console.log(`${signal}: finishing in-flight requests, then closing the database.`);
-    await server.stop();
+    const graceSeconds = config.shutdownGraceMs / 1000;
+    logger.info(
+      { signal, graceSeconds },
+      `${signal}: no new connections; finishing requests in flight (at most ${graceSeconds} s), then closing the database.`,
+    );
+    // Whatever happens below, the process ends: a hung close must not keep a dead server around.
+    setTimeout(() => {
+      logger.error('Shutdown did not finish in time; exiting.');
+      process.exit(1);
+    }, config.shutdownGraceMs + 15_000).unref();
+    let code = 0;
+    try {
+      await server.stop();
+    } catch (error) {
+      code = 1;
+      logger.error({ err: error }, 'Stopping the server failed');
+    }
     await database.close();
-    process.exit(0);
+    logger.info('Closed the database; stopped.');
+    process.exit(code);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -5,48 +6,116 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { countSqlStatements, type Database } from '@chancery/db/database';
-import { sql } from 'drizzle-orm';
-import { type Context, createContext } from './context.ts';
+import { type Context, createRequestContext } from './context.ts';
 import { createErrorFormatter } from './errors.ts';
+import { clientAddress } from './http/client-address.ts';
+import { createDrain } from './http/drain.ts';
+import { readGraphQLRequest } from './http/graphql-request.ts';
+import { APPLICATION_JSON } from './http/media.ts';
+import { observabilityPlugin } from './http/observability.ts';
+import { createProbes } from './http/probes.ts';
+import {
+  attachRecord,
+  type RequestRecord,
+  recordOf,
+  requestIdFor,
+  withRecord,
+} from './http/request-record.ts';
+import { sendGraphQLErrors, sendJson } from './http/respond.ts';
+import { createDocumentGuard } from './limits/guard.ts';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits/limits.ts';
+import { costLimitPlugin } from './limits/plugin.ts';
+import { type Logger, logRequest, silentLogger } from './logging.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import { pageSizePlugin } from './page-size.ts';
+import { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
 import { schema } from './schema/index.ts';
+import { createStaticFileHandler } from './static-files.ts';
+import { type TrustedDocumentsOptions, trustedDocumentsPlugin } from './trusted-documents.ts';
 
 export type ChanceryServerOptions = {
   database: Database;
   production?: boolean;
-  /** Largest request body accepted, in bytes. */
+  /** Largest request body accepted, in bytes (413 above it). */
   maxBodyBytes?: number;
+  /** Query limits; unset ones keep DEFAULT_QUERY_LIMITS. */
+  limits?: Partial<QueryLimits>;
+  /** Allow introspection; default: outside production only (CHANCERY_INTROSPECTION). */
+  introspection?: boolean;
+  /** Requests per window per client address and per token; default: no limit. */
+  rateLimit?: RateLimitOptions;
+  /** How many proxies in front of us to trust for X-Forwarded-For and X-Request-Id (CHANCERY_TRUST_PROXY). */
+  trustProxy?: number;
+  /** Set: GET /metrics requires `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
+  /** How long stop() lets requests in flight finish before cutting them; default 10 s. */
+  shutdownGraceMs?: number;
+  /** Where the request log goes; default: nowhere. */
+  logger?: Logger;
+  /** Execute only the operations of a persisted-documents manifest (CHANCERY_TRUSTED_DOCUMENTS). */
+  trustedDocuments?: TrustedDocumentsOptions;
+  /** Serve this directory (the built web app, apps/web/dist) for every path the API does not take. */
+  webRoot?: string;
 };
 
 export type ChanceryServer = {
   apollo: ApolloServer<Context>;
   httpServer: Server;
+  metrics: Metrics;
   /** Starts listening; resolves with the URL of the GraphQL endpoint. */
   listen(port: number, host?: string): Promise<string>;
-  /** Stops accepting connections, lets in-flight requests finish, then stops Apollo. */
+  /**
+   * Stops accepting connections (/readyz turns 503), lets requests in flight finish within the
+   * grace period, cuts the rest (and logs how many), then stops Apollo. Closing the database is
+   * the caller's.
+   */
   stop(): Promise<void>;
 };
 
-const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
 export async function createServer(options: ChanceryServerOptions): Promise<ChanceryServer> {
   const production = options.production ?? false;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const limits: QueryLimits = { ...DEFAULT_QUERY_LIMITS, ...options.limits };
+  const logger = options.logger ?? silentLogger();
+  const trustProxy = options.trustProxy ?? 0;
   const { db } = options.database;
+  const guard = createDocumentGuard(limits);
+  const rateLimiter = options.rateLimit ? new RateLimiter(options.rateLimit) : null;
+  const metrics = createMetrics({ database: options.database });
+  const webApp = options.webRoot ? createStaticFileHandler({ root: options.webRoot }) : null;
 
   const apollo = new ApolloServer<Context>({
     schema,
-    introspection: !production,
+    introspection: options.introspection ?? !production,
     // main.ts owns shutdown: it stops HTTP first, then Apollo, then the database.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !production,
+    // No "Did you mean …?" naming fields and types to a client that may not introspect.
+    hideSchemaDetailsFromClientErrors: production,
     formatError: createErrorFormatter({ schema, production }),
+    // The document guard refuses longer documents first; this holds for any that reach Apollo.
+    parseOptions: { maxTokens: limits.maxTokens },
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    logger,
     plugins: [
+      ...(options.trustedDocuments ? [trustedDocumentsPlugin(options.trustedDocuments)] : []),
       pageSizePlugin(),
+      costLimitPlugin({
+        budget: limits.maxCost,
+        onCost: (http, cost) => {
+          const record = recordOf(http);
+          if (record) record.cost = cost;
+        },
+      }),
+      observabilityPlugin({ logger }),
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
@@ -54,70 +123,172 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
   });
   await apollo.start();
 
-  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const body = await readJsonBody(req, maxBodyBytes);
-    if (!body.ok)
-      return sendJson(res, body.status, {
-        errors: [{ message: body.message, extensions: { code: body.code } }],
+  async function handleGraphQL(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    record: RequestRecord,
+  ): Promise<void> {
+    const limited = rateLimiter?.take({ ip: record.ip, authorization: req.headers.authorization });
+    if (limited && !limited.ok) {
+      metrics.rateLimited(limited.limit);
+      const who = limited.limit === 'ip' ? 'from this address' : 'with this token';
+      return sendGraphQLErrors(
+        req,
+        res,
+        record,
+        429,
+        [
+          {
+            code: 'RATE_LIMITED',
+            message: `Too many requests ${who}: at most ${limited.max} per ${limited.windowSeconds} s. Retry in ${limited.retryAfterSeconds} s.`,
+            extensions: { retryAfter: limited.retryAfterSeconds },
+          },
+        ],
+        { headers: { 'retry-after': String(limited.retryAfterSeconds) } },
+      );
+    }
+    const input = await readGraphQLRequest(req, url, { maxBodyBytes });
+    if (!input.ok)
+      return sendGraphQLErrors(req, res, record, input.refusal.status, [input.refusal], {
+        headers: input.refusal.headers,
       });
-    const httpGraphQLRequest: HTTPGraphQLRequest = {
-      method: (req.method ?? 'GET').toUpperCase(),
-      headers: toHeaderMap(req),
-      search: url.search,
-      body: body.value,
-    };
+    const { httpGraphQLRequest } = input;
+    record.operationName = input.operationName ?? null;
+    const violation = input.query === undefined ? null : guard.check(input.query);
+    if (violation)
+      return sendGraphQLErrors(
+        req,
+        res,
+        record,
+        400,
+        [
+          {
+            code: violation.code,
+            message: violation.message,
+            ...(violation.limit ? { extensions: { limit: violation.limit } } : {}),
+          },
+        ],
+        { requestError: true },
+      );
+    attachRecord(httpGraphQLRequest, record);
     const { result: response, count } = await countSqlStatements(() =>
-      apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest,
-        context: async () => createContext({ db }),
-      }),
+      withRecord(record, () =>
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest,
+          context: () =>
+            createRequestContext({ db, headers: httpGraphQLRequest.headers, requestId: record.id }),
+        }),
+      ),
     );
+    record.sqlStatements = count;
     for (const [key, value] of response.headers) res.setHeader(key, value);
     // Tests and the benchmark read how many SQL statements a request issued.
     if (!production) res.setHeader('x-chancery-sql-statements', String(count));
     res.statusCode = response.status ?? 200;
+    // GraphQL over HTTP: in plain JSON, a well-formed request whose document is refused (syntax,
+    // validation, variables, limits) is answered 200; Apollo answers 400 whatever the type.
+    if (
+      res.statusCode === 400 &&
+      record.requestErrorsOnly &&
+      response.headers.get('content-type')?.startsWith(APPLICATION_JSON)
+    )
+      res.statusCode = 200;
     if (response.body.kind === 'complete') {
-      res.end(response.body.string);
+      res.end(res.statusCode >= 500 ? withRequestId(response.body.string, record.id) : response.body.string);
       return;
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   }
 
-  async function handleHealth(res: ServerResponse): Promise<void> {
-    try {
-      await db.execute(sql`select 1`);
-      sendJson(res, 200, { status: 'ok', database: 'ok' });
-    } catch {
-      sendJson(res, 503, { status: 'degraded', database: 'unreachable' });
+  async function handleMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (options.metricsToken && !bearerMatches(req.headers.authorization, options.metricsToken)) {
+      res.setHeader('www-authenticate', 'Bearer');
+      return sendJson(res, 401, {
+        error: 'GET /metrics needs `Authorization: Bearer <CHANCERY_METRICS_TOKEN>`.',
+      });
     }
+    res.setHeader('content-type', metrics.registry.contentType);
+    res.end(await metrics.registry.metrics());
   }
 
   const httpServer = createHttpServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const record = openRecord(req, url);
+    res.setHeader('x-request-id', record.id);
+    drain.track(req, res);
+    metrics.inFlight.inc();
+    res.once('close', () => {
+      metrics.inFlight.dec();
+      // 499: the client went away before its answer was sent.
+      record.status = res.writableFinished ? res.statusCode : 499;
+      logRequest(logger, record);
+      metrics.observe(record);
+    });
+    const get = req.method === 'GET';
     const route =
-      url.pathname === '/graphql'
-        ? handleGraphQL(req, res, url)
-        : url.pathname === '/healthz' && req.method === 'GET'
-          ? handleHealth(res)
-          : Promise.resolve(
-              sendJson(res, 404, {
-                error: `No route for ${req.method} ${url.pathname}; the API is at /graphql.`,
-              }),
-            );
+      record.route === 'graphql'
+        ? handleGraphQL(req, res, url, record)
+        : record.route === 'healthz' && get
+          ? probes.healthz(res)
+          : record.route === 'readyz' && get
+            ? probes.readyz(res)
+            : record.route === 'metrics' && get
+              ? handleMetrics(req, res)
+              : webApp
+                ? webApp(req, res, url)
+                : Promise.resolve(
+                    sendJson(res, 404, {
+                      error: `No route for ${req.method} ${url.pathname.slice(0, 100)}; the API is at /graphql.`,
+                    }),
+                  );
     route.catch((error: unknown) => {
-      console.error(error);
+      logger.error({ reqId: record.id, err: error }, 'Unexpected error');
       if (!res.headersSent)
         sendJson(res, 500, {
-          errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+          errors: [
+            {
+              message: 'Internal server error',
+              extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: record.id },
+            },
+          ],
         });
       else res.destroy();
     });
   });
+  // Slow clients must not hold a connection for ever: tighter than Node's defaults (300 s, 60 s).
+  httpServer.requestTimeout = 30_000;
+  httpServer.headersTimeout = 10_000;
+  const drain = createDrain(httpServer);
+  const probes = createProbes({ database: options.database, isDraining: () => drain.draining });
+
+  function openRecord(req: IncomingMessage, url: URL): RequestRecord {
+    const path = url.pathname;
+    return {
+      id: requestIdFor(req, trustProxy > 0),
+      method: (req.method ?? 'GET').slice(0, 10),
+      path: path.slice(0, 100),
+      route:
+        path === '/graphql'
+          ? 'graphql'
+          : path === '/healthz'
+            ? 'healthz'
+            : path === '/readyz'
+              ? 'readyz'
+              : path === '/metrics'
+                ? 'metrics'
+                : 'other',
+      ip: clientAddress(req, trustProxy),
+      startedAt: process.hrtime.bigint(),
+      errorCodes: [],
+    };
+  }
 
   return {
     apollo,
     httpServer,
+    metrics,
     listen: (port, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -129,57 +300,32 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
         });
       }),
     async stop() {
-      await new Promise<void>((resolve) => {
-        httpServer.close(() => resolve());
-        httpServer.closeIdleConnections();
-      });
+      const graceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
+      const { cut } = await drain.close(graceMs);
+      if (cut > 0)
+        logger.warn({ cut, graceMs }, `Cut ${cut} request(s) still running after the grace period`);
       await apollo.stop();
     },
   };
 }
 
-function toHeaderMap(req: IncomingMessage): HeaderMap {
-  const headers = new HeaderMap();
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-  }
-  return headers;
-}
-
-type BodyResult = { ok: true; value: unknown } | { ok: false; status: number; code: string; message: string };
-
-/** Reads a JSON body up to a size limit. GET and bodies of other types pass through to Apollo. */
-async function readJsonBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
-  if (req.method === 'GET' || req.method === 'HEAD') return { ok: true, value: undefined };
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      req.resume();
-      return {
-        ok: false,
-        status: 413,
-        code: 'PAYLOAD_TOO_LARGE',
-        message: `Request body is larger than ${limit} bytes.`,
-      };
-    }
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json' && type !== 'application/graphql-response+json')
-    return { ok: true, value: text };
-  if (text.trim() === '') return { ok: true, value: undefined };
+/**
+ * Apollo answers a failure outside the operation (its context could not be made) itself: give the
+ * client the request id there too, as every other INTERNAL_SERVER_ERROR carries it.
+ */
+function withRequestId(body: string, requestId: string): string {
   try {
-    return { ok: true, value: JSON.parse(text) };
+    const parsed = JSON.parse(body) as { errors?: { extensions?: Record<string, unknown> }[] };
+    for (const error of parsed.errors ?? []) error.extensions = { ...error.extensions, requestId };
+    return JSON.stringify(parsed);
   } catch {
-    return { ok: false, status: 400, code: 'BAD_REQUEST', message: 'Request body is not valid JSON.' };
+    return body;
   }
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify(body));
+/** Compares a bearer credential in constant time. */
+function bearerMatches(header: string | undefined, expected: string): boolean {
+  const given = Buffer.from(/^bearer\s+(.+)$/i.exec(header?.trim() ?? '')?.[1] ?? '');
+  const wanted = Buffer.from(expected);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
 }

@@ -1,0 +1,73 @@
+import type { ServerResponse } from 'node:http';
+import type { Database } from '@chancery/db/database';
+import { migrationStatus } from '@chancery/db/migrate';
+import { sql } from 'drizzle-orm';
+import { sendJson } from './respond.ts';
+
+// GET /healthz: the process is alive and serving (a load balancer restarts it otherwise); it also
+// says whether the database answers, but never fails for that: restarting us would not fix it.
+// GET /readyz: send traffic here: every migration applied, the database answering, not stopping.
+
+export type Probes = {
+  healthz(res: ServerResponse): Promise<void>;
+  readyz(res: ServerResponse): Promise<void>;
+};
+
+const PING_TIMEOUT_MS = 2_000;
+
+export function createProbes(options: { database: Database; isDraining: () => boolean }): Probes {
+  const { database } = options;
+  let migrationsApplied = false;
+  let ping: Promise<boolean> | null = null;
+
+  // Probes arrive from every load balancer at once: they share one query in flight.
+  const databaseAnswers = (): Promise<boolean> => {
+    ping ??= withTimeout(
+      database.db.execute(sql`select 1`).then(() => true),
+      PING_TIMEOUT_MS,
+    )
+      .catch(() => false)
+      .finally(() => {
+        ping = null;
+      });
+    return ping;
+  };
+
+  const pendingMigrations = async (): Promise<string[]> => {
+    if (migrationsApplied) return [];
+    const pending = (await migrationStatus(database)).filter((m) => m.appliedAt === null).map((m) => m.name);
+    // Migrations are applied before the server starts and never undone: once seen, it stays so.
+    migrationsApplied = pending.length === 0;
+    return pending;
+  };
+
+  return {
+    async healthz(res) {
+      const database = (await databaseAnswers()) ? 'ok' : 'unreachable';
+      sendJson(res, 200, { status: 'ok', database });
+    },
+    async readyz(res) {
+      if (options.isDraining()) return sendJson(res, 503, { status: 'stopping' });
+      if (!(await databaseAnswers()))
+        return sendJson(res, 503, { status: 'unready', database: 'unreachable' });
+      let pending: string[];
+      try {
+        pending = await withTimeout(pendingMigrations(), PING_TIMEOUT_MS);
+      } catch {
+        return sendJson(res, 503, { status: 'unready', database: 'unreachable' });
+      }
+      if (pending.length > 0)
+        return sendJson(res, 503, { status: 'unready', database: 'ok', migrations: { pending } });
+      sendJson(res, 200, { status: 'ready', database: 'ok', migrations: 'applied' });
+    },
+  };
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,139 @@
+import type { Database } from '@chancery/db/database';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { elapsedMs, type RequestRecord } from './http/request-record.ts';
+
+// Prometheus metrics, served as text at GET /metrics: requests and their latency by operation,
+// errors by code, query cost, SQL statements per request, rate-limit refusals, the database pool,
+// and Node's own (event-loop lag, heap, GC, CPU) from prom-client's default collectors.
+
+export type Metrics = {
+  registry: Registry;
+  /** Records a finished request. */
+  observe(record: RequestRecord): void;
+  rateLimited(limit: 'ip' | 'token'): void;
+  inFlight: Gauge;
+};
+
+// Operation names come from clients: past this many distinct names, the rest share one label so
+// a client inventing names cannot grow the metrics without bound.
+const MAX_OPERATION_LABELS = 200;
+
+export function createMetrics(options: { database: Database }): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
+
+  const httpRequests = new Counter({
+    name: 'chancery_http_requests_total',
+    help: 'HTTP requests by route, method and status code.',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [registry],
+  });
+  const graphqlRequests = new Counter({
+    name: 'chancery_graphql_requests_total',
+    help: 'GraphQL requests by operation name, operation type and HTTP status code.',
+    labelNames: ['operation', 'type', 'status'] as const,
+    registers: [registry],
+  });
+  const graphqlDuration = new Histogram({
+    name: 'chancery_graphql_request_duration_seconds',
+    help: 'Time from the request arriving to its response finishing, by operation.',
+    labelNames: ['operation', 'type'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const graphqlErrors = new Counter({
+    name: 'chancery_graphql_errors_total',
+    help: 'Errors in GraphQL responses by code (extensions.code).',
+    labelNames: ['code'] as const,
+    registers: [registry],
+  });
+  const cost = new Histogram({
+    name: 'chancery_graphql_query_cost',
+    help: 'Cost of accepted operations (the most fields their response can hold).',
+    buckets: [10, 30, 100, 300, 1_000, 3_000, 10_000, 30_000, 100_000],
+    registers: [registry],
+  });
+  const sqlStatements = new Histogram({
+    name: 'chancery_graphql_sql_statements',
+    help: 'SQL statements one GraphQL request issued.',
+    buckets: [0, 1, 2, 3, 5, 10, 20, 50],
+    registers: [registry],
+  });
+  const rateLimited = new Counter({
+    name: 'chancery_rate_limited_total',
+    help: 'Requests refused with 429, by the limit they hit (ip or token).',
+    labelNames: ['limit'] as const,
+    registers: [registry],
+  });
+  const inFlight = new Gauge({
+    name: 'chancery_http_requests_in_flight',
+    help: 'Requests being served.',
+    registers: [registry],
+  });
+  const pool = poolOf(options.database);
+  new Gauge({
+    name: 'chancery_db_pool_connections',
+    help: 'Database connections: total open, idle, and requests waiting for one (PostgreSQL pool; the embedded database has one connection).',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      if (pool) {
+        this.set({ state: 'total' }, pool.totalCount);
+        this.set({ state: 'idle' }, pool.idleCount);
+        this.set({ state: 'waiting' }, pool.waitingCount);
+      } else {
+        this.set({ state: 'total' }, 1);
+      }
+    },
+  });
+  new Gauge({
+    name: 'chancery_db_info',
+    help: 'The database engine in use (value 1).',
+    labelNames: ['engine', 'via'] as const,
+    registers: [registry],
+    collect() {
+      this.set({ engine: options.database.engine, via: options.database.via }, 1);
+    },
+  });
+
+  const operationLabels = new Set<string>();
+  const operationLabel = (record: RequestRecord): string => {
+    if (record.operationType === undefined) return '(none)';
+    const name = record.operationName;
+    if (!name) return '(anonymous)';
+    if (operationLabels.has(name)) return name;
+    if (operationLabels.size >= MAX_OPERATION_LABELS) return '(other)';
+    operationLabels.add(name);
+    return name;
+  };
+
+  return {
+    registry,
+    inFlight,
+    observe(record) {
+      const status = String(record.status ?? 0);
+      httpRequests.inc({ route: record.route, method: record.method, status });
+      if (record.route !== 'graphql') return;
+      const operation = operationLabel(record);
+      const type = record.operationType ?? 'none';
+      graphqlRequests.inc({ operation, type, status });
+      graphqlDuration.observe({ operation, type }, elapsedMs(record) / 1000);
+      for (const code of record.errorCodes) graphqlErrors.inc({ code });
+      if (record.cost !== undefined) cost.observe(record.cost);
+      if (record.sqlStatements !== undefined) sqlStatements.observe(record.sqlStatements);
+    },
+    rateLimited(limit) {
+      rateLimited.inc({ limit });
+    },
+  };
+}
+
+type PoolStats = { totalCount: number; idleCount: number; waitingCount: number };
+
+/** The pg Pool behind a PostgreSQL database (Drizzle exposes its client as `$client`). */
+function poolOf(database: Database): PoolStats | null {
+  const client = (database.db as unknown as { $client?: Partial<PoolStats> }).$client;
+  return client && typeof client.totalCount === 'number' && typeof client.idleCount === 'number'
+    ? (client as PoolStats)
+    : null;
+}

@@ -1,0 +1,185 @@
+// Every setting is checked at start; a bad one stops the server with a line naming the variable,
+// what is wrong with its value, and what is allowed.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '@chancery/db/config';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
+import { DEFAULT_QUERY_LIMITS } from '../src/limits/limits.ts';
+
+const problem = (env: Record<string, string>): string => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error(`${JSON.stringify(env)} was accepted`);
+};
+
+describe('server configuration', () => {
+  it('has safe defaults for every limit', () => {
+    const config = loadConfig({});
+    expect(config.limits).toEqual(DEFAULT_QUERY_LIMITS);
+    expect(config).toMatchObject({
+      introspection: undefined,
+      maxBodyBytes: 262_144,
+      rateLimit: { perIp: 600, perToken: 1_200 },
+      trustProxy: 0,
+      shutdownGraceMs: 10_000,
+      metricsToken: undefined,
+      warnings: [],
+    });
+  });
+
+  it('reads every hardening variable', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      CHANCERY_INTROSPECTION: '1',
+      CHANCERY_MAX_BODY_BYTES: '65536',
+      CHANCERY_MAX_DEPTH: '12',
+      CHANCERY_MAX_ALIASES: '5',
+      CHANCERY_MAX_DIRECTIVES: '0',
+      CHANCERY_MAX_TOKENS: '5000',
+      CHANCERY_MAX_FIELD_REPEATS: '3',
+      CHANCERY_MAX_COST: '5000',
+      CHANCERY_RATE_LIMIT_PER_IP: '0',
+      CHANCERY_RATE_LIMIT_PER_TOKEN: '30',
+      CHANCERY_TRUST_PROXY: '1',
+      CHANCERY_SHUTDOWN_GRACE_SECONDS: '25',
+      CHANCERY_METRICS_TOKEN: 'a-long-enough-metrics-token',
+    });
+    expect(config).toMatchObject({
+      production: true,
+      introspection: true,
+      maxBodyBytes: 65_536,
+      limits: {
+        maxDepth: 12,
+        maxAliases: 5,
+        maxDirectives: 0,
+        maxTokens: 5_000,
+        maxFieldRepeats: 3,
+        maxCost: 5_000,
+      },
+      rateLimit: { perIp: 0, perToken: 30 },
+      trustProxy: 1,
+      shutdownGraceMs: 25_000,
+      metricsToken: 'a-long-enough-metrics-token',
+    });
+    expect(loadConfig({ CHANCERY_INTROSPECTION: '0' }).introspection).toBe(false);
+  });
+
+  it.each([
+    [
+      { CHANCERY_MAX_DEPTH: 'ten' },
+      'CHANCERY_MAX_DEPTH="ten": not a whole number; must be a whole number from 1 to 100; default 10',
+    ],
+    [
+      { CHANCERY_MAX_DEPTH: '0' },
+      'CHANCERY_MAX_DEPTH="0": below 1; must be a whole number from 1 to 100; default 10',
+    ],
+    [
+      { CHANCERY_MAX_ALIASES: '1e3' },
+      'CHANCERY_MAX_ALIASES="1e3": not a whole number; must be a whole number from 0 to 1000; default 30',
+    ],
+    [
+      { CHANCERY_MAX_DIRECTIVES: '-1' },
+      'CHANCERY_MAX_DIRECTIVES="-1": not a whole number; must be a whole number from 0 to 1000; default 10',
+    ],
+    [
+      { CHANCERY_MAX_TOKENS: '50' },
+      'CHANCERY_MAX_TOKENS="50": below 100; must be a whole number from 100 to 100000; default 2000',
+    ],
+    [
+      { CHANCERY_MAX_FIELD_REPEATS: '2.5' },
+      'CHANCERY_MAX_FIELD_REPEATS="2.5": not a whole number; must be a whole number from 1 to 1000; default 10',
+    ],
+    [
+      { CHANCERY_MAX_COST: '999999999' },
+      'CHANCERY_MAX_COST="999999999": above 100000000; must be a whole number from 1 to 100000000; default 100000',
+    ],
+    [
+      { CHANCERY_MAX_BODY_BYTES: '256kb' },
+      'CHANCERY_MAX_BODY_BYTES="256kb": not a whole number; must be a whole number from 1024 to 104857600 (bytes); default 262144',
+    ],
+    [
+      { CHANCERY_RATE_LIMIT_PER_IP: 'lots' },
+      'CHANCERY_RATE_LIMIT_PER_IP="lots": not a whole number; must be a whole number from 0 to 1000000 (requests per minute from one address; 0 turns it off); default 600',
+    ],
+    [
+      { CHANCERY_RATE_LIMIT_PER_TOKEN: '10000000' },
+      'CHANCERY_RATE_LIMIT_PER_TOKEN="10000000": above 1000000; must be a whole number from 0 to 1000000 (requests per minute with one API token; 0 turns it off); default 1200',
+    ],
+    [
+      { CHANCERY_TRUST_PROXY: 'true' },
+      'CHANCERY_TRUST_PROXY="true": not a whole number; must be a whole number from 0 to 10 (proxies in front of the server whose X-Forwarded-For to trust); default 0',
+    ],
+    [
+      { CHANCERY_SHUTDOWN_GRACE_SECONDS: '3600' },
+      'CHANCERY_SHUTDOWN_GRACE_SECONDS="3600": above 600; must be a whole number from 0 to 600; default 10',
+    ],
+    [
+      { CHANCERY_INTROSPECTION: 'yes' },
+      'CHANCERY_INTROSPECTION="yes": neither 1 nor 0; must be 1 (introspection on, also in production) or 0',
+    ],
+  ])('%j is refused with a message naming the variable, the problem and what is allowed', (env, message) => {
+    expect(problem(env)).toContain(`  ${message}`);
+  });
+
+  it('lists every bad variable at once', () => {
+    const message = problem({ CHANCERY_MAX_DEPTH: 'x', PORT: 'y', CHANCERY_METRICS_TOKEN: 'short' });
+    expect(message.split('\n')).toEqual([
+      'Invalid configuration:',
+      expect.stringMatching(/^ {2}PORT="y": /),
+      expect.stringMatching(/^ {2}CHANCERY_MAX_DEPTH="x": /),
+      expect.stringMatching(/^ {2}CHANCERY_METRICS_TOKEN: too short/),
+    ]);
+  });
+
+  it('never prints the metrics token, even a bad one', () => {
+    const message = problem({ CHANCERY_METRICS_TOKEN: 'sekrit pass phrase!' });
+    expect(message).toBe(
+      'Invalid configuration:\n  CHANCERY_METRICS_TOKEN: has spaces or non-ASCII characters; must be at least 16 visible ASCII characters (GET /metrics then needs `Authorization: Bearer <it>`), or unset',
+    );
+    expect(problem({ CHANCERY_METRICS_TOKEN: 'tiny' })).not.toContain('tiny');
+  });
+
+  it('warns about CHANCERY_ variables no setting has (a misspelt limit would silently do nothing)', () => {
+    expect(loadConfig({ CHANCERY_MAX_DETPH: '5' }).warnings).toEqual([
+      'CHANCERY_MAX_DETPH is set but no Chancery server setting has that name; it is ignored.',
+    ]);
+  });
+});
+
+describe('the server process with a bad setting', () => {
+  const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+  it.each([
+    [
+      { NODE_ENV: 'production', CHANCERY_MAX_COST: 'cheap' },
+      /CHANCERY_MAX_COST="cheap": not a whole number; must be/,
+    ],
+    [
+      { CHANCERY_RATE_LIMIT_PER_IP: '-5', CHANCERY_INTROSPECTION: 'on' },
+      /CHANCERY_INTROSPECTION="on"[\s\S]*CHANCERY_RATE_LIMIT_PER_IP="-5"/,
+    ],
+  ])('%j exits 1 before opening the database', async (env, message) => {
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', main], {
+        env: {
+          ...process.env,
+          DATABASE_URL: undefined,
+          CHANCERY_DATA_DIR: '/nonexistent/never-opened',
+          ...env,
+        },
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^Invalid configuration:/);
+    expect(result.stderr).toMatch(message);
+  });
+});
