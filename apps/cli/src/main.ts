@@ -4,6 +4,10 @@ import { migrate, migrationStatus } from '@chancery/db/migrate';
 import { loadSeed } from '@chancery/db/seed';
 import { DomainError } from '@chancery/domain/errors';
 import { Command, CommanderError } from 'commander';
+import { registerExportCommand } from './commands/export.ts';
+import { registerGenerateCommand } from './commands/generate.ts';
+import { registerImportCommand } from './commands/import.ts';
+import { registerTokenCommands } from './commands/token.ts';
 import { withDatabase } from './database.ts';
 
 const program = new Command('chancery')
@@ -59,6 +63,11 @@ program
       console.log(pending ? `${pending} pending: run \`chancery migrate\`.` : 'Up to date.');
     }),
   );
+
+registerTokenCommands(program);
+registerImportCommand(program);
+registerExportCommand(program);
+registerGenerateCommand(program);
 
 try {
   await program.parseAsync(process.argv);
