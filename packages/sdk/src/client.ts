@@ -1,0 +1,363 @@
+import type { ResultOf, TypedDocumentNode, VariablesOf } from '@graphql-typed-document-node/core';
+import { type DocumentNode, type GraphQLFormattedError, getOperationAST, print } from 'graphql';
+import { ChanceryError } from './errors.ts';
+import { operations } from './generated/operations.ts';
+import { connectionAt, connectionPath } from './pagination.ts';
+
+// The Chancery client: one typed method per operation in src/operations (generated into
+// operations.ts), `request` for any other typed document, and `paginate` to walk a connection.
+
+/** The SDK's operations by method name: `name`, `type`, `document`, `hash`, `text`, `connection`. */
+export type Operations = typeof operations;
+export type OperationName = keyof Operations;
+/** Operations with an `$after` variable, which `paginate` can follow page after page. */
+export type PaginatedOperationName = {
+  [N in OperationName]: Operations[N]['connection'] extends readonly string[] ? N : never;
+}[OperationName];
+export type OperationResult<N extends OperationName> = ResultOf<Operations[N]['document']>;
+export type OperationVariables<N extends OperationName> = VariablesOf<Operations[N]['document']>;
+
+/** Per-call options. */
+export type RequestOptions = {
+  /** Cancels the call, including any wait between retries (the call fails with code ABORTED). */
+  signal?: AbortSignal;
+  /** Sent with this call only; they win over the client's headers and token. */
+  headers?: Record<string, string>;
+};
+
+/** Variables may be left out when the operation requires none. */
+export type OperationArgs<Variables> =
+  // biome-ignore lint/complexity/noBannedTypes: `{}` here means "an object with no required keys".
+  {} extends Variables
+    ? [variables?: Variables, options?: RequestOptions]
+    : [variables: Variables, options?: RequestOptions];
+
+/** The part of `fetch` the client uses, so any implementation fits (Node, browsers, undici, tests). */
+export type FetchLike = (
+  url: string,
+  init: { method: 'POST'; headers: Record<string, string>; body: string; signal?: AbortSignal },
+) => Promise<{ status: number; headers: { get(name: string): string | null }; text(): Promise<string> }>;
+
+export type RetryOptions = {
+  /** Further attempts after the first (default 2). */
+  retries?: number;
+  /** Wait before the first retry, doubled for each further one, with jitter (default 100). */
+  minDelayMs?: number;
+  /** Longest wait between two attempts (default 2000). */
+  maxDelayMs?: number;
+};
+
+type Awaitable<T> = T | Promise<T>;
+
+export type ChanceryClientOptions = {
+  /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
+  url: string | URL;
+  /** An API token, sent as `authorization: Bearer <token>`; a function is asked on every call. */
+  token?: string | (() => Awaitable<string | null | undefined>);
+  /** Defaults to the global fetch. */
+  fetch?: FetchLike;
+  /** Sent with every call; a function is asked on every call. */
+  headers?: Record<string, string> | (() => Awaitable<Record<string, string>>);
+  /**
+   * Send the sha256 hash of the SDK's documents in place of their text (Apollo-style persisted
+   * queries). A server that does not know the hash yet is sent the text once, and caches it.
+   */
+  persistedQueries?: boolean;
+  /** Retries of queries that fail to reach the server (never of mutations). `false`: none. */
+  retry?: RetryOptions | false;
+};
+
+type AnyVariables = Record<string, unknown>;
+type OperationMethods = {
+  readonly [N in keyof Operations]: (
+    ...args: OperationArgs<OperationVariables<N>>
+  ) => Promise<OperationResult<N>>;
+};
+
+export type ChanceryClient = OperationMethods & {
+  /** Runs any typed document: the SDK's own (`StatementsDocument`) or one of yours. */
+  request<Result = any, Variables = Record<string, any>>(
+    document: TypedDocumentNode<Result, Variables>,
+    ...args: OperationArgs<Variables>
+  ): Promise<Result>;
+  /**
+   * Every page of a connection, first to last: the operation is run again with `after` set to the
+   * previous page's `pageInfo.endCursor` while `pageInfo.hasNextPage`. Yields each page's data.
+   */
+  paginate<N extends PaginatedOperationName>(
+    operation: N,
+    ...args: OperationArgs<OperationVariables<N>>
+  ): AsyncGenerator<OperationResult<N>, void, undefined>;
+  paginate<Result = any, Variables = Record<string, any>>(
+    document: TypedDocumentNode<Result, Variables>,
+    ...args: OperationArgs<Variables>
+  ): AsyncGenerator<Result, void, undefined>;
+};
+
+type Prepared = { type: string; name: string | undefined; text: string; hash: string | undefined };
+type RequestBody = {
+  query?: string;
+  operationName?: string;
+  variables?: AnyVariables;
+  extensions?: { persistedQuery: { version: 1; sha256Hash: string } };
+};
+type GraphQLResponse = { data?: unknown; errors?: GraphQLFormattedError[] };
+
+const RETRYABLE_STATUS = new Set([502, 503, 504]);
+const DEFAULT_RETRY: Required<RetryOptions> = { retries: 2, minDelayMs: 100, maxDelayMs: 2000 };
+
+const byDocument = new Map<DocumentNode, Operations[OperationName]>(
+  Object.values(operations).map((operation) => [operation.document, operation]),
+);
+
+export function createChanceryClient(options: ChanceryClientOptions): ChanceryClient {
+  const url = String(options.url);
+  const fetchImpl: FetchLike | undefined =
+    options.fetch ??
+    (typeof globalThis.fetch === 'function' ? (input, init) => globalThis.fetch(input, init) : undefined);
+  if (!fetchImpl) throw new TypeError('No global fetch here: pass `fetch` to createChanceryClient.');
+  const retry =
+    options.retry === false ? { ...DEFAULT_RETRY, retries: 0 } : { ...DEFAULT_RETRY, ...options.retry };
+  // Turned off for good when the server says it does not do persisted queries at all.
+  let persistedQueries = options.persistedQueries ?? false;
+
+  async function headersFor(request: RequestOptions): Promise<Record<string, string>> {
+    const shared = typeof options.headers === 'function' ? await options.headers() : options.headers;
+    const token = typeof options.token === 'function' ? await options.token() : options.token;
+    return {
+      accept: 'application/graphql-response+json, application/json;q=0.9',
+      ...shared,
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...request.headers,
+      'content-type': 'application/json',
+    };
+  }
+
+  /** One HTTP exchange, retried while a query cannot reach the server. */
+  async function send(
+    operation: Prepared,
+    body: RequestBody,
+    request: RequestOptions,
+  ): Promise<{ status: number; payload: GraphQLResponse }> {
+    const attempts = operation.type === 'query' ? retry.retries + 1 : 1;
+    const headers = await headersFor(request);
+    const json = JSON.stringify(body);
+    for (let attempt = 1; ; attempt++) {
+      throwIfAborted(request.signal, operation);
+      let status: number;
+      let text: string;
+      let contentType: string | null;
+      try {
+        const response = await fetchImpl!(url, {
+          method: 'POST',
+          headers,
+          body: json,
+          ...(request.signal ? { signal: request.signal } : {}),
+        });
+        status = response.status;
+        contentType = response.headers.get('content-type');
+        text = await response.text();
+      } catch (error) {
+        throwIfAborted(request.signal, operation);
+        if (attempt < attempts) {
+          await sleep(backoff(retry, attempt), request.signal, operation);
+          continue;
+        }
+        const tries = attempts > 1 ? ` (${attempts} attempts)` : '';
+        throw new ChanceryError({
+          code: 'NETWORK_ERROR',
+          message: `Could not reach the Chancery API at ${url}${tries}: ${describe(error)}`,
+          operationName: operation.name,
+          cause: error,
+        });
+      }
+      if (RETRYABLE_STATUS.has(status) && attempt < attempts) {
+        await sleep(backoff(retry, attempt), request.signal, operation);
+        continue;
+      }
+      return { status, payload: parseResponse(text, status, contentType, operation, url) };
+    }
+  }
+
+  async function execute(
+    document: DocumentNode,
+    variables: AnyVariables | undefined,
+    request: RequestOptions,
+  ) {
+    const operation = prepare(document);
+    const hashOnly = persistedQueries && operation.hash !== undefined;
+    const persisted = operation.hash
+      ? { persistedQuery: { version: 1 as const, sha256Hash: operation.hash } }
+      : undefined;
+    const base = { operationName: operation.name, variables };
+    let { status, payload } = await send(
+      operation,
+      hashOnly ? { ...base, extensions: persisted } : { ...base, query: operation.text },
+      request,
+    );
+    const code = payload.errors?.[0]?.extensions?.code;
+    if (hashOnly && (code === 'PERSISTED_QUERY_NOT_FOUND' || code === 'PERSISTED_QUERY_NOT_SUPPORTED')) {
+      // The server has not seen this hash yet (it keeps the text sent with it), or keeps none.
+      // Either way nothing was executed, so sending the text is safe for mutations too.
+      if (code === 'PERSISTED_QUERY_NOT_SUPPORTED') persistedQueries = false;
+      ({ status, payload } = await send(
+        operation,
+        {
+          ...base,
+          query: operation.text,
+          ...(code === 'PERSISTED_QUERY_NOT_FOUND' ? { extensions: persisted } : {}),
+        },
+        request,
+      ));
+    }
+    if (payload.errors && payload.errors.length > 0) {
+      throw ChanceryError.fromResponse(payload.errors, {
+        status,
+        ...(operation.name ? { operationName: operation.name } : {}),
+        data: payload.data,
+      });
+    }
+    if (payload.data === null || payload.data === undefined) {
+      throw new ChanceryError({
+        code: 'BAD_RESPONSE',
+        message: `The response from ${url} (HTTP ${status}) has neither data nor errors.`,
+        status,
+        operationName: operation.name,
+      });
+    }
+    return payload.data;
+  }
+
+  async function* paginate(
+    operation: OperationName | DocumentNode,
+    variables: AnyVariables = {},
+    request: RequestOptions = {},
+  ): AsyncGenerator<unknown, void, undefined> {
+    const known = typeof operation === 'string' ? operations[operation] : byDocument.get(operation);
+    if (typeof operation === 'string' && !known)
+      throw new TypeError(`No SDK operation is named ${operation}.`);
+    const document = typeof operation === 'string' ? known!.document : operation;
+    const path = known ? known.connection : connectionPath(document);
+    if (!path) {
+      throw new TypeError(
+        `${known?.name ?? 'This document'} cannot be paginated: it needs an \`$after: String\` variable ` +
+          'passed as `after:` to a connection field.',
+      );
+    }
+    if (variables.last != null || variables.before != null) {
+      throw new TypeError('paginate walks forwards: pass `first` (and `after`), not `last` or `before`.');
+    }
+    let after = (variables.after as string | null | undefined) ?? null;
+    const cursors = new Set<string>();
+    for (;;) {
+      const data = await execute(document, { ...variables, after }, request);
+      yield data;
+      const connection = connectionAt(data, path);
+      if (!connection) return;
+      const pageInfo = connection.pageInfo;
+      if (typeof pageInfo?.hasNextPage !== 'boolean') {
+        throw new TypeError(
+          `paginate needs pageInfo { hasNextPage endCursor } selected on ${path.join('.')}.`,
+        );
+      }
+      if (!pageInfo.hasNextPage) return;
+      const next = pageInfo.endCursor;
+      if (!next || cursors.has(next)) {
+        throw new ChanceryError({
+          code: 'BAD_RESPONSE',
+          message: `${path.join('.')} has a next page but ${next ? 'repeats an earlier cursor' : 'no endCursor'}; stopped instead of looping.`,
+          operationName: known?.name,
+        });
+      }
+      cursors.add(next);
+      after = next;
+    }
+  }
+
+  const methods: Record<string, (variables?: AnyVariables, request?: RequestOptions) => Promise<unknown>> =
+    {};
+  for (const [method, operation] of Object.entries(operations)) {
+    methods[method] = (variables, request = {}) => execute(operation.document, variables, request);
+  }
+  return Object.freeze({
+    ...methods,
+    request: (document: DocumentNode, variables?: AnyVariables, request: RequestOptions = {}) =>
+      execute(document, variables, request),
+    paginate,
+  }) as unknown as ChanceryClient;
+}
+
+/** The SDK's documents carry their printed text and hash; any other document is printed here. */
+function prepare(document: DocumentNode): Prepared {
+  const known = byDocument.get(document);
+  if (known) return { type: known.type, name: known.name, text: known.text, hash: known.hash };
+  const operation = getOperationAST(document);
+  if (!operation) {
+    throw new TypeError('The document must hold exactly one operation (fragments may come with it).');
+  }
+  return { type: operation.operation, name: operation.name?.value, text: print(document), hash: undefined };
+}
+
+function parseResponse(
+  text: string,
+  status: number,
+  contentType: string | null,
+  operation: Prepared,
+  url: string,
+): GraphQLResponse {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text);
+  } catch {
+    payload = undefined;
+  }
+  if (payload && typeof payload === 'object' && ('data' in payload || 'errors' in payload)) {
+    return payload as GraphQLResponse;
+  }
+  const excerpt = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  throw new ChanceryError({
+    code: 'BAD_RESPONSE',
+    message: `Expected a GraphQL response from ${url}, got HTTP ${status} (${contentType ?? 'no content type'}): ${excerpt}`,
+    status,
+    operationName: operation.name,
+  });
+}
+
+function backoff(retry: Required<RetryOptions>, attempt: number): number {
+  const ceiling = Math.min(retry.maxDelayMs, retry.minDelayMs * 2 ** (attempt - 1));
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+function aborted(signal: AbortSignal, operation: Prepared): ChanceryError {
+  return new ChanceryError({
+    code: 'ABORTED',
+    message: `${operation.name ?? 'The operation'} was aborted.`,
+    operationName: operation.name,
+    cause: signal.reason,
+  });
+}
+
+function throwIfAborted(signal: AbortSignal | undefined, operation: Prepared): void {
+  if (signal?.aborted) throw aborted(signal, operation);
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined, operation: Prepared): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(aborted(signal!, operation));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  // Node's fetch says "fetch failed" and keeps the reason (ECONNREFUSED …) in `cause`.
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error.message}${cause}`;
+}
