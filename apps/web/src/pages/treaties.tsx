@@ -1,0 +1,61 @@
+// Every treaty, by title, with its status.
+import { client } from '../api.ts';
+import {
+  DateText,
+  Empty,
+  ErrorNotice,
+  Loading,
+  LoadMore,
+  PageHeading,
+  TreatyStatusBadge,
+} from '../components.tsx';
+import { Link } from '../router.tsx';
+import { paths } from '../routes.ts';
+import { usePagedList } from '../use-query.ts';
+
+export function TreatiesPage() {
+  const treaties = usePagedList('treaties:all', (after, signal) =>
+    client.treaties({ first: 50, after, orderBy: 'TITLE_ASC' }, { signal }).then((data) => data.treaties),
+  );
+  return (
+    <div className="narrow">
+      <PageHeading title="Treaties">Treaties</PageHeading>
+      {treaties.status === 'loading' ? <Loading label="Loading treaties…" /> : null}
+      {treaties.status === 'error' ? <ErrorNotice error={treaties.error} retry={treaties.retry} /> : null}
+      {treaties.status === 'success' ? (
+        treaties.nodes.length === 0 ? (
+          <Empty>No treaties have been recorded yet.</Empty>
+        ) : (
+          <>
+            <ul className="entity-list">
+              {treaties.nodes.map((treaty) => (
+                <li key={treaty.id}>
+                  <h2 className="entity-title">
+                    <Link to={paths.treaty(treaty.slug)}>{treaty.title}</Link>
+                  </h2>
+                  <p className="entity-meta">
+                    <TreatyStatusBadge status={treaty.status} />
+                    {treaty.signedOn ? (
+                      <span>
+                        Signed <DateText value={treaty.signedOn} />
+                      </span>
+                    ) : null}
+                  </p>
+                </li>
+              ))}
+            </ul>
+            <LoadMore
+              shown={treaties.nodes.length}
+              total={treaties.totalCount}
+              noun={['treaty', 'treaties']}
+              hasMore={treaties.hasMore}
+              loading={treaties.loadingMore}
+              error={treaties.moreError}
+              onLoadMore={treaties.loadMore}
+            />
+          </>
+        )
+      ) : null}
+    </div>
+  );
+}
