@@ -60,7 +60,7 @@ describe('chancery CLI on the embedded database', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: '{ treaties { totalCount } }' }),
       });
-      expect(await response.json()).toEqual({ data: { treaties: { totalCount: 2 } } });
+      expect(await response.json()).toMatchObject({ data: { treaties: { totalCount: 2 } } });
     } finally {
       expect(await stop(server.child)).toBe(0);
     }

@@ -1,0 +1,431 @@
+// `npm run bench [-- options]`: Chancery against the floor on PostgreSQL and PGlite. See
+// docs/benchmarks.md for what is measured and how; `--help` for the options.
+import { spawnSync } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { buildBundle } from './bundle.ts';
+import { benchReadyLine, hasTaskset, type ServerChild, spawnServer } from './children.ts';
+import { COLD_START_QUERY, coldStart } from './cold-start.ts';
+import { benchLoader } from './corpus/bench-loader.ts';
+import { closedLoop, fetchOnce } from './load.ts';
+import { describeMachine } from './machine.ts';
+import { allowedCpus } from './proc.ts';
+import { summarizeProfile } from './profile.ts';
+import { type EngineResults, markdown, type Results } from './report.ts';
+import { type Contestant, closedLoopCells, openLoopCells, soak, verify } from './run.ts';
+import { scenarios as allScenarios, scenarioById } from './scenarios.ts';
+import {
+  DEFAULT_DATABASE_URL,
+  databaseUrlFor,
+  defaultDataRoot,
+  type EngineName,
+  prepareEngine,
+} from './setup.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO = resolve(HERE, '../../..');
+const SERVER_MAIN = join(REPO, 'apps/server/src/main.ts');
+const CHANCERY_ENTRY = join(HERE, 'servers/chancery.ts');
+const FLOOR_ENTRY = join(HERE, 'servers/floor.ts');
+
+const HELP = `npm run bench [-- options]
+
+Runs Chancery and a floor (bare node:http + the same SQL as prepared statements) on the same data,
+alternating, and writes bench/results/<time>-<kind>.json plus Markdown tables on stdout.
+
+  --engine postgres|pglite|both   engines to run (default both)
+  --database-url URL              PostgreSQL server and bench database
+                                  (default ${DEFAULT_DATABASE_URL}; created if missing)
+  --data-dir DIR                  where PGlite bench data lives (default ${defaultDataRoot()})
+  --fresh                         drop and rebuild the bench databases first (after a migration changed)
+  --scale N                       corpus size, N × 50 000 statements (default 1)
+  --growth                        also run scenarios 1–3 (closed loop) at 10× the scale
+  --scenarios by-id,nested,deep-page
+  --concurrency 1,8,32            closed-loop concurrencies
+  --duration S                    seconds measured per run (default 5)
+  --warmup S                      seconds of warm-up before each run (default 2)
+  --rounds N                      alternating rounds per cell (default 2)
+  --soak-seconds S                sustained-load duration (default 60; the issue's figure is 300)
+  --cold-repeats N                cold starts per case (default 3)
+  --quiet-wait S                  before each run, wait up to S s for the machine to be idle
+                                  (busy < 20%: other work shares the cores; default 5, quick 0)
+  --skip open,soak,cold           leave parts out
+  --quick                         short everything (1 round, 2 s runs, 20 s soak, 1 cold start)
+  --variants a,b,…                compare prototype server variants with the baseline instead
+                                  (PostgreSQL; see src/servers/variant-server.ts for the names)
+  --profile                       instead: CPU-profile Chancery (node --cpu-prof) under each scenario
+                                  at c=8 and print where the time goes (first engine given)
+  --report FILE.json              print the Markdown tables of an earlier results file
+  --no-pin                        do not pin the load generator and servers to CPUs
+`;
+
+const { values: opts } = parseArgs({
+  options: {
+    engine: { type: 'string', default: 'both' },
+    'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? DEFAULT_DATABASE_URL },
+    'data-dir': { type: 'string', default: defaultDataRoot() },
+    scale: { type: 'string', default: '1' },
+    growth: { type: 'boolean', default: false },
+    fresh: { type: 'boolean', default: false },
+    scenarios: { type: 'string', default: allScenarios.map((s) => s.id).join(',') },
+    concurrency: { type: 'string', default: '1,8,32' },
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    rounds: { type: 'string' },
+    'soak-seconds': { type: 'string' },
+    'cold-repeats': { type: 'string' },
+    'quiet-wait': { type: 'string' },
+    skip: { type: 'string', default: '' },
+    quick: { type: 'boolean', default: false },
+    variants: { type: 'string' },
+    report: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    'no-pin': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+  allowPositionals: false,
+});
+
+if (opts.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+
+if (opts.report) {
+  console.log(markdown(JSON.parse(await readFile(opts.report, 'utf8')) as Results));
+  process.exit(0);
+}
+
+// Pin: the load generator (this process) to CPU 0, servers to CPU 1. Re-run under taskset once.
+const pin = !opts['no-pin'] && hasTaskset && (await import('node:os')).cpus().length >= 2;
+if (pin && allowedCpus() !== '0') {
+  const child = spawnSync(
+    'taskset',
+    ['-c', '0', process.execPath, ...process.execArgv, ...process.argv.slice(1)],
+    {
+      stdio: 'inherit',
+    },
+  );
+  process.exit(child.status ?? 1);
+}
+const SERVER_CPU = pin ? 1 : null;
+
+const number = (value: string | undefined, fallback: number) =>
+  value === undefined ? fallback : Number(value);
+const quick = opts.quick;
+const timing = {
+  warmupMs: number(opts.warmup, quick ? 1 : 2) * 1000,
+  measureMs: number(opts.duration, quick ? 2 : 5) * 1000,
+  rounds: number(opts.rounds, quick ? 1 : 2),
+  quietWaitMs: number(opts['quiet-wait'], quick ? 0 : 5) * 1000,
+  quietBelow: 0.2,
+};
+const soakSeconds = number(opts['soak-seconds'], quick ? 20 : 60);
+const coldRepeats = number(opts['cold-repeats'], quick ? 1 : 3);
+const scale = number(opts.scale, 1);
+const concurrencies = opts.concurrency.split(',').map(Number);
+const skip = new Set(opts.skip.split(',').filter(Boolean));
+const scenarios = opts.scenarios.split(',').map(scenarioById);
+const variants = opts.variants?.split(',').filter(Boolean) ?? [];
+const engines: EngineName[] = opts.engine === 'both' ? ['postgres', 'pglite'] : [opts.engine as EngineName];
+if (variants.length && engines.includes('pglite'))
+  throw new Error(
+    'Variants run on PostgreSQL only (one PGlite data directory per process): pass --engine postgres.',
+  );
+for (const e of engines) if (e !== 'postgres' && e !== 'pglite') throw new Error(`Unknown engine ${e}.`);
+
+const log = (line: string) => console.error(line);
+const startedAt = new Date();
+const machineAtStart = describeMachine();
+const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+
+let bundle: string | null = null;
+
+async function runEngine(engine: EngineName, engineScale: number, full: boolean): Promise<EngineResults> {
+  log(`\n== ${engine}, scale ${engineScale} ==`);
+  const prepared = await prepareEngine({
+    engine,
+    scale: engineScale,
+    databaseUrl: opts['database-url'],
+    dataRoot: opts['data-dir'],
+    corpus: benchLoader,
+    scenarios,
+    fresh: opts.fresh,
+    log,
+  });
+  for (const r of prepared.requests)
+    log(
+      `  ${r.scenario.number} ${r.scenario.id}: ${r.sqlStatements} SQL statement(s), variables ${JSON.stringify(r.variables)}`,
+    );
+  const planFile = join(tmpdir(), `chancery-bench-plan-${process.pid}-${engine}.json`);
+  await writeFile(planFile, JSON.stringify(prepared.plan));
+
+  const children: ServerChild[] = [];
+  const stopAll = () => Promise.all(children.map((c) => c.stop()));
+  try {
+    const start = async (
+      entry: string,
+      env: Record<string, string>,
+      nodeArgs: string[] = [],
+      plainNode = false,
+    ) => {
+      const child = await spawnServer({
+        entry,
+        // As deployed: graphql-js, for one, skips its development-only checks in production.
+        env: { NODE_ENV: 'production', ...env },
+        plainNode,
+        nodeArgs,
+        cpu: SERVER_CPU,
+        readyLine: benchReadyLine,
+        cwd: REPO,
+      });
+      children.push(child);
+      return child;
+    };
+    const contestants: Contestant[] = [];
+    const chancery = await start(CHANCERY_ENTRY, { ...prepared.chanceryEnv, BENCH_VARIANT: 'baseline' });
+    contestants.push({ name: 'chancery', child: chancery, urlFor: () => chancery.url });
+    for (const variant of variants) {
+      // Process-level variants: semi-space-N (a V8 flag), bundle (compiled JS, no tsx loader),
+      // node-env-development (NODE_ENV unset, as `npm start` runs by default).
+      const semi = /(?:^|\+)semi-space-(\d+)/.exec(variant)?.[1];
+      const bundled = /(?:^|\+)bundle(?:\+|$)/.test(variant);
+      const development = /(?:^|\+)node-env-development(?:\+|$)/.test(variant);
+      const code = variant
+        .split('+')
+        .filter((f) => f !== 'bundle' && f !== 'node-env-development' && !f.startsWith('semi-space-'))
+        .join('+');
+      bundle ??= bundled ? await buildBundle(REPO, CHANCERY_ENTRY) : null;
+      const child = await start(
+        bundled ? (bundle as string) : CHANCERY_ENTRY,
+        {
+          ...prepared.chanceryEnv,
+          BENCH_VARIANT: code || 'baseline',
+          ...(development ? { NODE_ENV: 'development' } : {}),
+        },
+        semi ? [`--max-semi-space-size=${semi}`] : [],
+        bundled,
+      );
+      contestants.push({ name: variant, child, urlFor: () => child.url });
+    }
+    const floor = await start(FLOOR_ENTRY, { ...prepared.floorEnv, BENCH_FLOOR_PLAN: planFile });
+    contestants.push({ name: 'floor', child: floor, urlFor: (r) => `${floor.url}/${r.scenario.id}` });
+
+    const bytes = await verify(contestants, prepared.requests);
+    log(`  every server answers every scenario with Chancery's JSON`);
+    const closed = await closedLoopCells({
+      contestants,
+      requests: prepared.requests,
+      concurrencies,
+      timing,
+      bytes,
+      log,
+    });
+    const failures: string[] = [];
+    // Optional parts: a failure is recorded and the run goes on with the next part.
+    const attempt = async <T>(part: string, work: () => Promise<T>, fallback: T): Promise<T> => {
+      try {
+        return await work();
+      } catch (error) {
+        log(`  ! ${part} failed: ${error instanceof Error ? error.message : String(error)}`);
+        failures.push(`${part}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+        return fallback;
+      }
+    };
+    const open =
+      full && !skip.has('open')
+        ? await attempt(
+            'open loop',
+            () =>
+              openLoopCells({
+                contestants,
+                requests: prepared.requests,
+                cells: closed,
+                shares: [0.5, 0.8],
+                timing,
+                bytes,
+                log,
+              }),
+            [],
+          )
+        : [];
+    const soaks =
+      full && !skip.has('soak')
+        ? await attempt(
+            'sustained load',
+            async () => [
+              await soak({
+                contestant: contestants[0] as Contestant,
+                requests: prepared.requests,
+                seconds: soakSeconds,
+                concurrency: 8,
+                bytes,
+                log,
+              }),
+            ],
+            [],
+          )
+        : [];
+    const coldCheck = await fetchOnce({
+      url: chancery.url,
+      body: JSON.stringify({ query: COLD_START_QUERY }),
+    });
+    const expected = (JSON.parse(coldCheck.text) as { data: unknown }).data;
+    await stopAll();
+
+    const cold =
+      full && !skip.has('cold')
+        ? await attempt(
+            'cold start',
+            () =>
+              coldStart({
+                engine,
+                serverEntry: SERVER_MAIN,
+                existing:
+                  engine === 'pglite'
+                    ? { dataDir: prepared.floorEnv.CHANCERY_DATA_DIR }
+                    : { databaseUrl: prepared.chanceryEnv.DATABASE_URL },
+                fresh:
+                  engine === 'pglite'
+                    ? { dataRoot: opts['data-dir'] }
+                    : {
+                        databaseUrl: databaseUrlFor(opts['database-url'], engineScale).replace(
+                          /\/([^/]+)$/,
+                          '/$1_cold',
+                        ),
+                      },
+                expected,
+                repeats: coldRepeats,
+                cpu: SERVER_CPU,
+                log,
+              }),
+            [],
+          )
+        : [];
+    return {
+      engine,
+      scale: engineScale,
+      location: prepared.location,
+      serverVersion: prepared.serverVersion,
+      corpus: prepared.corpus,
+      scenarios: prepared.requests.map((r) => ({
+        id: r.scenario.id,
+        number: r.scenario.number,
+        title: r.scenario.title,
+        sqlStatements: r.sqlStatements,
+        responseBytes: bytes.get(`chancery/${r.scenario.id}`) as number,
+      })),
+      closedLoop: closed,
+      openLoop: open,
+      soak: soaks,
+      coldStart: cold,
+      failures,
+    };
+  } finally {
+    await stopAll();
+  }
+}
+
+if (opts.profile) {
+  const engine = engines[0] as EngineName;
+  const prepared = await prepareEngine({
+    engine,
+    scale,
+    databaseUrl: opts['database-url'],
+    dataRoot: opts['data-dir'],
+    corpus: benchLoader,
+    scenarios,
+    fresh: opts.fresh,
+    log,
+  });
+  const dir = join(REPO, 'bench/results/tmp', `profile-${Date.now()}`);
+  await mkdir(dir, { recursive: true });
+  for (const request of prepared.requests) {
+    const profileFile = join(dir, `${request.scenario.id}.cpuprofile`);
+    const child = await spawnServer({
+      entry: CHANCERY_ENTRY,
+      env: {
+        NODE_ENV: 'production',
+        ...prepared.chanceryEnv,
+        BENCH_VARIANT: variants[0] ?? 'baseline',
+        BENCH_PROFILE_FILE: profileFile,
+      },
+      cpu: SERVER_CPU,
+      readyLine: benchReadyLine,
+      cwd: REPO,
+    });
+    const contestant: Contestant = { name: 'chancery', child, urlFor: () => child.url };
+    try {
+      const bytes = await verify([contestant], [request]);
+      const target = {
+        url: child.url,
+        body: request.body,
+        expectedBytes: bytes.get(`chancery/${request.scenario.id}`) as number,
+      };
+      await closedLoop(target, { concurrency: 8, durationMs: timing.warmupMs * 2 });
+      process.kill(child.pid, 'SIGUSR2');
+      await new Promise((r) => setTimeout(r, 200));
+      const result = await closedLoop(target, { concurrency: 8, durationMs: timing.measureMs * 2 });
+      log(
+        `\n### ${request.scenario.number} ${request.scenario.id} on ${engine}: ${result.completed} requests, ${result.reqPerSec.toFixed(0)} req/s (profiled after the warm-up)`,
+      );
+    } finally {
+      await child.stop();
+    }
+    console.log(`\n### ${request.scenario.number} ${request.scenario.id} (${engine})\n`);
+    console.log(await summarizeProfile(profileFile));
+  }
+  log(`\nProfiles: ${dir}`);
+  process.exit(0);
+}
+
+const results: EngineResults[] = [];
+const dir = join(REPO, 'bench/results');
+const kind = variants.length ? 'variants' : 'suite';
+const file = join(dir, `${startedAt.toISOString().replace(/[:.]/g, '-')}-${kind}.json`);
+
+/** Written after every engine, so that a failure later never loses the figures so far. */
+async function save(): Promise<Results> {
+  const output: Results = {
+    version: 1,
+    kind,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    command,
+    machine: {
+      ...machineAtStart,
+      loadAvgAtEnd: loadavg().map((x) => Math.round(x * 100) / 100),
+      loadGeneratorCpus: allowedCpus(),
+      serverCpu: SERVER_CPU === null ? 'any' : String(SERVER_CPU),
+    },
+    options: {
+      timing,
+      concurrencies,
+      soakSeconds,
+      coldRepeats,
+      scale,
+      growth: opts.growth,
+      variants,
+      skip: [...skip],
+    },
+    engines: results,
+  };
+  await mkdir(dir, { recursive: true });
+  await writeFile(file, `${JSON.stringify(output, null, 2)}\n`);
+  return output;
+}
+
+for (const engine of engines) {
+  results.push(await runEngine(engine, scale, variants.length === 0));
+  await save();
+}
+if (opts.growth && variants.length === 0)
+  for (const engine of engines) {
+    results.push(await runEngine(engine, scale * 10, false));
+    await save();
+  }
+console.log(markdown(await save()));
+log(`\nResults: ${file}`);

@@ -1,0 +1,58 @@
+// Chancery as the benchmark runs it: what apps/server/src/main.ts does (open the database, apply
+// migrations, load the seed, createServer in production mode, listen), on a free port, printing
+// one JSON ready line. BENCH_VARIANT selects a prototype server from ./variant-server.ts instead.
+import { openDatabase } from '@chancery/db/database';
+import { migrate } from '@chancery/db/migrate';
+import { loadSeed } from '@chancery/db/seed';
+import { createServer } from '@chancery/server/server';
+import { BENCH_SERVER_OPTIONS } from '../server-options.ts';
+
+const database = await openDatabase({
+  databaseUrl: process.env.DATABASE_URL,
+  dataDir: process.env.CHANCERY_DATA_DIR ?? './data/pglite',
+  role: 'server',
+});
+await migrate(database);
+await loadSeed(database.db);
+
+const variant = process.env.BENCH_VARIANT?.trim();
+const serverOptions = { production: true, ...BENCH_SERVER_OPTIONS };
+const server =
+  variant && variant !== 'baseline'
+    ? await (await import('./variant-server.ts')).createVariantServer({ database, variant, serverOptions })
+    : await createServer({ database, ...serverOptions });
+const url = await server.listen(0, '127.0.0.1');
+console.log(JSON.stringify({ ready: true, url, variant: variant ?? 'baseline' }));
+
+// BENCH_PROFILE_FILE: SIGUSR2 starts the CPU profiler (after the warm-up), stopping writes it.
+const profileFile = process.env.BENCH_PROFILE_FILE;
+let stopProfile: (() => Promise<void>) | null = null;
+if (profileFile) {
+  const { Session } = await import('node:inspector/promises');
+  const { writeFile } = await import('node:fs/promises');
+  process.on('SIGUSR2', () => {
+    const session = new Session();
+    session.connect();
+    void (async () => {
+      await session.post('Profiler.enable');
+      await session.post('Profiler.setSamplingInterval', { interval: 200 });
+      await session.post('Profiler.start');
+      stopProfile = async () => {
+        const { profile } = await session.post('Profiler.stop');
+        await writeFile(profileFile, JSON.stringify(profile));
+      };
+    })();
+  });
+}
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  await stopProfile?.();
+  await server.stop();
+  await database.close();
+  process.exit(0);
+};
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());

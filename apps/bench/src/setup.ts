@@ -1,0 +1,235 @@
+// Per engine: make the bench database (created if missing, migrated, seeded, corpus loaded), then,
+// on an in-process Chancery, find each scenario's measured request, capture the SQL it issues (with
+// parameters, through a Drizzle logger) and check that the floor's shape of the same rows gives the
+// same JSON. Everything the children need comes out of here.
+import { cp, mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type ChanceryDb, fromSqlClient } from '@chancery/db/database';
+import { openSqlClient, type SqlClient } from '@chancery/db/engine/open';
+import { migrate } from '@chancery/db/migrate';
+import { relations } from '@chancery/db/relations';
+import { loadSeed } from '@chancery/db/seed';
+import { createContext } from '@chancery/server/context';
+import { createServer } from '@chancery/server/server';
+import type { Logger } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+import type { CorpusSource, CorpusSummary } from './corpus/source.ts';
+import { bindParams, decodeVariables, type FloorPlan, paramTemplate } from './floor-plan.ts';
+import { scenarios as allScenarios, type Row, type Scenario } from './scenarios.ts';
+import { BENCH_SERVER_OPTIONS } from './server-options.ts';
+
+export type EngineName = 'postgres' | 'pglite';
+
+export type ScenarioRequest = {
+  scenario: Scenario;
+  variables: Record<string, unknown>;
+  /** The POST body both servers receive. */
+  body: string;
+  /** Chancery's `data` for it (the floor must produce the same). */
+  data: unknown;
+  sqlStatements: number;
+  sql: { text: string; params: unknown[] }[];
+};
+
+export type PreparedEngine = {
+  engine: EngineName;
+  /** Where the data lives, for the report (no password). */
+  location: string;
+  serverVersion: string;
+  corpus: CorpusSummary;
+  requests: ScenarioRequest[];
+  plan: FloorPlan;
+  /** Environment for a Chancery child and for a floor child (PGlite: two copies of the same data). */
+  chanceryEnv: Record<string, string>;
+  floorEnv: Record<string, string>;
+};
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/chancery_bench';
+
+/** The bench database for a scale: chancery_bench, chancery_bench_s10, … */
+export function databaseUrlFor(baseUrl: string, scale: number): string {
+  if (scale === 1) return baseUrl;
+  const url = new URL(baseUrl);
+  url.pathname = `${url.pathname}_s${String(scale).replace('.', '_')}`;
+  return url.href;
+}
+
+export const defaultDataRoot = () => join(tmpdir(), 'chancery-bench');
+
+export async function ensurePostgresDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`Bench database name must be [a-z0-9_]+; got ${name}.`);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.href });
+  await client.connect();
+  try {
+    const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (exists.rowCount === 0) await client.query(`create database ${name}`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function dropPostgresDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  if (!/^chancery_bench[a-z0-9_]*$/.test(name))
+    throw new Error(`Refusing to drop ${name}: not a bench database.`);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.href });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists ${name} with (force)`);
+  } finally {
+    await client.end();
+  }
+}
+
+function redact(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.href;
+}
+
+type Captured = { query: string; params: unknown[] };
+
+function capturingDb(client: SqlClient, log: Captured[]): ChanceryDb {
+  const logger: Logger = { logQuery: (query, params) => log.push({ query, params: [...params] }) };
+  return (client.kind === 'pglite'
+    ? drizzlePglite({ client: client.pglite, relations, logger })
+    : drizzlePg({ client: client.pool, relations, logger })) as unknown as ChanceryDb;
+}
+
+async function rawQuery(client: SqlClient, text: string, params: unknown[]): Promise<Row[]> {
+  if (client.kind === 'pglite') return (await client.pglite.query<Row>(text, params)).rows;
+  return (await client.pool.query({ text, values: params })).rows;
+}
+
+export async function prepareEngine(options: {
+  engine: EngineName;
+  scale: number;
+  databaseUrl: string;
+  dataRoot: string;
+  corpus: CorpusSource;
+  scenarios?: Scenario[];
+  /** Start from an empty bench database (needed when an applied migration was edited). */
+  fresh?: boolean;
+  log: (line: string) => void;
+}): Promise<PreparedEngine> {
+  const { engine, scale, log } = options;
+  const scenarios = options.scenarios ?? allScenarios;
+  const url = databaseUrlFor(options.databaseUrl, scale);
+  const dataDir = resolve(options.dataRoot, `pglite-s${scale}`);
+  if (options.fresh) {
+    log(`${engine}: starting from an empty database`);
+    if (engine === 'postgres') await dropPostgresDatabase(url);
+    else await rm(dataDir, { recursive: true, force: true });
+  }
+  if (engine === 'postgres') await ensurePostgresDatabase(url);
+  else await mkdir(dataDir, { recursive: true });
+
+  const client = await openSqlClient(
+    engine === 'postgres' ? { databaseUrl: url, dataDir, role: 'test' } : { dataDir, role: 'test' },
+  );
+  const database = fromSqlClient(client);
+  try {
+    const { applied } = await migrate(database).catch((error: Error) => {
+      throw new Error(`${error.message}\nThe bench database predates that change: run again with --fresh.`);
+    });
+    if (applied.length) log(`${engine}: applied migrations ${applied.join(', ')}`);
+    await loadSeed(database.db);
+    const corpus = await options.corpus.ensure(database, { scale, log });
+    const [{ version = '?' } = {}] = await rawQuery(client, 'select version() as version', []);
+
+    // An in-process Chancery whose Drizzle logs every statement with its parameters.
+    const captured: Captured[] = [];
+    const db = capturingDb(client, captured);
+    const server = await createServer({
+      database: { ...database, db },
+      production: true,
+      ...BENCH_SERVER_OPTIONS,
+    });
+    const run = async (query: string, variables?: Record<string, unknown>) => {
+      const response = await server.apollo.executeOperation(
+        { query, variables },
+        { contextValue: createContext({ db }) },
+      );
+      if (response.body.kind !== 'single') throw new Error('Unexpected incremental response');
+      return response.body.singleResult as { data?: any; errors?: unknown[] };
+    };
+
+    const requests: ScenarioRequest[] = [];
+    const plan: FloorPlan = { scenarios: [] };
+    for (const scenario of scenarios) {
+      const variables = await scenario.variables(run, corpus);
+      captured.length = 0;
+      const result = await run(scenario.query, variables);
+      if (result.errors) throw new Error(`${scenario.id}: ${JSON.stringify(result.errors)}`);
+      const sql = captured.map((entry) => ({ text: entry.query, params: entry.params }));
+      const decoded = decodeVariables(variables);
+      const statements = sql.map((s, i) => ({
+        name: `floor-${scenario.id}-${i}`,
+        text: s.text,
+        params: paramTemplate(s.params, decoded),
+      }));
+      // The floor's answer from the same statements must be Chancery's, or the comparison is void.
+      const results = [];
+      for (const statement of statements)
+        results.push({
+          sql: statement.text,
+          rows: await rawQuery(client, statement.text, bindParams(statement.params, decoded)),
+        });
+      const floorData = scenario.shape(results);
+      // Byte for byte: same values, same key order (graphql-js builds null-prototype objects).
+      if (JSON.stringify(floorData) !== JSON.stringify(result.data)) {
+        throw new Error(
+          `${scenario.id}: the floor's JSON differs from Chancery's.\nfloor:    ${JSON.stringify(floorData).slice(0, 600)}\nchancery: ${JSON.stringify(result.data).slice(0, 600)}`,
+        );
+      }
+      plan.scenarios.push({ id: scenario.id, statements });
+      requests.push({
+        scenario,
+        variables,
+        body: JSON.stringify({ query: scenario.query, variables }),
+        data: JSON.parse(JSON.stringify(result.data)),
+        sqlStatements: sql.length,
+        sql,
+      });
+      captured.length = 0;
+    }
+    await server.stop();
+
+    let floorEnv: Record<string, string>;
+    let chanceryEnv: Record<string, string>;
+    if (engine === 'postgres') {
+      chanceryEnv = { DATABASE_URL: url };
+      floorEnv = { DATABASE_URL: url };
+    } else {
+      chanceryEnv = { CHANCERY_DATA_DIR: dataDir, DATABASE_URL: '' };
+      floorEnv = { CHANCERY_DATA_DIR: `${dataDir}-floor`, DATABASE_URL: '' };
+    }
+    return {
+      engine,
+      location: engine === 'postgres' ? redact(url) : dataDir,
+      serverVersion: String(version),
+      corpus,
+      requests,
+      plan,
+      chanceryEnv,
+      floorEnv,
+    };
+  } finally {
+    await database.close();
+    if (engine === 'pglite') {
+      // The floor gets its own copy of the same data: PGlite is single-process.
+      await rm(`${dataDir}-floor`, { recursive: true, force: true });
+      await cp(join(dataDir, 'pgdata'), join(`${dataDir}-floor`, 'pgdata'), { recursive: true });
+    }
+  }
+}
