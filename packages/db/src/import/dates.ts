@@ -1,6 +1,8 @@
 // When a story was published. A dateline gives a month and a day but rarely a year, so the caller
 // may say (`--published 2024-10-24`, or just `--published 2024`); otherwise the dateline's own
 // year, else the latest such day that is not in the future.
+
+import { MONTH_NAMES as MONTHS } from '@chancery/domain/calendar';
 import type { Dateline } from '@chancery/domain/wire/types';
 
 /** What the caller said about the publication date. */
@@ -46,21 +48,6 @@ export function parsePublished(
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const dayOf = (year: number, month: number, day: number) => `${year}-${pad(month)}-${pad(day)}`;
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 /**
  * The story's publication instant and its day (the day its statements were made), with a warning

@@ -3,6 +3,8 @@
 // colon, running over several paragraphs), reported speech, ministry statements, treaty titles,
 // "Article N" in its several forms, scare quotes. For load and scale tests: realistic in shape and
 // size, deterministic for a seed, and each headline unique within a run.
+
+import { MONTH_NAMES as MONTHS } from '../calendar.ts';
 import { slugify } from '../slug.ts';
 import { Random } from './random.ts';
 import { buildWorld, type Person, type State, type Topic, type Treaty, type World } from './world.ts';
@@ -15,20 +17,6 @@ export type GeneratedStory = {
 
 export type GenerateOptions = { stories: number; seed: string };
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 const SHORT_MONTHS = [
   'Jan.',
   'Feb.',
