@@ -1,7 +1,7 @@
 // `npm run bench [-- options]`: Chancery against the floor on PostgreSQL and PGlite. See
 // docs/benchmarks.md for what is measured and how; `--help` for the options.
 import { spawnSync } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,7 +95,9 @@ if (opts.help) {
 }
 
 if (opts.report) {
-  console.log(markdown(JSON.parse(await readFile(opts.report, 'utf8')) as Results));
+  // npm runs workspace scripts in the workspace folder; a relative path means the caller's folder.
+  const reportFile = resolve(process.env.INIT_CWD ?? process.cwd(), opts.report);
+  console.log(markdown(JSON.parse(await readFile(reportFile, 'utf8')) as Results));
   process.exit(0);
 }
 
@@ -326,6 +328,7 @@ async function runEngine(engine: EngineName, engineScale: number, full: boolean)
     };
   } finally {
     await stopAll();
+    await rm(planFile, { force: true });
   }
 }
 
@@ -427,5 +430,6 @@ if (opts.growth && variants.length === 0)
     results.push(await runEngine(engine, scale * 10, false));
     await save();
   }
+if (bundle) await rm(dirname(dirname(bundle)), { recursive: true, force: true });
 console.log(markdown(await save()));
 log(`\nResults: ${file}`);

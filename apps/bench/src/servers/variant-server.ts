@@ -6,6 +6,8 @@
 //   no-cache-control   Apollo's cache-control plugin off (ApolloServerPluginCacheControlDisabled):
 //                      Apollo then stops wrapping every field resolver to compute cache hints that
 //                      nothing reads. Here: the disabled plugin is added before Apollo adds defaults.
+//   cache-control-on   the reverse, once server.ts turns the plugin off: the disabled plugin is taken
+//                      out before Apollo adds its defaults, so Apollo installs the real one again.
 //   jit                graphql-jit compiles each document once and runs it instead of graphql-js's
 //                      execute. Apollo Server 5's only executor hook is the gateway interface; here
 //                      the executor is set on the started server.
@@ -49,7 +51,14 @@ import {
 } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 
-export const FEATURES = ['no-cache-control', 'jit', 'response-cache', 'page-size-cached', 'no-als'] as const;
+export const FEATURES = [
+  'no-cache-control',
+  'cache-control-on',
+  'jit',
+  'response-cache',
+  'page-size-cached',
+  'no-als',
+] as const;
 type Feature = (typeof FEATURES)[number];
 
 function parseVariant(variant: string): Set<Feature> {
@@ -128,6 +137,17 @@ function cachePageSizePlan(apollo: any): void {
 function disableAsyncLocalStorage(): void {
   AsyncLocalStorage.prototype.run = (<R>(_store: unknown, callback: (...args: any[]) => R, ...args: any[]) =>
     callback(...args)) as typeof AsyncLocalStorage.prototype.run;
+}
+
+function enableCacheControl(): void {
+  const proto = ApolloServer.prototype as any;
+  const addDefaultPlugins = proto.addDefaultPlugins as () => Promise<void>;
+  proto.addDefaultPlugins = async function (this: any) {
+    this.internals.plugins = this.internals.plugins.filter(
+      (p: any) => !(p.__internal_plugin_id__ === 'CacheControl' && p.__is_disabled_plugin__),
+    );
+    return addDefaultPlugins.call(this);
+  };
 }
 
 /** graphql-jit as Apollo's executor; documents come from Apollo's document cache, so a WeakMap holds. */
@@ -285,6 +305,7 @@ export async function createVariantServer(options: {
 }) {
   const features = parseVariant(options.variant);
   if (features.has('no-cache-control')) disableCacheControl();
+  if (features.has('cache-control-on')) enableCacheControl();
   if (features.has('no-als')) disableAsyncLocalStorage();
   const cached = features.has('response-cache') ? withResponseCache(options.database) : null;
   const server = await createServer({
