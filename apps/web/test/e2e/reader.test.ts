@@ -287,15 +287,19 @@ describe.runIf(haveChromium).each(testEngines)('the reader on $name', (engine) =
 
     // Enter moves into the panel; Tab reaches the speaker; Escape goes back to the statement.
     await page.keyboard.press('Enter');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('statement-panel-heading');
+    expect(
+      await settled(() => page.evaluate(() => document.activeElement?.id), 'statement-panel-heading'),
+    ).toBe('statement-panel-heading');
     await page.keyboard.press('Tab'); // Close
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Andrey Rudenko');
+    expect(
+      await settled(() => page.evaluate(() => document.activeElement?.textContent), 'Andrey Rudenko'),
+    ).toBe('Andrey Rudenko');
     await page.keyboard.press('Escape');
-    expect(await focusedStatement()).toBe(visited[1]);
+    expect(await settled(focusedStatement, visited[1])).toBe(visited[1]);
     // Escape on the statement unpins it; the panel lists the story's statements again.
     await page.keyboard.press('Escape');
-    expect(await focused.getAttribute('aria-pressed')).toBe('false');
+    expect(await settled(() => focused.getAttribute('aria-pressed'), 'false')).toBe('false');
     expect(await page.locator('#statement-panel h2').textContent()).toBe('4 statements in this story');
 
     // From the list, Enter on an entry pins that statement and focuses it in the text.
@@ -451,13 +455,17 @@ describe.runIf(haveChromium).each(testEngines)('the reader on $name', (engine) =
       const quote = page.locator('mark.statement').filter({ hasText: SEED.rudenkoOnArticle4 });
       await quote.click();
       const panel = page.locator('#statement-panel');
-      expect(await panel.evaluate((el) => getComputedStyle(el).position)).toBe('fixed');
+      expect(await settled(() => panel.evaluate((el) => getComputedStyle(el).position), 'fixed')).toBe(
+        'fixed',
+      );
       expect(await panel.getByRole('link', { name: 'Andrey Rudenko' }).isVisible()).toBe(true);
       // Nothing wider than the screen.
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       await shoot(page, '11-phone-article', false);
       await panel.getByRole('button', { name: /Close/ }).click();
-      expect(await panel.evaluate((el) => getComputedStyle(el).position)).toBe('static');
+      expect(await settled(() => panel.evaluate((el) => getComputedStyle(el).position), 'static')).toBe(
+        'static',
+      );
     } finally {
       await page.setViewportSize({ width: 1280, height: 900 });
     }
@@ -484,3 +492,17 @@ describe.runIf(haveChromium).each(testEngines)('the reader on $name', (engine) =
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 });
+
+/**
+ * Reads a value until the page shows the one expected or 5 s pass, then returns the last reading:
+ * React moves focus and applies styles a frame after a key press or click, so an immediate read races it.
+ */
+async function settled<T>(read: () => Promise<T>, expected: T): Promise<T> {
+  const deadline = Date.now() + 5_000;
+  let value = await read();
+  while (value !== expected && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    value = await read();
+  }
+  return value;
+}
