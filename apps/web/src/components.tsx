@@ -14,6 +14,7 @@ import {
 } from './format.ts';
 import { isInAppNavigation, Link, useDocumentTitle } from './router.tsx';
 import { paths } from './routes.ts';
+import type { PagedList } from './use-query.ts';
 
 /**
  * The page's <h1>. After an in-app navigation it takes the keyboard focus, so a screen reader
@@ -198,32 +199,24 @@ export function StatementCard({
   );
 }
 
+/** "Showing 20 of 140 statements" and the button that loads the next page of a paged list. */
 export function LoadMore({
-  shown,
-  total,
+  list,
   noun,
-  hasMore,
-  loading,
-  error,
-  onLoadMore,
 }: {
-  shown: number;
-  total: number;
+  list: Extract<PagedList<unknown>, { status: 'success' }>;
   /** Singular and plural: ['statement', 'statements']. */
   noun: [string, string];
-  hasMore: boolean;
-  loading: boolean;
-  error: unknown;
-  onLoadMore: () => void;
 }) {
+  const { nodes, totalCount, hasMore, loadingMore: loading, moreError: error, loadMore } = list;
   return (
     <div className="load-more">
       <p className="muted" aria-live="polite">
-        Showing {shown.toLocaleString('en-GB')} of {count(total, ...noun)}
+        Showing {nodes.length.toLocaleString('en-GB')} of {count(totalCount, ...noun)}
       </p>
       {error ? <p role="alert">{describeError(error).title}. </p> : null}
       {hasMore ? (
-        <button type="button" className="button" onClick={onLoadMore} disabled={loading} aria-busy={loading}>
+        <button type="button" className="button" onClick={loadMore} disabled={loading} aria-busy={loading}>
           {loading ? 'Loading…' : error ? 'Try again' : `Show more ${noun[1]}`}
         </button>
       ) : null}

@@ -185,15 +185,7 @@ function StatementTimeline({ actor, order }: { actor: Actor; order: StatementOrd
                 </li>
               ))}
             </ol>
-            <LoadMore
-              shown={statements.nodes.length}
-              total={statements.totalCount}
-              noun={['statement', 'statements']}
-              hasMore={statements.hasMore}
-              loading={statements.loadingMore}
-              error={statements.moreError}
-              onLoadMore={statements.loadMore}
-            />
+            <LoadMore list={statements} noun={['statement', 'statements']} />
           </>
         )
       ) : null}

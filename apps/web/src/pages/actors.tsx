@@ -53,15 +53,7 @@ export function ActorsPage({ kind }: { kind: ActorKindParam | null }) {
                 </li>
               ))}
             </ul>
-            <LoadMore
-              shown={actors.nodes.length}
-              total={actors.totalCount}
-              noun={['entry', 'entries']}
-              hasMore={actors.hasMore}
-              loading={actors.loadingMore}
-              error={actors.moreError}
-              onLoadMore={actors.loadMore}
-            />
+            <LoadMore list={actors} noun={['entry', 'entries']} />
           </>
         )
       ) : null}

@@ -43,15 +43,7 @@ export function HomePage() {
                   </li>
                 ))}
               </ol>
-              <LoadMore
-                shown={articles.nodes.length}
-                total={articles.totalCount}
-                noun={['article', 'articles']}
-                hasMore={articles.hasMore}
-                loading={articles.loadingMore}
-                error={articles.moreError}
-                onLoadMore={articles.loadMore}
-              />
+              <LoadMore list={articles} noun={['article', 'articles']} />
             </>
           )
         ) : null}

@@ -112,15 +112,7 @@ function ProvisionStatements({ provision }: { provision: Provision }) {
                 </li>
               ))}
             </ul>
-            <LoadMore
-              shown={statements.nodes.length}
-              total={statements.totalCount}
-              noun={['statement', 'statements']}
-              hasMore={statements.hasMore}
-              loading={statements.loadingMore}
-              error={statements.moreError}
-              onLoadMore={statements.loadMore}
-            />
+            <LoadMore list={statements} noun={['statement', 'statements']} />
           </>
         )
       ) : null}

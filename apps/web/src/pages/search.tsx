@@ -193,15 +193,7 @@ function Results({ params }: { params: SearchParams }) {
                 </li>
               ))}
             </ol>
-            <LoadMore
-              shown={results.nodes.length}
-              total={results.totalCount}
-              noun={['result', 'results']}
-              hasMore={results.hasMore}
-              loading={results.loadingMore}
-              error={results.moreError}
-              onLoadMore={results.loadMore}
-            />
+            <LoadMore list={results} noun={['result', 'results']} />
           </>
         )}
       </section>

@@ -44,15 +44,7 @@ export function TreatiesPage() {
                 </li>
               ))}
             </ul>
-            <LoadMore
-              shown={treaties.nodes.length}
-              total={treaties.totalCount}
-              noun={['treaty', 'treaties']}
-              hasMore={treaties.hasMore}
-              loading={treaties.loadingMore}
-              error={treaties.moreError}
-              onLoadMore={treaties.loadMore}
-            />
+            <LoadMore list={treaties} noun={['treaty', 'treaties']} />
           </>
         )
       ) : null}
