@@ -3,6 +3,7 @@ import type { Logger } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgAsyncDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { type ChangeFeed, type ChangeWatcher, watchEmbeddedChanges, watchServerChanges } from './changes.ts';
 import { type OpenSqlClientOptions, openSqlClient, type SqlClient } from './engine/open.ts';
 import { relations } from './relations.ts';
 
@@ -21,6 +22,11 @@ export type Database = {
   via: 'embedded' | 'server' | 'socket';
   /** Runs `work` on one connection inside a transaction, for raw multi-statement SQL. */
   withRawTransaction<T>(work: (raw: RawSql) => Promise<T>): Promise<T>;
+  /**
+   * Tells `watcher` which tables committed writes touch, whoever writes (changes.ts). Only the
+   * process that owns the database can watch it: not through a PGlite owner's socket.
+   */
+  watchChanges(watcher: ChangeWatcher): Promise<ChangeFeed>;
   close(): Promise<void>;
 };
 
@@ -75,6 +81,8 @@ export function fromSqlClient(client: SqlClient): Database {
             query: async <Row>(text: string, params?: unknown[]) => (await tx.query<Row>(text, params)).rows,
           }),
         ),
+      watchChanges: (watcher) =>
+        watchEmbeddedChanges(pglite, client.onSocketNotification ?? (() => () => undefined), watcher),
       close: client.close,
     };
   }
@@ -102,6 +110,11 @@ export function fromSqlClient(client: SqlClient): Database {
       } finally {
         connection.release();
       }
+    },
+    async watchChanges(watcher) {
+      if (client.via === 'socket')
+        throw new Error('Changes are watched by the process that owns the database, not through its socket.');
+      return watchServerChanges(pool.options, watcher);
     },
     close: client.close,
   };

@@ -24,7 +24,7 @@ import {
   removeStaleSocket,
   SOCKET_TMPDIR_PREFIX,
 } from './lock.ts';
-import type { PGliteSocketServer } from './socket-server.ts';
+import type { NotificationListener, PGliteSocketServer } from './socket-server.ts';
 import { startPGliteSocketServer } from './socket-server.ts';
 
 /** The `port` in the socket file name `.s.PGSQL.<port>` — what pg needs besides the directory. */
@@ -42,6 +42,8 @@ export interface EmbeddedHandle {
   readonly dataDir: string;
   /** The Unix socket other processes can connect to, or null when not serving. */
   readonly socketPath: string | null;
+  /** Hears the notifications socket clients' statements deliver (see socket-server.ts). */
+  onSocketNotification(listener: NotificationListener): () => void;
   /** Stops the socket server (rolling back clients' open transactions), closes PGlite, releases the lock. Idempotent. */
   close(): Promise<void>;
 }
@@ -85,6 +87,7 @@ export async function openEmbedded(options: OpenEmbeddedOptions): Promise<Embedd
 
   let pglite: PGlite | null = null;
   let server: PGliteSocketServer | null = null;
+  const notificationListeners = new Set<NotificationListener>();
   try {
     const pgdata = join(dataDir, PGDATA_DIR_NAME);
     await mkdir(pgdata, { recursive: true });
@@ -100,6 +103,9 @@ export async function openEmbedded(options: OpenEmbeddedOptions): Promise<Embedd
       server = await startPGliteSocketServer({
         pglite,
         path: plannedSocket,
+        onNotification: (channel, payload) => {
+          for (const listener of notificationListeners) listener(channel, payload);
+        },
         ...(options.maxSocketConnections === undefined
           ? {}
           : { maxConnections: options.maxSocketConnections }),
@@ -118,6 +124,10 @@ export async function openEmbedded(options: OpenEmbeddedOptions): Promise<Embedd
     pglite: db,
     dataDir,
     socketPath: plannedSocket,
+    onSocketNotification(listener) {
+      notificationListeners.add(listener);
+      return () => notificationListeners.delete(listener);
+    },
     close() {
       closing ??= (async () => {
         try {

@@ -20,6 +20,7 @@ import pg from 'pg';
 import type { EmbeddedOwner } from './embedded.ts';
 import { findEmbeddedOwner, openEmbedded, PG_OID, SOCKET_FILE_NAME } from './embedded.ts';
 import { DataDirectoryLockedError, isProcessAlive } from './lock.ts';
+import type { NotificationListener } from './socket-server.ts';
 
 export { DataDirectoryLockedError } from './lock.ts';
 
@@ -42,6 +43,8 @@ export type SqlClient =
       pglite: PGlite;
       /** Where other processes reach this database, or null. */
       socketPath: string | null;
+      /** Hears notifications delivered by socket clients' statements; absent without a socket. */
+      onSocketNotification?: (listener: NotificationListener) => () => void;
       close(): Promise<void>;
     }
   | {
@@ -162,6 +165,7 @@ export async function openSqlClient(options: OpenSqlClientOptions): Promise<SqlC
         kind: 'pglite',
         pglite: handle.pglite,
         socketPath: handle.socketPath,
+        onSocketNotification: (listener) => handle.onSocketNotification(listener),
         close: () => handle.close(),
       };
     } catch (error) {

@@ -22,7 +22,9 @@
  *
  * Not supported (the session is shared, as in PGlite itself): per-connection session state
  * (`SET`, temporary tables and named prepared statements are visible to/clash with other clients),
- * LISTEN/NOTIFY, CancelRequest (ignored), SSL/GSS (declined with 'N', as the protocol allows).
+ * a LISTEN of a client's own (notifications go to the session's listeners, whoever they are: a
+ * client sees those its statements deliver, and so does `onNotification`), CancelRequest
+ * (ignored), SSL/GSS (declined with 'N', as the protocol allows).
  */
 
 import type { Server, Socket } from 'node:net';
@@ -39,6 +41,9 @@ const FLUSH_POINTS = new Set(['Q', 'S', 'H', 'F', 'c', 'f'].map((c) => c.charCod
 const TERMINATE = 'X'.charCodeAt(0);
 const READY_FOR_QUERY = 'Z'.charCodeAt(0);
 const IDLE = 'I'.charCodeAt(0);
+const NOTIFICATION = 'A'.charCodeAt(0);
+
+export type NotificationListener = (channel: string, payload: string) => void;
 
 export interface PGliteSocketServerOptions {
   pglite: PGlite;
@@ -46,6 +51,11 @@ export interface PGliteSocketServerOptions {
   path: string;
   /** Connections beyond this get FATAL 53300 too_many_connections. Default 32. */
   maxConnections?: number;
+  /**
+   * Called for every notification a client's statements deliver to the session's LISTENs (the
+   * owner's: PGlite's own `listen()` only sees what runs through `pglite.query/exec`).
+   */
+  onNotification?: NotificationListener;
 }
 
 export interface PGliteSocketServer {
@@ -93,32 +103,53 @@ function fatalError(code: string, message: string): Buffer {
 
 /**
  * Tracks message boundaries in a backend response stream (which PGlite may deliver in arbitrary
- * chunks) and remembers the status byte of the last ReadyForQuery.
+ * chunks): remembers the status byte of the last ReadyForQuery and hands over each
+ * NotificationResponse (a NOTIFY that a client's commit delivered to the owner's LISTEN).
  */
-class ReadyForQueryScanner {
+class BackendMessageScanner {
   private header = Buffer.alloc(5);
   private headerFill = 0;
   private remaining = 0;
-  private inReadyForQuery = false;
+  private type = 0;
+  private notification: Buffer[] = [];
   lastStatus: number | null = null;
+
+  constructor(private readonly onNotification: NotificationListener | undefined) {}
 
   feed(chunk: Uint8Array): void {
     let i = 0;
     while (i < chunk.length) {
       if (this.remaining > 0) {
         const take = Math.min(this.remaining, chunk.length - i);
-        if (this.inReadyForQuery) this.lastStatus = chunk[i + take - 1] ?? this.lastStatus;
+        if (this.type === READY_FOR_QUERY) this.lastStatus = chunk[i + take - 1] ?? this.lastStatus;
+        if (this.type === NOTIFICATION && this.onNotification)
+          this.notification.push(Buffer.from(chunk.subarray(i, i + take)));
         this.remaining -= take;
         i += take;
+        if (this.remaining === 0 && this.type === NOTIFICATION) this.emitNotification();
         continue;
       }
       this.header[this.headerFill++] = chunk[i++] ?? 0;
       if (this.headerFill === 5) {
         this.headerFill = 0;
-        this.inReadyForQuery = this.header[0] === READY_FOR_QUERY;
+        this.type = this.header[0] ?? 0;
         this.remaining = this.header.readInt32BE(1) - 4;
       }
     }
+  }
+
+  /** NotificationResponse body: Int32 process id, String channel, String payload. */
+  private emitNotification(): void {
+    const body = Buffer.concat(this.notification);
+    this.notification = [];
+    if (!this.onNotification) return;
+    const channelEnd = body.indexOf(0, 4);
+    const payloadEnd = body.indexOf(0, channelEnd + 1);
+    if (channelEnd < 0 || payloadEnd < 0) return;
+    this.onNotification(
+      body.toString('utf8', 4, channelEnd),
+      body.toString('utf8', channelEnd + 1, payloadEnd),
+    );
   }
 }
 
@@ -138,6 +169,7 @@ class Connection {
   constructor(
     private readonly pglite: PGlite,
     private readonly socket: Socket,
+    private readonly onNotification: NotificationListener | undefined,
   ) {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -226,7 +258,7 @@ class Connection {
     if (this.closed) return;
     this.release ??= await acquireSession(this.pglite);
     if (this.closed) return; // cleanup() rolls back and releases
-    const scanner = new ReadyForQueryScanner();
+    const scanner = new BackendMessageScanner(this.onNotification);
     await this.pglite.runExclusive(async () => {
       for (const message of messages) {
         await this.pglite.execProtocolRawStream(message, {
@@ -285,7 +317,7 @@ export async function startPGliteSocketServer(
       );
       return;
     }
-    const connection = new Connection(pglite, socket);
+    const connection = new Connection(pglite, socket, options.onNotification);
     connections.add(connection);
     void connection.finished.then(() => connections.delete(connection));
   });
