@@ -72,6 +72,12 @@ const hardeningEnv = {
     meaning: 'proxies in front of the server whose X-Forwarded-For to trust',
   }),
   CHANCERY_SHUTDOWN_GRACE_SECONDS: wholeNumber({ min: 0, max: 600, default: 10 }),
+  CHANCERY_RESPONSE_CACHE_MB: wholeNumber({
+    min: 0,
+    max: 4_096,
+    default: 32,
+    meaning: 'MiB of anonymous query responses kept; 0 turns the cache off',
+  }),
   // Checked apart (checkMetricsToken): its value must never be printed.
   CHANCERY_METRICS_TOKEN: z.string().optional(),
 };
@@ -124,6 +130,8 @@ export type ServerConfig = {
   rateLimit: { perIp: number; perToken: number };
   trustProxy: number;
   shutdownGraceMs: number;
+  /** Unset: no response cache. */
+  responseCache: { maxBytes: number } | undefined;
   metricsToken: string | undefined;
   /** CHANCERY_* variables nobody reads: most likely misspelt. */
   warnings: string[];
@@ -162,6 +170,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimit: { perIp: e.CHANCERY_RATE_LIMIT_PER_IP, perToken: e.CHANCERY_RATE_LIMIT_PER_TOKEN },
     trustProxy: e.CHANCERY_TRUST_PROXY,
     shutdownGraceMs: e.CHANCERY_SHUTDOWN_GRACE_SECONDS * 1000,
+    responseCache:
+      e.CHANCERY_RESPONSE_CACHE_MB > 0 ? { maxBytes: e.CHANCERY_RESPONSE_CACHE_MB * 1024 * 1024 } : undefined,
     metricsToken: e.CHANCERY_METRICS_TOKEN?.trim() || undefined,
     warnings: unknownVariables(env),
     trustedDocuments: e.CHANCERY_TRUSTED_DOCUMENTS && {

@@ -58,6 +58,7 @@ export function logRequest(logger: Logger, record: RequestRecord): void {
           operationType: record.operationType ?? null,
           cost: record.cost ?? null,
           sqlStatements: record.sqlStatements ?? 0,
+          ...(record.cache ? { cache: record.cache } : {}),
           ...(record.errorCodes.length > 0 ? { errorCodes: [...new Set(record.errorCodes)] } : {}),
         }
       : {}),

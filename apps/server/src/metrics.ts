@@ -1,9 +1,11 @@
 import type { Database } from '@chancery/db/database';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { elapsedMs, type RequestRecord } from './http/request-record.ts';
+import type { ResponseCache } from './response-cache.ts';
 
 // Prometheus metrics, served as text at GET /metrics: requests and their latency by operation,
-// errors by code, query cost, SQL statements per request, rate-limit refusals, the database pool,
+// errors by code, query cost, SQL statements per request, rate-limit refusals, the response
+// cache, the database pool,
 // and Node's own (event-loop lag, heap, GC, CPU) from prom-client's default collectors.
 
 export type Metrics = {
@@ -18,7 +20,10 @@ export type Metrics = {
 // a client inventing names cannot grow the metrics without bound.
 const MAX_OPERATION_LABELS = 200;
 
-export function createMetrics(options: { database: Database }): Metrics {
+export function createMetrics(options: {
+  database: Database;
+  responseCache?: ResponseCache | null;
+}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
 
@@ -96,6 +101,28 @@ export function createMetrics(options: { database: Database }): Metrics {
     },
   });
 
+  const cacheLookups = new Counter({
+    name: 'chancery_response_cache_lookups_total',
+    help: 'Response cache lookups by result (hit or miss); requests it does not serve (token holders, GET) are not counted.',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  const { responseCache } = options;
+  if (responseCache)
+    new Gauge({
+      name: 'chancery_response_cache',
+      help: 'The response cache: entries, bytes (estimated), max_bytes, and live (1 while the change feed delivers, 0 while it is down and the cache stands aside).',
+      labelNames: ['measure'] as const,
+      registers: [registry],
+      collect() {
+        const stats = responseCache.stats();
+        this.set({ measure: 'entries' }, stats.entries);
+        this.set({ measure: 'bytes' }, stats.bytes);
+        this.set({ measure: 'max_bytes' }, stats.maxBytes);
+        this.set({ measure: 'live' }, stats.live ? 1 : 0);
+      },
+    });
+
   const operationLabels = new Set<string>();
   const operationLabel = (record: RequestRecord): string => {
     if (record.operationType === undefined) return '(none)';
@@ -121,6 +148,7 @@ export function createMetrics(options: { database: Database }): Metrics {
       for (const code of record.errorCodes) graphqlErrors.inc({ code });
       if (record.cost !== undefined) cost.observe(record.cost);
       if (record.sqlStatements !== undefined) sqlStatements.observe(record.sqlStatements);
+      if (record.cache) cacheLookups.inc({ result: record.cache });
     },
     rateLimited(limit) {
       rateLimited.inc({ limit });

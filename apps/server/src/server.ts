@@ -12,6 +12,7 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { type ChangeFeed, tablesNamed, tablesWritten } from '@chancery/db/changes';
 import { countSqlStatements, type Database } from '@chancery/db/database';
 import { type Context, createRequestContext } from './context.ts';
 import { createErrorFormatter } from './errors.ts';
@@ -36,6 +37,7 @@ import { type Logger, logRequest, silentLogger } from './logging.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { pageSizePlugin } from './page-size.ts';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
+import { type CachedResponse, ResponseCache } from './response-cache.ts';
 import { schema } from './schema/index.ts';
 import { createStaticFileHandler } from './static-files.ts';
 import { type TrustedDocumentsOptions, trustedDocumentsPlugin } from './trusted-documents.ts';
@@ -63,6 +65,8 @@ export type ChanceryServerOptions = {
   trustedDocuments?: TrustedDocumentsOptions;
   /** Serve this directory (the built web app, apps/web/dist) for every path the API does not take. */
   webRoot?: string;
+  /** Cache anonymous query responses, at most `maxBytes` of them (response-cache.ts); default: off. */
+  responseCache?: { maxBytes: number };
 };
 
 export type ChanceryServer = {
@@ -91,7 +95,8 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
   const { db } = options.database;
   const guard = createDocumentGuard(limits);
   const rateLimiter = options.rateLimit ? new RateLimiter(options.rateLimit) : null;
-  const metrics = createMetrics({ database: options.database });
+  const responseCache = options.responseCache ? new ResponseCache(options.responseCache.maxBytes) : null;
+  const metrics = createMetrics({ database: options.database, responseCache });
   const webApp = options.webRoot ? createStaticFileHandler({ root: options.webRoot }) : null;
 
   const apollo = new ApolloServer<Context>({
@@ -128,6 +133,9 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
     ],
   });
   await apollo.start();
+  const changeFeed: ChangeFeed | null = responseCache
+    ? await options.database.watchChanges(responseCache)
+    : null;
 
   async function handleGraphQL(
     req: IncomingMessage,
@@ -161,6 +169,12 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
       });
     const { httpGraphQLRequest } = input;
     record.operationName = input.operationName ?? null;
+    const cacheKey = responseCache ? cacheKeyOf(req, input.bodyText) : null;
+    if (cacheKey !== null) {
+      const hit = responseCache?.lookup(cacheKey);
+      record.cache = hit ? 'hit' : 'miss';
+      if (hit) return sendCached(res, record, hit);
+    }
     const violation = input.query === undefined ? null : guard.check(input.query);
     if (violation)
       return sendGraphQLErrors(
@@ -178,16 +192,27 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
         { requestError: true },
       );
     attachRecord(httpGraphQLRequest, record);
-    const { result: response, count } = await countSqlStatements(() =>
-      withRecord(record, () =>
-        apollo.executeHTTPGraphQLRequest({
-          httpGraphQLRequest,
-          context: () =>
-            createRequestContext({ db, headers: httpGraphQLRequest.headers, requestId: record.id }),
-        }),
-      ),
+    const stamp = responseCache?.begin() ?? 0;
+    const {
+      result: response,
+      count,
+      log: sql,
+    } = await countSqlStatements(
+      () =>
+        withRecord(record, () =>
+          apollo.executeHTTPGraphQLRequest({
+            httpGraphQLRequest,
+            context: () =>
+              createRequestContext({ db, headers: httpGraphQLRequest.headers, requestId: record.id }),
+          }),
+        ),
+      { keepLog: responseCache !== null },
     );
     record.sqlStatements = count;
+    // This server's own writes: dropped before the response goes out, so its client reads them
+    // back at once (the change feed's notification may arrive a moment later).
+    if (record.operationType === 'mutation')
+      for (const table of tablesWritten(sql)) responseCache?.changed(table);
     for (const [key, value] of response.headers) res.setHeader(key, value);
     // Tests and the benchmark read how many SQL statements a request issued.
     if (!production) res.setHeader('x-chancery-sql-statements', String(count));
@@ -201,11 +226,41 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
     )
       res.statusCode = 200;
     if (response.body.kind === 'complete') {
-      res.end(res.statusCode >= 500 ? withRequestId(response.body.string, record.id) : response.body.string);
+      const body = response.body.string;
+      if (
+        cacheKey !== null &&
+        res.statusCode === 200 &&
+        record.operationType === 'query' &&
+        record.errorCodes.length === 0
+      )
+        responseCache?.store(
+          cacheKey,
+          stamp,
+          {
+            status: 200,
+            headers: [...response.headers],
+            body,
+            operationName: record.operationName ?? null,
+            cost: record.cost,
+          },
+          tablesNamed(sql),
+        );
+      res.end(res.statusCode >= 500 ? withRequestId(body, record.id) : body);
       return;
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
+  }
+
+  function sendCached(res: ServerResponse, record: RequestRecord, hit: CachedResponse): void {
+    record.operationName = hit.operationName;
+    record.operationType = 'query';
+    record.cost = hit.cost;
+    record.sqlStatements = 0;
+    for (const [key, value] of hit.headers) res.setHeader(key, value);
+    if (!production) res.setHeader('x-chancery-sql-statements', '0');
+    res.statusCode = hit.status;
+    res.end(hit.body);
   }
 
   async function handleMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -311,8 +366,18 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
       if (cut > 0)
         logger.warn({ cut, graceMs }, `Cut ${cut} request(s) still running after the grace period`);
       await apollo.stop();
+      await changeFeed?.stop();
     },
   };
+}
+
+/**
+ * The response cache's key for a request, or null when its response must not be cached: token
+ * holders' requests, and GET (no body; HTTP caches key those by URL).
+ */
+function cacheKeyOf(req: IncomingMessage, bodyText: string | undefined): string | null {
+  if (bodyText === undefined || req.headers.authorization !== undefined) return null;
+  return `${req.headers.accept ?? ''}\n${bodyText}`;
 }
 
 /**

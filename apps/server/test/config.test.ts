@@ -27,6 +27,7 @@ describe('server configuration', () => {
       rateLimit: { perIp: 600, perToken: 1_200 },
       trustProxy: 0,
       shutdownGraceMs: 10_000,
+      responseCache: { maxBytes: 32 * 1024 * 1024 },
       metricsToken: undefined,
       warnings: [],
     });
@@ -47,6 +48,7 @@ describe('server configuration', () => {
       CHANCERY_RATE_LIMIT_PER_TOKEN: '30',
       CHANCERY_TRUST_PROXY: '1',
       CHANCERY_SHUTDOWN_GRACE_SECONDS: '25',
+      CHANCERY_RESPONSE_CACHE_MB: '8',
       CHANCERY_METRICS_TOKEN: 'a-long-enough-metrics-token',
     });
     expect(config).toMatchObject({
@@ -64,9 +66,11 @@ describe('server configuration', () => {
       rateLimit: { perIp: 0, perToken: 30 },
       trustProxy: 1,
       shutdownGraceMs: 25_000,
+      responseCache: { maxBytes: 8 * 1024 * 1024 },
       metricsToken: 'a-long-enough-metrics-token',
     });
     expect(loadConfig({ CHANCERY_INTROSPECTION: '0' }).introspection).toBe(false);
+    expect(loadConfig({ CHANCERY_RESPONSE_CACHE_MB: '0' }).responseCache).toBeUndefined();
   });
 
   it.each([
@@ -117,6 +121,10 @@ describe('server configuration', () => {
     [
       { CHANCERY_SHUTDOWN_GRACE_SECONDS: '3600' },
       'CHANCERY_SHUTDOWN_GRACE_SECONDS="3600": above 600; must be a whole number from 0 to 600; default 10',
+    ],
+    [
+      { CHANCERY_RESPONSE_CACHE_MB: '32MB' },
+      'CHANCERY_RESPONSE_CACHE_MB="32MB": not a whole number; must be a whole number from 0 to 4096 (MiB of anonymous query responses kept; 0 turns the cache off); default 32',
     ],
     [
       { CHANCERY_INTROSPECTION: 'yes' },

@@ -24,9 +24,13 @@ export type TestServer = {
 
 export async function startTestServer(
   database: TestDatabase,
-  options: { production?: boolean } = {},
+  options: { production?: boolean; responseCache?: { maxBytes: number } } = {},
 ): Promise<TestServer> {
-  const server = await createServer({ database, production: options.production ?? false });
+  const server = await createServer({
+    database,
+    production: options.production ?? false,
+    responseCache: options.responseCache,
+  });
   const url = await server.listen(0, '127.0.0.1');
   return {
     server,

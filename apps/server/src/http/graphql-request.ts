@@ -23,6 +23,8 @@ export type GraphQLHttpInput =
       query: string | undefined;
       /** `operationName` as the client sent it, when it is a GraphQL name. */
       operationName: string | undefined;
+      /** The JSON body as sent (POST). */
+      bodyText: string | undefined;
     }
   | { ok: false; refusal: Refusal };
 
@@ -43,6 +45,7 @@ export async function readGraphQLRequest(
       { method, headers, search: url.search, body: undefined },
       queries.length === 1 ? queries[0] : undefined,
       names.length === 1 ? names[0] : undefined,
+      undefined,
     );
   }
   if (method !== 'POST')
@@ -106,6 +109,7 @@ export async function readGraphQLRequest(
     { method, headers, search: url.search, body: parsed },
     typeof fields.query === 'string' ? fields.query : undefined,
     typeof fields.operationName === 'string' ? fields.operationName : undefined,
+    body.text,
   );
 }
 
@@ -113,11 +117,13 @@ function accepted(
   httpGraphQLRequest: HTTPGraphQLRequest,
   query: string | undefined,
   operationName: string | undefined,
+  bodyText: string | undefined,
 ): GraphQLHttpInput {
   return {
     ok: true,
     httpGraphQLRequest,
     query,
+    bodyText,
     operationName: operationName !== undefined && NAME.test(operationName) ? operationName : undefined,
   };
 }

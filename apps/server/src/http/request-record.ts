@@ -18,6 +18,8 @@ export type RequestRecord = {
   operationType?: 'query' | 'mutation' | 'subscription';
   cost?: number;
   sqlStatements?: number;
+  /** Whether the response cache answered (hit) or was asked and did not (miss); unset: not asked. */
+  cache?: 'hit' | 'miss';
   /** Codes of every error in the response, in order. */
   errorCodes: string[];
   /** The response carries only GraphQL request errors (syntax, validation, limits, variables). */
