@@ -316,6 +316,17 @@ describe.each(testEngines)('read API on $name', (engine) => {
       expect(response.errors?.[0]?.message).toMatch(message);
     });
 
+    it('checks page sizes given as variables on every request of the same document', async () => {
+      // The checks are planned once per document; the values must still be read per request.
+      const query = `query ($n: Int) { actor(slug: "andrey-rudenko") { statements(first: $n) { totalCount } } }`;
+      expect((await api.graphql(query, { n: 5 })).errors).toBeUndefined();
+      const tooMany = await api.graphql(query, { n: 500 });
+      expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(tooMany.errors?.[0]?.message).toMatch(/statements: .*from 1 to 100; got 500/);
+      expect((await api.graphql(query, { n: 100 })).errors).toBeUndefined();
+      expect((await api.graphql(query, { n: 0 })).errors?.[0]?.message).toMatch(/got 0/);
+    });
+
     it('an unknown orderBy passed as a variable is BAD_USER_INPUT too', async () => {
       const response = await api.graphql(`query ($o: TreatyOrder) { treaties(orderBy: $o) { totalCount } }`, {
         o: 'NOPE',
