@@ -2,6 +2,7 @@
 // load the seed story, and serve GraphQL until SIGINT/SIGTERM; then stop accepting connections,
 // let requests in flight finish (within CHANCERY_SHUTDOWN_GRACE_SECONDS) and close the database.
 // Logs are JSON lines on stdout; a bad setting stops the start with one line per variable on stderr.
+// `npm start` runs it compiled (scripts/build.ts → dist/main.mjs, plain node); `npm run dev` under tsx.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '@chancery/db/config';
@@ -27,7 +28,8 @@ async function main(): Promise<void> {
   const seed = await loadSeed(database.db);
   if (seed.created) logger.info('Loaded the seed story.');
 
-  // The reader web app, when it is built (`npm start` builds it first): served at /.
+  // The reader web app, when it is built (`npm start` builds it first): served at /. The same path
+  // from src/main.ts (tsx) and from dist/main.mjs (the build): both sit one level under apps/server.
   const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
   const webRoot = existsSync(`${webDist}index.html`) ? webDist : undefined;
   const server = await createServer({
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
     metricsToken: config.metricsToken,
     shutdownGraceMs: config.shutdownGraceMs,
+    responseCache: config.responseCache,
     logger,
     webRoot,
   });
@@ -53,13 +56,16 @@ async function main(): Promise<void> {
   if (!config.production) logger.info(`Open ${url} in a browser for Apollo Sandbox.`);
   if (webRoot) logger.info(`The reader is at ${url.replace(/graphql$/, '')}`);
 
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const stop = async (signal: string) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // `npm run dev` (tsx watch) passes on the Ctrl-C that the terminal has already sent us: the
+      // same press arriving twice, not a second one.
+      if (Date.now() - stoppingSince < 500) return;
       logger.warn(`${signal} again: exiting without waiting.`);
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     const graceSeconds = config.shutdownGraceMs / 1000;
     logger.info(
       { signal, graceSeconds },

@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import type { Database, RawSql } from './database.ts';
 
-const MIGRATIONS_DIR = new URL('../migrations/', import.meta.url);
+// Found through the package rather than next to this file: bundled into apps/server/dist/main.mjs,
+// `import.meta.url` is the bundle's, and `../migrations/` from there is not this package's folder.
+const MIGRATIONS_DIR = new URL(
+  'migrations/',
+  pathToFileURL(createRequire(import.meta.url).resolve('@chancery/db/package.json')),
+);
 // Any constant works; it only has to be the same for every Chancery process sharing a database.
 const MIGRATION_LOCK_KEY = 7_203_411;
 

@@ -2,6 +2,8 @@
 // records (see ../../shared/corpus/*.json for the gold labels they match). Every span is located
 // in the story's own text, so a typo here fails loudly instead of storing a wrong span.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import type { ActorKind, StatementKind, TreatyActionType } from '@chancery/domain/model';
 import { assertSourceSpan, locateSpan, type SpanClaim } from '@chancery/domain/provenance';
 import { stableId } from '@chancery/domain/stable-id';
@@ -13,7 +15,9 @@ export const SEED_STORY_FILE = 'tass-2024-10-24-russia-dprk-treaty.txt';
 export const SEED_ARTICLE_SLUG = 'tass-2024-10-24-russia-dprk-treaty';
 
 export function readSeedStory(): string {
-  return readFileSync(new URL(`../seed/${SEED_STORY_FILE}`, import.meta.url), 'utf8');
+  // Through the package, not `import.meta.url`, which is the bundle's once the server is built.
+  const packageJson = pathToFileURL(createRequire(import.meta.url).resolve('@chancery/db/package.json'));
+  return readFileSync(new URL(`seed/${SEED_STORY_FILE}`, packageJson), 'utf8');
 }
 
 const id = (kind: string, slug: string) => stableId(`seed:${kind}:${slug}`);
