@@ -91,11 +91,8 @@ export async function watchServerChanges(
 
   const fail = (error: Error) => {
     if (stopped || !client) return;
-    const failed = client;
+    void discard(client);
     client = null;
-    failed.removeAllListeners();
-    failed.on('error', () => undefined);
-    void failed.end().catch(() => undefined);
     watcher.lost(error);
     retry = setTimeout(() => void connect(), delay);
     delay = Math.min(delay * 2, RECONNECT_MAX_MS);
@@ -130,15 +127,17 @@ export async function watchServerChanges(
     async stop() {
       stopped = true;
       if (retry) clearTimeout(retry);
-      const last = client;
+      if (client) await discard(client);
       client = null;
-      if (last) {
-        last.removeAllListeners();
-        last.on('error', () => undefined);
-        await last.end().catch(() => undefined);
-      }
     },
   };
+}
+
+/** Closes a connection whose events no longer matter. */
+async function discard(client: pg.Client): Promise<void> {
+  client.removeAllListeners();
+  client.on('error', () => undefined);
+  await client.end().catch(() => undefined);
 }
 
 /**
