@@ -1,5 +1,5 @@
 // Scenario 6: cold start to the first correct response, with the real entry point
-// (apps/server/src/main.ts, as `npm start` runs it): spawn, wait for the listening line, then ask
+// (apps/server/dist/main.mjs, as `npm start` runs it; src/main.ts under tsx with --tsx): spawn, wait for the listening line, then ask
 // until the answer is right. Fresh = an empty data directory / an empty database (migrations and
 // the seed run first); existing = the bench corpus already there.
 import { mkdir, rm } from 'node:fs/promises';
@@ -31,6 +31,7 @@ export type ColdStartResult = {
 
 async function once(options: {
   serverEntry: string;
+  compiled: boolean;
   env: Record<string, string>;
   expected: unknown;
   cpu: number | null;
@@ -38,6 +39,7 @@ async function once(options: {
   const started = performance.now();
   const child = await spawnServer({
     entry: options.serverEntry,
+    plainNode: options.compiled,
     // info: the "Chancery is serving <url>" line is how we learn the port.
     env: { PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'info', ...options.env },
     cpu: options.cpu,
@@ -72,6 +74,8 @@ async function once(options: {
 export async function coldStart(options: {
   engine: 'postgres' | 'pglite';
   serverEntry: string;
+  /** serverEntry is the build (dist/main.mjs), run by plain node. */
+  compiled: boolean;
   /** PGlite: a data directory holding the corpus (nothing may have it open). PostgreSQL: the bench URL. */
   existing: { dataDir?: string; databaseUrl?: string };
   /** Where fresh PGlite directories go, or the URL of a throwaway PostgreSQL database. */
@@ -105,6 +109,7 @@ export async function coldStart(options: {
       try {
         const run = await once({
           serverEntry: options.serverEntry,
+          compiled: options.compiled,
           env,
           expected: options.expected,
           cpu: options.cpu,

@@ -1,13 +1,33 @@
 // What the floor runs: the SQL statements Chancery issued for a scenario's request, with each
 // parameter either a constant (a LIMIT, a status) or taken from the request's variables (a global
-// ID's database id, a cursor's ordering values). Built by capture.ts, written to a JSON file, read
-// by servers/floor.ts.
+// ID's database id, a cursor's ordering values). A write's parameters may also be a new id the
+// server makes per request, a column an earlier statement returned (the treaty of a provision, the
+// snapshot a revision stores) or the hash of the bearer token. Built by setup.ts (reads) and
+// write.ts (writes), written to a JSON file, read by servers/floor.ts.
 import type { ScenarioId } from './scenarios.ts';
 
-export type ParamSource = { variable: string } | { value: unknown };
+export type ParamSource =
+  | { variable: string }
+  | { value: unknown }
+  /** A new uuid per request; statements that share a slot share the value (the new row's id). */
+  | { fresh: number }
+  /** A column of the first row statement `result` (an index into the write's statements) returned. */
+  | { result: number; column: string; json?: boolean }
+  /** The SHA-256 (hex) of the request's bearer token, as the token lookup takes it. */
+  | { bearerSha256: true };
 export type FloorStatement = { name: string; text: string; params: ParamSource[] };
 export type FloorScenarioPlan = { id: ScenarioId; statements: FloorStatement[] };
-export type FloorPlan = { scenarios: FloorScenarioPlan[] };
+/**
+ * A write: statements before the transaction (the token lookup), in it (BEGIN … COMMIT, on one
+ * connection), and after it (the payload's read), numbered in that order for `result` sources.
+ */
+export type FloorWritePlan = {
+  id: string;
+  before: FloorStatement[];
+  transaction: FloorStatement[];
+  after: FloorStatement[];
+};
+export type FloorPlan = { scenarios: FloorScenarioPlan[]; writes?: FloorWritePlan[] };
 
 const GLOBAL_ID = /^([A-Z][A-Za-z]*):([0-9a-f-]{36})$/;
 
@@ -35,9 +55,18 @@ function decodeCursorChunk(chunk: string): unknown {
  * (`id`), a Drizzle cursor its ordering values (`after.0`, `after.1`). What the floor has to do
  * with a request before it can bind parameters — the least any server must do.
  */
-export function decodeVariables(variables: Record<string, unknown> | undefined): Map<string, unknown> {
-  const decoded = new Map<string, unknown>();
-  for (const [name, value] of Object.entries(variables ?? {})) {
+export function decodeVariables(
+  variables: Record<string, unknown> | undefined,
+  decoded = new Map<string, unknown>(),
+  prefix = '',
+): Map<string, unknown> {
+  for (const [key, value] of Object.entries(variables ?? {})) {
+    const name = `${prefix}${key}`;
+    // A write's input object: its fields by path (`input.source.articleId`, `input.provisionIds.0`).
+    if (value !== null && typeof value === 'object') {
+      decodeVariables(value as Record<string, unknown>, decoded, `${name}.`);
+      continue;
+    }
     if (typeof value !== 'string') {
       decoded.set(name, value);
       continue;
@@ -66,7 +95,44 @@ export function paramTemplate(params: readonly unknown[], decoded: Map<string, u
 export function bindParams(template: readonly ParamSource[], decoded: Map<string, unknown>): unknown[] {
   return template.map((source) => {
     if ('value' in source) return source.value;
+    if (!('variable' in source)) throw new Error(`A read's parameter comes from ${JSON.stringify(source)}.`);
     if (!decoded.has(source.variable)) throw new Error(`The request has no variable ${source.variable}.`);
     return decoded.get(source.variable);
+  });
+}
+
+/** What a write's parameters are bound from, besides the variables. */
+export type WriteBindings = {
+  decoded: Map<string, unknown>;
+  /** Rows of the statements run so far, in plan order. */
+  results: Record<string, unknown>[][];
+  fresh: Map<number, string>;
+  bearerSha256: string | null;
+  newId(): string;
+};
+
+export function bindWriteParams(template: readonly ParamSource[], b: WriteBindings): unknown[] {
+  return template.map((source) => {
+    if ('value' in source) return source.value;
+    if ('variable' in source) {
+      if (!b.decoded.has(source.variable)) throw new Error(`The request has no variable ${source.variable}.`);
+      return b.decoded.get(source.variable);
+    }
+    if ('fresh' in source) {
+      let id = b.fresh.get(source.fresh);
+      if (id === undefined) {
+        id = b.newId();
+        b.fresh.set(source.fresh, id);
+      }
+      return id;
+    }
+    if ('bearerSha256' in source) {
+      if (b.bearerSha256 === null) throw new Error('The request has no bearer token.');
+      return b.bearerSha256;
+    }
+    const row = b.results[source.result]?.[0];
+    if (!row) throw new Error(`Statement ${source.result} returned no row to take ${source.column} from.`);
+    const value = row[source.column];
+    return source.json ? JSON.stringify(value) : value;
   });
 }

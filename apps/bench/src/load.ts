@@ -11,6 +11,10 @@ export type Target = {
   body: string;
   /** Every correct response has exactly this many bytes; anything else counts as an error. */
   expectedBytes: number;
+  /** Extra request headers (a write's Authorization). */
+  headers?: Record<string, string>;
+  /** A write: a new body per request, with the length of its correct response (replaces the two above). */
+  next?: () => { body: string; expectedBytes: number };
 };
 
 export type LoadResult = {
@@ -56,8 +60,9 @@ async function send(
   p: Pool,
   path: string,
   body: string,
+  headers: Record<string, string>,
 ): Promise<{ status: number; bytes: number; text?: string }> {
-  const response = await p.request({ path, method: 'POST', headers: HEADERS, body });
+  const response = await p.request({ path, method: 'POST', headers, body });
   let bytes = 0;
   const chunks: Buffer[] = [];
   for await (const chunk of response.body) {
@@ -79,6 +84,7 @@ export async function closedLoop(
   const durationMs = Math.min(options.durationMs, MAX_DURATION_MS);
   const maxRequests = Math.min(options.maxRequests ?? MAX_REQUESTS, MAX_REQUESTS);
   const { pool: p, path } = pool(target, options.concurrency);
+  const headers = { ...HEADERS, ...target.headers };
   const latencies = new SampleBuffer();
   let issued = 0;
   let errors = 0;
@@ -89,14 +95,15 @@ export async function closedLoop(
   const worker = async () => {
     while (issued < maxRequests && performance.now() < deadline) {
       issued++;
+      const { body, expectedBytes } = target.next?.() ?? target;
       const t0 = performance.now();
       try {
-        const { status, bytes, text } = await send(p, path, target.body);
+        const { status, bytes, text } = await send(p, path, body, headers);
         const t1 = performance.now();
         lastDone = t1;
-        if (status !== 200 || bytes !== target.expectedBytes) {
+        if (status !== 200 || bytes !== expectedBytes) {
           errors++;
-          firstError ??= `HTTP ${status}, ${bytes} bytes (expected ${target.expectedBytes}) ${text ?? ''}`;
+          firstError ??= `HTTP ${status}, ${bytes} bytes (expected ${expectedBytes}) ${text ?? ''}`;
         } else latencies.push(t1 - t0);
       } catch (error) {
         errors++;
@@ -127,6 +134,7 @@ export async function openLoop(
   const total = Math.min(Math.floor((options.rate * durationMs) / 1000), MAX_REQUESTS);
   const maxOutstanding = options.maxOutstanding ?? 1_000;
   const { pool: p, path } = pool(target, options.connections ?? 64);
+  const headers = { ...HEADERS, ...target.headers };
   const latencies = new SampleBuffer();
   const service = new SampleBuffer();
   const lag = new SampleBuffer();
@@ -140,16 +148,17 @@ export async function openLoop(
   let lastDone = started;
 
   const fire = async (due: number) => {
+    const { body, expectedBytes } = target.next?.() ?? target;
     const sent = performance.now();
     lag.push(sent - due);
     outstanding++;
     try {
-      const { status, bytes, text } = await send(p, path, target.body);
+      const { status, bytes, text } = await send(p, path, body, headers);
       const done = performance.now();
       lastDone = done;
-      if (status !== 200 || bytes !== target.expectedBytes) {
+      if (status !== 200 || bytes !== expectedBytes) {
         errors++;
-        firstError ??= `HTTP ${status}, ${bytes} bytes (expected ${target.expectedBytes}) ${text ?? ''}`;
+        firstError ??= `HTTP ${status}, ${bytes} bytes (expected ${expectedBytes}) ${text ?? ''}`;
       } else {
         latencies.push(done - due);
         service.push(done - sent);
@@ -201,10 +210,14 @@ export async function openLoop(
 
 /** One request, for correctness checks: returns the status and the body. */
 export async function fetchOnce(
-  target: Pick<Target, 'url' | 'body'>,
+  target: Pick<Target, 'url' | 'body' | 'headers'>,
 ): Promise<{ status: number; text: string }> {
   const url = new URL(target.url);
   assertLocal(url);
-  const response = await fetch(url, { method: 'POST', headers: HEADERS, body: target.body });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { ...HEADERS, ...target.headers },
+    body: target.body,
+  });
   return { status: response.status, text: await response.text() };
 }

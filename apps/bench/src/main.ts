@@ -1,21 +1,33 @@
 // `npm run bench [-- options]`: Chancery against the floor on PostgreSQL and PGlite. See
 // docs/benchmarks.md for what is measured and how; `--help` for the options.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { buildServer } from '@chancery/server/build';
 import { buildBundle } from './bundle.ts';
 import { benchReadyLine, hasTaskset, type ServerChild, spawnServer } from './children.ts';
 import { COLD_START_QUERY, coldStart } from './cold-start.ts';
 import { benchLoader } from './corpus/bench-loader.ts';
+import { generateStories, type ImportResult, importThroughput } from './import-bench.ts';
 import { closedLoop, fetchOnce } from './load.ts';
 import { describeMachine } from './machine.ts';
 import { allowedCpus } from './proc.ts';
 import { summarizeProfile } from './profile.ts';
 import { type EngineResults, markdown, type Results } from './report.ts';
-import { type Contestant, closedLoopCells, openLoopCells, soak, verify } from './run.ts';
+import {
+  type Cell,
+  type Contestant,
+  closedLoopCells,
+  openLoopCells,
+  readTarget,
+  soak,
+  verify,
+  writeTargets,
+} from './run.ts';
 import { scenarios as allScenarios, scenarioById } from './scenarios.ts';
 import {
   DEFAULT_DATABASE_URL,
@@ -24,6 +36,7 @@ import {
   type EngineName,
   prepareEngine,
 } from './setup.ts';
+import { removeBenchWritesAt } from './write.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '../../..');
@@ -31,10 +44,15 @@ const SERVER_MAIN = join(REPO, 'apps/server/src/main.ts');
 const CHANCERY_ENTRY = join(HERE, 'servers/chancery.ts');
 const FLOOR_ENTRY = join(HERE, 'servers/floor.ts');
 
+/** The response-cached contestant's cache size. */
+const CACHE_MB = 32;
+
 const HELP = `npm run bench [-- options]
 
 Runs Chancery and a floor (bare node:http + the same SQL as prepared statements) on the same data,
-alternating, and writes bench/results/<time>-<kind>.json plus Markdown tables on stdout.
+alternating, and writes bench/results/<time>-<kind>.json plus Markdown tables on stdout. Per engine:
+reads (scenarios 1-3, closed and open loop), sustained load (7), the write (4: createStatement),
+cold start (6), then import throughput (5: chancery generate + chancery import).
 
   --engine postgres|pglite|both   engines to run (default both)
   --database-url URL              PostgreSQL server and bench database
@@ -43,8 +61,13 @@ alternating, and writes bench/results/<time>-<kind>.json plus Markdown tables on
   --fresh                         drop and rebuild the bench databases first (after a migration changed)
   --scale N                       corpus size, N × 50 000 statements (default 1)
   --growth                        also run scenarios 1–3 (closed loop) at 10× the scale
-  --scenarios by-id,nested,deep-page
-  --concurrency 1,8,32            closed-loop concurrencies
+  --scenarios by-id,nested,deep-page   read scenarios
+  --response-cache off|on|both    read scenarios against Chancery with the response cache off
+                                  ("chancery": the work per request), on ("chancery-cached",
+                                  ${CACHE_MB} MB), or both (default both)
+  --stories N                     stories generated and imported for scenario 5 (default 500,
+                                  quick 50)
+  --concurrency 1,8,32            closed-loop concurrencies (the reads and the write)
   --duration S                    seconds measured per run (default 5)
   --warmup S                      seconds of warm-up before each run (default 2)
   --rounds N                      alternating rounds per cell (default 2)
@@ -52,14 +75,17 @@ alternating, and writes bench/results/<time>-<kind>.json plus Markdown tables on
   --cold-repeats N                cold starts per case (default 3)
   --quiet-wait S                  before each run, wait up to S s for the machine to be idle
                                   (busy < 20%: other work shares the cores; default 5, quick 0)
-  --skip open,soak,cold           leave parts out
-  --quick                         short everything (1 round, 2 s runs, 20 s soak, 1 cold start)
+  --skip open,soak,write,cold,import   leave parts out
+  --quick                         short everything (1 round, 2 s runs, 20 s soak, 1 cold start,
+                                  50 stories)
   --variants a,b,…                compare prototype server variants with the baseline instead
-                                  (PostgreSQL; see src/servers/variant-server.ts for the names)
+                                  (PostgreSQL, reads only, cache off; see src/servers/variant-server.ts)
   --profile                       instead: CPU-profile Chancery (node --cpu-prof) under each scenario
                                   at c=8 and print where the time goes (first engine given)
   --report FILE.json              print the Markdown tables of an earlier results file
   --no-pin                        do not pin the load generator and servers to CPUs
+  --tsx                           run Chancery from its TypeScript under tsx instead of compiled
+                                  (apps/server/scripts/build.ts, as \`npm start\` runs it)
 `;
 
 const { values: opts } = parseArgs({
@@ -71,6 +97,8 @@ const { values: opts } = parseArgs({
     growth: { type: 'boolean', default: false },
     fresh: { type: 'boolean', default: false },
     scenarios: { type: 'string', default: allScenarios.map((s) => s.id).join(',') },
+    'response-cache': { type: 'string', default: 'both' },
+    stories: { type: 'string' },
     concurrency: { type: 'string', default: '1,8,32' },
     duration: { type: 'string' },
     warmup: { type: 'string' },
@@ -84,6 +112,7 @@ const { values: opts } = parseArgs({
     report: { type: 'string' },
     profile: { type: 'boolean', default: false },
     'no-pin': { type: 'boolean', default: false },
+    tsx: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
   allowPositionals: false,
@@ -130,8 +159,19 @@ const coldRepeats = number(opts['cold-repeats'], quick ? 1 : 3);
 const scale = number(opts.scale, 1);
 const concurrencies = opts.concurrency.split(',').map(Number);
 const skip = new Set(opts.skip.split(',').filter(Boolean));
+for (const part of skip)
+  if (!['open', 'soak', 'write', 'cold', 'import'].includes(part))
+    throw new Error(`--skip takes open, soak, write, cold and import; got ${part}.`);
 const scenarios = opts.scenarios.split(',').map(scenarioById);
 const variants = opts.variants?.split(',').filter(Boolean) ?? [];
+const cacheOption = opts['response-cache'];
+if (cacheOption !== 'off' && cacheOption !== 'on' && cacheOption !== 'both')
+  throw new Error(`--response-cache is off, on or both; got ${cacheOption}.`);
+// Variants are measured against the work per request: the cache off.
+const cacheModes: boolean[] =
+  variants.length || cacheOption === 'off' ? [false] : cacheOption === 'on' ? [true] : [false, true];
+const stories = number(opts.stories, quick ? 50 : 500);
+const STORY_SEED = 'chancery-bench';
 const engines: EngineName[] = opts.engine === 'both' ? ['postgres', 'pglite'] : [opts.engine as EngineName];
 if (variants.length && engines.includes('pglite'))
   throw new Error(
@@ -144,7 +184,10 @@ const startedAt = new Date();
 const machineAtStart = describeMachine();
 const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 
-let bundle: string | null = null;
+// Chancery runs compiled, as `npm start` runs it (bundle.ts), unless --tsx.
+const compiled = !opts.tsx;
+const chanceryEntry = compiled ? await buildBundle(REPO, CHANCERY_ENTRY) : CHANCERY_ENTRY;
+const serverMain = compiled ? await buildServer() : SERVER_MAIN;
 
 async function runEngine(engine: EngineName, engineScale: number, full: boolean): Promise<EngineResults> {
   log(`\n== ${engine}, scale ${engineScale} ==`);
@@ -156,11 +199,17 @@ async function runEngine(engine: EngineName, engineScale: number, full: boolean)
     corpus: benchLoader,
     scenarios,
     fresh: opts.fresh,
+    write: full && !skip.has('write'),
+    cachedCopy: cacheModes.length > 1,
     log,
   });
   for (const r of prepared.requests)
     log(
       `  ${r.scenario.number} ${r.scenario.id}: ${r.sqlStatements} SQL statement(s), variables ${JSON.stringify(r.variables)}`,
+    );
+  if (prepared.write)
+    log(
+      `  4 ${prepared.write.scenario.id}: ${prepared.write.sqlStatements} SQL statement(s) (floor ${prepared.write.floorSqlStatements}), the floor writes the same rows`,
     );
   const planFile = join(tmpdir(), `chancery-bench-plan-${process.pid}-${engine}.json`);
   await writeFile(planFile, JSON.stringify(prepared.plan));
@@ -188,28 +237,40 @@ async function runEngine(engine: EngineName, engineScale: number, full: boolean)
       return child;
     };
     const contestants: Contestant[] = [];
-    const chancery = await start(CHANCERY_ENTRY, { ...prepared.chanceryEnv, BENCH_VARIANT: 'baseline' });
-    contestants.push({ name: 'chancery', child: chancery, urlFor: () => chancery.url });
+    // Cache off ("chancery") is the work per request; on ("chancery-cached") what a client gets.
+    for (const cached of cacheModes) {
+      const child = await start(
+        chanceryEntry,
+        {
+          ...(cached && cacheModes.length > 1 ? prepared.cachedEnv : prepared.chanceryEnv),
+          BENCH_VARIANT: 'baseline',
+          BENCH_RESPONSE_CACHE_MB: cached ? String(CACHE_MB) : '0',
+        },
+        [],
+        compiled,
+      );
+      contestants.push({ name: cached ? 'chancery-cached' : 'chancery', child, urlFor: () => child.url });
+    }
+    const chancery = (contestants[0] as Contestant).child;
     for (const variant of variants) {
-      // Process-level variants: semi-space-N (a V8 flag), bundle (compiled JS, no tsx loader),
-      // node-env-development (NODE_ENV unset, as `npm start` runs by default).
+      // Process-level variants: semi-space-N (a V8 flag), node-env-development (NODE_ENV unset,
+      // as `npm start` runs by default).
       const semi = /(?:^|\+)semi-space-(\d+)/.exec(variant)?.[1];
-      const bundled = /(?:^|\+)bundle(?:\+|$)/.test(variant);
       const development = /(?:^|\+)node-env-development(?:\+|$)/.test(variant);
       const code = variant
         .split('+')
-        .filter((f) => f !== 'bundle' && f !== 'node-env-development' && !f.startsWith('semi-space-'))
+        .filter((f) => f !== 'node-env-development' && !f.startsWith('semi-space-'))
         .join('+');
-      bundle ??= bundled ? await buildBundle(REPO, CHANCERY_ENTRY) : null;
       const child = await start(
-        bundled ? (bundle as string) : CHANCERY_ENTRY,
+        chanceryEntry,
         {
           ...prepared.chanceryEnv,
           BENCH_VARIANT: code || 'baseline',
+          BENCH_RESPONSE_CACHE_MB: '0',
           ...(development ? { NODE_ENV: 'development' } : {}),
         },
         semi ? [`--max-semi-space-size=${semi}`] : [],
-        bundled,
+        compiled,
       );
       contestants.push({ name: variant, child, urlFor: () => child.url });
     }
@@ -223,7 +284,7 @@ async function runEngine(engine: EngineName, engineScale: number, full: boolean)
       requests: prepared.requests,
       concurrencies,
       timing,
-      bytes,
+      target: (c, request) => readTarget(c, request, bytes),
       log,
     });
     const failures: string[] = [];
@@ -243,7 +304,9 @@ async function runEngine(engine: EngineName, engineScale: number, full: boolean)
             'open loop',
             () =>
               openLoopCells({
-                contestants,
+                // Not the cached Chancery: its peak is near the load generator's own (one core), so
+                // a share of it would measure the generator.
+                contestants: contestants.filter((c) => c.name !== 'chancery-cached'),
                 requests: prepared.requests,
                 cells: closed,
                 shares: [0.5, 0.8],
@@ -271,12 +334,49 @@ async function runEngine(engine: EngineName, engineScale: number, full: boolean)
             [],
           )
         : [];
+    // Scenario 4 after every read: the writes never share a run with them. The cached Chancery
+    // stops first: its change-feed listener would otherwise work on the servers' CPU.
+    const write = prepared.write;
+    let writeCells: Cell[] = [];
+    let writeSent = 0;
+    if (full && write) {
+      const writers = contestants.filter((c) => c.name === 'floor' || c === contestants[0]);
+      for (const c of contestants) if (!writers.includes(c)) await c.child.stop();
+      writeCells = await attempt('write', async () => {
+        const { target, sent } = await writeTargets(writers, write);
+        log(`  every server answers ${write.scenario.id} with Chancery's JSON (the new id aside)`);
+        try {
+          return await closedLoopCells({
+            contestants: writers,
+            requests: [write],
+            concurrencies,
+            timing,
+            target: (c) => target(c),
+            log,
+          });
+        } finally {
+          writeSent = sent();
+        }
+      }, []);
+    }
     const coldCheck = await fetchOnce({
       url: chancery.url,
       body: JSON.stringify({ query: COLD_START_QUERY }),
     });
     const expected = (JSON.parse(coldCheck.text) as { data: unknown }).data;
     await stopAll();
+    let writesRemoved = 0;
+    if (write) {
+      // The rows the write left, from every copy of the data that saw them.
+      for (const env of engine === 'pglite'
+        ? [prepared.chanceryEnv, prepared.cachedEnv, prepared.floorEnv]
+        : [prepared.chanceryEnv])
+        if (env.DATABASE_URL || existsSync(env.CHANCERY_DATA_DIR as string))
+          writesRemoved += await removeBenchWritesAt(env);
+      log(
+        `  ${write.scenario.id}: ${writeSent} requests sent, ${writesRemoved} statements written and removed`,
+      );
+    }
 
     const cold =
       full && !skip.has('cold')
@@ -285,7 +385,8 @@ async function runEngine(engine: EngineName, engineScale: number, full: boolean)
             () =>
               coldStart({
                 engine,
-                serverEntry: SERVER_MAIN,
+                serverEntry: serverMain,
+                compiled,
                 existing:
                   engine === 'pglite'
                     ? { dataDir: prepared.floorEnv.CHANCERY_DATA_DIR }
@@ -307,6 +408,31 @@ async function runEngine(engine: EngineName, engineScale: number, full: boolean)
             [],
           )
         : [];
+    const imported =
+      full && !skip.has('import')
+        ? await attempt(
+            'import',
+            async () =>
+              importThroughput({
+                engine,
+                repo: REPO,
+                storiesDir: await generateStories({
+                  repo: REPO,
+                  dataRoot: opts['data-dir'],
+                  stories,
+                  seed: STORY_SEED,
+                  log,
+                }),
+                stories,
+                seed: STORY_SEED,
+                databaseUrl: databaseUrlFor(opts['database-url'], engineScale),
+                dataRoot: opts['data-dir'],
+                cpu: SERVER_CPU,
+                log,
+              }),
+            null as ImportResult | null,
+          )
+        : null;
     return {
       engine,
       scale: engineScale,
@@ -323,7 +449,21 @@ async function runEngine(engine: EngineName, engineScale: number, full: boolean)
       closedLoop: closed,
       openLoop: open,
       soak: soaks,
+      write: write
+        ? {
+            id: write.scenario.id,
+            number: write.scenario.number,
+            title: write.scenario.title,
+            sqlStatements: write.sqlStatements,
+            floorSqlStatements: write.floorSqlStatements,
+            contestant: (contestants[0] as Contestant).name,
+            closedLoop: writeCells,
+            requestsSent: writeSent,
+            statementsWritten: writesRemoved,
+          }
+        : null,
       coldStart: cold,
+      import: imported,
       failures,
     };
   } finally {
@@ -349,7 +489,8 @@ if (opts.profile) {
   for (const request of prepared.requests) {
     const profileFile = join(dir, `${request.scenario.id}.cpuprofile`);
     const child = await spawnServer({
-      entry: CHANCERY_ENTRY,
+      entry: chanceryEntry,
+      plainNode: compiled,
       env: {
         NODE_ENV: 'production',
         ...prepared.chanceryEnv,
@@ -430,6 +571,6 @@ if (opts.growth && variants.length === 0)
     results.push(await runEngine(engine, scale * 10, false));
     await save();
   }
-if (bundle) await rm(dirname(dirname(bundle)), { recursive: true, force: true });
+if (compiled) await rm(dirname(chanceryEntry), { recursive: true, force: true });
 console.log(markdown(await save()));
 log(`\nResults: ${file}`);

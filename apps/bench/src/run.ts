@@ -14,14 +14,19 @@ import {
 import { cpuTimeMs, memoryMiB, sampleRss, waitForQuiet } from './proc.ts';
 import type { ScenarioRequest } from './setup.ts';
 import { growthPercent, median, round } from './stats.ts';
+import type { WriteRequest } from './write.ts';
+import { newStatementId, spanFor, withoutNewId } from './write-scenario.ts';
 
 export type Contestant = {
-  /** "chancery", "floor", or a variant name. */
+  /** "chancery", "chancery-cached" (response cache on), "floor", or a variant name. */
   name: string;
   child: ServerChild;
   /** The URL a scenario's request goes to. */
-  urlFor(request: ScenarioRequest): string;
+  urlFor(request: Measured): string;
 };
+
+/** What a cell measures: a read scenario's request, or the write. */
+export type Measured = { scenario: { id: string } };
 
 export type Timing = {
   warmupMs: number;
@@ -96,11 +101,75 @@ export async function verify(
   return bytes;
 }
 
-const targetOf = (c: Contestant, request: ScenarioRequest, bytes: Map<string, number>): Target => ({
+/** A read: the same body every time, and the byte length of the answer verify() saw. */
+export const readTarget = (c: Contestant, request: ScenarioRequest, bytes: Map<string, number>): Target => ({
   url: c.urlFor(request),
   body: request.body,
   expectedBytes: bytes.get(`${c.name}/${request.scenario.id}`) as number,
 });
+
+/**
+ * Scenario 4's targets: every request quotes the next distinct span, from one sequence for all
+ * contestants (on PostgreSQL they write into the same article). One answer per contestant is
+ * checked first: Chancery's JSON for that input, the new id aside, and an id no earlier answer
+ * had. The byte length of every later answer then follows from its input.
+ */
+export async function writeTargets(
+  contestants: Contestant[],
+  write: WriteRequest,
+): Promise<{ target: (c: Contestant) => Target; sent: () => number }> {
+  const { scenario, fixture, template } = write;
+  let k = 0;
+  const next = () => {
+    const variables = scenario.variables(fixture, spanFor(k++, fixture.paragraphs));
+    return {
+      body: JSON.stringify({ query: scenario.query, variables }),
+      // The template's id has the length of any other.
+      expectedJson: JSON.stringify({ data: scenario.expected(template, variables) }),
+      variables,
+    };
+  };
+  const overhead = new Map<string, number>();
+  const seen = new Set([newStatementId(template)]);
+  for (const c of contestants) {
+    const request = next();
+    const response = await fetchOnce({ url: c.urlFor(write), body: request.body, headers: scenario.headers });
+    const parsed =
+      response.status === 200 ? (JSON.parse(response.text) as { data?: unknown; errors?: unknown }) : null;
+    const id = newStatementId(parsed?.data);
+    if (
+      !parsed ||
+      'errors' in parsed ||
+      seen.has(id) ||
+      JSON.stringify(withoutNewId(parsed.data)) !==
+        JSON.stringify(withoutNewId(JSON.parse(request.expectedJson).data))
+    )
+      throw new Error(
+        `${c.name} answered ${scenario.id} wrongly (HTTP ${response.status}): ${response.text.slice(0, 400)}\nexpected ${request.expectedJson}\n${c.child.stderrTail()}`,
+      );
+    seen.add(id);
+    overhead.set(
+      c.name,
+      Buffer.byteLength(response.text) - Buffer.byteLength(JSON.stringify({ data: parsed.data })),
+    );
+  }
+  return {
+    sent: () => k,
+    target: (c) => ({
+      url: c.urlFor(write),
+      body: '',
+      expectedBytes: 0,
+      headers: scenario.headers,
+      next() {
+        const request = next();
+        return {
+          body: request.body,
+          expectedBytes: (overhead.get(c.name) as number) + Buffer.byteLength(request.expectedJson),
+        };
+      },
+    }),
+  };
+}
 
 async function measureClosed(
   c: Contestant,
@@ -128,19 +197,21 @@ async function measureClosed(
  * contestants take turns, and the order rotates each round, so drift on a shared machine falls
  * on all of them alike.
  */
-export async function closedLoopCells(options: {
+export async function closedLoopCells<R extends Measured>(options: {
   contestants: Contestant[];
-  requests: ScenarioRequest[];
+  requests: R[];
   concurrencies: number[];
   timing: Timing;
-  bytes: Map<string, number>;
+  /** What a contestant is sent for a request. */
+  target: (c: Contestant, request: R) => Target;
   log: (line: string) => void;
 }): Promise<Cell[]> {
-  const { contestants, requests, concurrencies, timing, bytes, log } = options;
+  const { contestants, requests, concurrencies, timing, log } = options;
+  const targetOf = options.target;
   // A first warm-up per contestant and scenario, so JIT and caches are warm before any cell.
   for (const request of requests)
     for (const c of contestants)
-      await closedLoop(targetOf(c, request, bytes), { concurrency: 8, durationMs: timing.warmupMs * 2 });
+      await closedLoop(targetOf(c, request), { concurrency: 8, durationMs: timing.warmupMs * 2 });
 
   const rounds = new Map<string, CellRound[]>();
   for (let pass = 0; pass < timing.rounds; pass++) {
@@ -150,7 +221,7 @@ export async function closedLoopCells(options: {
         for (const c of order) {
           const { result, cpuMsPerReq, peakRssMiB, busyBefore } = await measureClosed(
             c,
-            targetOf(c, request, bytes),
+            targetOf(c, request),
             concurrency,
             timing,
           );
@@ -225,7 +296,7 @@ export async function openLoopCells(options: {
             .map((x) => x.reqPerSec),
         );
         const rate = Math.max(1, Math.round(peak * share));
-        const target = targetOf(c, request, bytes);
+        const target = readTarget(c, request, bytes);
         await waitForQuiet({ threshold: timing.quietBelow, maxWaitMs: timing.quietWaitMs });
         await closedLoop(target, { concurrency: 8, durationMs: timing.warmupMs });
         const cpuBefore = cpuTimeMs(c.child.pid);
@@ -293,7 +364,7 @@ export async function soak(options: {
   let slice = 0;
   while (performance.now() < deadline) {
     const request = requests[slice++ % requests.length] as ScenarioRequest;
-    const result = await closedLoop(targetOf(c, request, bytes), {
+    const result = await closedLoop(readTarget(c, request, bytes), {
       concurrency,
       durationMs: Math.min(5000, Math.max(100, deadline - performance.now())),
     });

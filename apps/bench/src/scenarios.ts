@@ -1,10 +1,9 @@
 // The read scenarios. Each has the GraphQL request Chancery serves and, for the floor, a `shape`
-// that turns the rows of the very same SQL (captured from Chancery, see capture.ts) into the same
+// that turns the rows of the very same SQL (captured from Chancery, see setup.ts) into the same
 // JSON. The floor does nothing else: no parsing of the query, no validation, no planning.
 //
-// Extension points: scenario 4 (createStatement) and 5 (import throughput) are not read requests;
-// they get entries of their own in main.ts when the write API and the importer land (see
-// docs/benchmarks.md, "Adding a scenario").
+// Scenario 4 (createStatement) is a write: write-scenario.ts and write.ts. Scenario 5 (import
+// throughput) is not an HTTP request: import-bench.ts.
 import { encodeGlobalId } from '@chancery/server/global-id';
 
 export type Row = Record<string, any>;

@@ -1,7 +1,7 @@
 // Per engine: make the bench database (created if missing, migrated, seeded, corpus loaded), then,
 // on an in-process Chancery, find each scenario's measured request, capture the SQL it issues (with
 // parameters, through a Drizzle logger) and check that the floor's shape of the same rows gives the
-// same JSON. Everything the children need comes out of here.
+// same JSON; the same for the write (write.ts). Everything the children need comes out of here.
 import { cp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,7 +10,7 @@ import { openSqlClient, type SqlClient } from '@chancery/db/engine/open';
 import { migrate } from '@chancery/db/migrate';
 import { relations } from '@chancery/db/relations';
 import { loadSeed } from '@chancery/db/seed';
-import { createContext } from '@chancery/server/context';
+import { createContext, createRequestContext } from '@chancery/server/context';
 import { createServer } from '@chancery/server/server';
 import type { Logger } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -19,7 +19,7 @@ import pg from 'pg';
 import type { CorpusSource, CorpusSummary } from './corpus/source.ts';
 import { bindParams, decodeVariables, type FloorPlan, paramTemplate } from './floor-plan.ts';
 import { scenarios as allScenarios, type Row, type Scenario } from './scenarios.ts';
-import { BENCH_SERVER_OPTIONS } from './server-options.ts';
+import { pgliteWithTransactionMarkers, prepareWrite, type WriteRequest } from './write.ts';
 
 export type EngineName = 'postgres' | 'pglite';
 
@@ -41,9 +41,15 @@ export type PreparedEngine = {
   serverVersion: string;
   corpus: CorpusSummary;
   requests: ScenarioRequest[];
+  /** Scenario 4, when asked for. */
+  write: WriteRequest | null;
   plan: FloorPlan;
-  /** Environment for a Chancery child and for a floor child (PGlite: two copies of the same data). */
+  /**
+   * Environment for a Chancery child, for the response-cached Chancery child and for a floor child
+   * (PGlite: one copy of the same data each, the first being the bench's own directory).
+   */
   chanceryEnv: Record<string, string>;
+  cachedEnv: Record<string, string>;
   floorEnv: Record<string, string>;
 };
 
@@ -101,8 +107,9 @@ type Captured = { query: string; params: unknown[] };
 
 function capturingDb(client: SqlClient, log: Captured[]): ChanceryDb {
   const logger: Logger = { logQuery: (query, params) => log.push({ query, params: [...params] }) };
+  // PGlite sends BEGIN and COMMIT itself (transaction()); they are logged as Drizzle logs them on pg.
   return (client.kind === 'pglite'
-    ? drizzlePglite({ client: client.pglite, relations, logger })
+    ? drizzlePglite({ client: pgliteWithTransactionMarkers(client.pglite, log), relations, logger })
     : drizzlePg({ client: client.pool, relations, logger })) as unknown as ChanceryDb;
 }
 
@@ -120,6 +127,10 @@ export async function prepareEngine(options: {
   scenarios?: Scenario[];
   /** Start from an empty bench database (needed when an applied migration was edited). */
   fresh?: boolean;
+  /** Also capture scenario 4 (createStatement). */
+  write?: boolean;
+  /** PGlite: also copy the data for a response-cached Chancery child. */
+  cachedCopy?: boolean;
   log: (line: string) => void;
 }): Promise<PreparedEngine> {
   const { engine, scale, log } = options;
@@ -153,7 +164,6 @@ export async function prepareEngine(options: {
     const server = await createServer({
       database: { ...database, db },
       production: true,
-      ...BENCH_SERVER_OPTIONS,
     });
     const run = async (query: string, variables?: Record<string, unknown>) => {
       const response = await server.apollo.executeOperation(
@@ -203,15 +213,35 @@ export async function prepareEngine(options: {
       });
       captured.length = 0;
     }
+    let write: WriteRequest | null = null;
+    if (options.write) {
+      const prepared = await prepareWrite({
+        database,
+        client,
+        captured,
+        runAs: async (query, variables, headers) => {
+          const contextValue = await createRequestContext({ db, headers: { get: (name) => headers[name] } });
+          const response = await server.apollo.executeOperation({ query, variables }, { contextValue });
+          if (response.body.kind !== 'single') throw new Error('Unexpected incremental response');
+          return response.body.singleResult;
+        },
+        log,
+      });
+      write = prepared.request;
+      plan.writes = [prepared.plan];
+    }
     await server.stop();
 
     let floorEnv: Record<string, string>;
     let chanceryEnv: Record<string, string>;
+    let cachedEnv: Record<string, string>;
     if (engine === 'postgres') {
       chanceryEnv = { DATABASE_URL: url };
+      cachedEnv = { DATABASE_URL: url };
       floorEnv = { DATABASE_URL: url };
     } else {
       chanceryEnv = { CHANCERY_DATA_DIR: dataDir, DATABASE_URL: '' };
+      cachedEnv = { CHANCERY_DATA_DIR: `${dataDir}-cached`, DATABASE_URL: '' };
       floorEnv = { CHANCERY_DATA_DIR: `${dataDir}-floor`, DATABASE_URL: '' };
     }
     return {
@@ -220,16 +250,21 @@ export async function prepareEngine(options: {
       serverVersion: String(version),
       corpus,
       requests,
+      write,
       plan,
       chanceryEnv,
+      cachedEnv,
       floorEnv,
     };
   } finally {
     await database.close();
     if (engine === 'pglite') {
-      // The floor gets its own copy of the same data: PGlite is single-process.
-      await rm(`${dataDir}-floor`, { recursive: true, force: true });
-      await cp(join(dataDir, 'pgdata'), join(`${dataDir}-floor`, 'pgdata'), { recursive: true });
+      // The floor (and the cached Chancery) get their own copy of the same data: PGlite is
+      // single-process.
+      for (const copy of ['floor', ...(options.cachedCopy ? ['cached'] : [])]) {
+        await rm(`${dataDir}-${copy}`, { recursive: true, force: true });
+        await cp(join(dataDir, 'pgdata'), join(`${dataDir}-${copy}`, 'pgdata'), { recursive: true });
+      }
     }
   }
 }

@@ -1,11 +1,12 @@
 // Chancery as the benchmark runs it: what apps/server/src/main.ts does (open the database, apply
 // migrations, load the seed, createServer in production mode, listen), on a free port, printing
-// one JSON ready line. BENCH_VARIANT selects a prototype server from ./variant-server.ts instead.
+// one JSON ready line. BENCH_RESPONSE_CACHE_MB > 0 turns the response cache on with that many MiB
+// (main.ts: CHANCERY_RESPONSE_CACHE_MB); unset or 0, it is off. BENCH_VARIANT selects a prototype
+// server from ./variant-server.ts instead.
 import { openDatabase } from '@chancery/db/database';
 import { migrate } from '@chancery/db/migrate';
 import { loadSeed } from '@chancery/db/seed';
-import { createServer } from '@chancery/server/server';
-import { BENCH_SERVER_OPTIONS } from '../server-options.ts';
+import { type ChanceryServerOptions, createServer } from '@chancery/server/server';
 
 const database = await openDatabase({
   databaseUrl: process.env.DATABASE_URL,
@@ -16,13 +17,17 @@ await migrate(database);
 await loadSeed(database.db);
 
 const variant = process.env.BENCH_VARIANT?.trim();
-const serverOptions = { production: true, ...BENCH_SERVER_OPTIONS };
+const cacheMiB = Number(process.env.BENCH_RESPONSE_CACHE_MB ?? 0);
+const serverOptions = {
+  production: true,
+  responseCache: cacheMiB > 0 ? { maxBytes: Math.round(cacheMiB * 1024 * 1024) } : undefined,
+} satisfies Omit<ChanceryServerOptions, 'database'>;
 const server =
   variant && variant !== 'baseline'
     ? await (await import('./variant-server.ts')).createVariantServer({ database, variant, serverOptions })
     : await createServer({ database, ...serverOptions });
 const url = await server.listen(0, '127.0.0.1');
-console.log(JSON.stringify({ ready: true, url, variant: variant ?? 'baseline' }));
+console.log(JSON.stringify({ ready: true, url, variant: variant ?? 'baseline', responseCacheMiB: cacheMiB }));
 
 // BENCH_PROFILE_FILE: SIGUSR2 starts the CPU profiler (after the warm-up), stopping writes it.
 const profileFile = process.env.BENCH_PROFILE_FILE;
