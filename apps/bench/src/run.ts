@@ -281,6 +281,8 @@ export async function openLoopCells(options: {
   requests: ScenarioRequest[];
   cells: Cell[];
   shares: number[];
+  /** Contestants sent a share of another's peak rather than of their own (name → whose peak). */
+  peakOf?: Record<string, string>;
   timing: Timing;
   bytes: Map<string, number>;
   log: (line: string) => void;
@@ -292,7 +294,10 @@ export async function openLoopCells(options: {
       for (const c of contestants) {
         const peak = Math.max(
           ...cells
-            .filter((x) => x.scenario === request.scenario.id && x.contestant === c.name)
+            .filter(
+              (x) =>
+                x.scenario === request.scenario.id && x.contestant === (options.peakOf?.[c.name] ?? c.name),
+            )
             .map((x) => x.reqPerSec),
         );
         const rate = Math.max(1, Math.round(peak * share));
