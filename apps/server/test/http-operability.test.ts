@@ -2,11 +2,11 @@
 // metrics, liveness and readiness, request ids on masked errors, rate limits, and a graceful stop.
 
 import type { ServerResponse } from 'node:http';
-import { connect, type Socket } from 'node:net';
 import { type TestDatabase, testEngines } from '@chancery/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProbes } from '../src/http/probes.ts';
 import { codes, GRAPHQL_RESPONSE, type HardenedServer, startHardenedServer } from './hostile-client.ts';
+import { openSocket, readUntilClosed, refusedSoon } from './http.ts';
 
 const accept = { accept: GRAPHQL_RESPONSE };
 
@@ -241,7 +241,7 @@ describe.each(testEngines)('operability on $name', (engine) => {
         }),
       );
       const body = JSON.stringify({ query: '{ treaties { totalCount } }' });
-      const socket = await open(port);
+      const socket = await openSocket(port);
       socket.write(
         `POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
       );
@@ -249,7 +249,7 @@ describe.each(testEngines)('operability on $name', (engine) => {
       const stopped = api.stop().then(() => events.push('stopped'));
       expect(await refusedSoon(port)).toBe(true);
       socket.write(body.slice(10));
-      const response = await readAll(socket);
+      const response = await readUntilClosed(socket);
       await stopped;
       expect(events).toEqual(['answered', 'stopped']);
       expect(response).toMatch(/^HTTP\/1\.1 200/);
@@ -261,35 +261,18 @@ describe.each(testEngines)('operability on $name', (engine) => {
       const api = await startHardenedServer(database, { shutdownGraceMs: 50 });
       const port = Number(new URL(api.url).port);
       const arrived = new Promise((resolve) => api.server.httpServer.once('request', resolve));
-      const socket = await open(port);
+      const socket = await openSocket(port);
       socket.write(
         'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
       );
       await arrived;
-      const closed = readAll(socket);
+      const closed = readUntilClosed(socket);
       await api.stop();
       expect(await closed).toBe('');
       expect(api.logs.find((l) => l.level === 'warn')?.msg).toMatch(/Cut 1 request/);
     });
   });
 });
-
-function open(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
-function readAll(socket: Socket): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    socket.on('data', (chunk) => (text += chunk));
-    socket.on('error', () => {});
-    socket.on('close', () => resolve(text));
-  });
-}
 
 /** Runs a probe against a stand-in response and returns what it sent. */
 async function answer(
@@ -305,19 +288,4 @@ async function answer(
   };
   await probe(res as unknown as ServerResponse);
   return { status: res.statusCode, body: JSON.parse(body) };
-}
-
-/** Whether connections to `port` are refused, trying a bounded number of times (the listening
- * socket closes at the end of the event-loop turn that asked for it). */
-async function refusedSoon(port: number): Promise<boolean> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      (await open(port)).destroy();
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') return true;
-      throw error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return false;
 }

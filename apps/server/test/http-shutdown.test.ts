@@ -3,11 +3,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSocket, readUntilClosed, refusedSoon } from './http.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
@@ -59,17 +59,17 @@ describe('the server process on SIGTERM', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
 
     const body = JSON.stringify({ query: '{ treaties { totalCount } }' });
-    const inFlight = await open(port);
-    const answer = readAll(inFlight);
+    const inFlight = await openSocket(port);
+    const answer = readUntilClosed(inFlight);
     inFlight.write(
       `POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
     );
     // In flight once the server has its headers: the in-flight gauge counts it (and the scrape).
     let gauge = '';
     for (let attempt = 0; attempt < 100 && !/requests_in_flight 2\b/.test(gauge); attempt++) {
-      const probe = await open(port);
+      const probe = await openSocket(port);
       probe.write('GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
-      gauge = (await readAll(probe)).match(/chancery_http_requests_in_flight \d+/)?.[0] ?? '';
+      gauge = (await readUntilClosed(probe)).match(/chancery_http_requests_in_flight \d+/)?.[0] ?? '';
     }
     expect(gauge).toBe('chancery_http_requests_in_flight 2');
 
@@ -92,35 +92,3 @@ describe('the server process on SIGTERM', () => {
     expect(existsSync(join(dataDir, 'chancery.lock'))).toBe(false);
   });
 });
-
-function open(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
-function readAll(socket: Socket): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    socket.on('data', (chunk) => (text += chunk));
-    socket.on('error', () => {});
-    socket.on('close', () => resolve(text));
-  });
-}
-
-/** Whether connections to `port` are refused, trying a bounded number of times (the listening
- * socket closes at the end of the event-loop turn that asked for it). */
-async function refusedSoon(port: number): Promise<boolean> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      (await open(port)).destroy();
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') return true;
-      throw error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return false;
-}

@@ -1,4 +1,5 @@
 // Talks to a real listening Chancery server, as a client would.
+import { connect, type Socket } from 'node:net';
 import type { TestDatabase } from '@chancery/db/testing';
 import { type ChanceryServer, createServer } from '../src/server.ts';
 
@@ -52,4 +53,38 @@ export async function startTestServer(
     },
     stop: () => server.stop(),
   };
+}
+
+/** A raw TCP connection to a local server, for requests fetch cannot make (half-sent, held open). */
+export function openSocket(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+/** Everything the server sends on `socket` until it is closed. */
+export function readUntilClosed(socket: Socket): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    socket.on('data', (chunk) => (text += chunk));
+    socket.on('error', () => {});
+    socket.on('close', () => resolve(text));
+  });
+}
+
+/** Whether connections to `port` are refused, trying a bounded number of times (the listening
+ * socket closes at the end of the event-loop turn that asked for it). */
+export async function refusedSoon(port: number): Promise<boolean> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      (await openSocket(port)).destroy();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') return true;
+      throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return false;
 }
