@@ -13,17 +13,14 @@ import { parseArgs } from 'node:util';
 import { parseSearchQuery, type SearchType, searchedTypes } from '@chancery/domain/search';
 import { stableId } from '@chancery/domain/stable-id';
 import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { type SQL, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import pg from 'pg';
 import { type Database, fromSqlClient } from '../src/database.ts';
-import { PG_OID } from '../src/engine/embedded.ts';
-import { pgTypes } from '../src/engine/open.ts';
+import { PGLITE_OPTIONS } from '../src/engine/embedded.ts';
 import { migrate } from '../src/migrate.ts';
 import * as t from '../src/schema.ts';
 import { type SearchRequest, searchFacetsSql, searchPage, searchPageSql } from '../src/search.ts';
+import { openSchemaDatabase } from '../src/testing.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -165,26 +162,8 @@ type Engine = {
 
 async function openPostgres(url: string): Promise<Engine> {
   const schema = `bench_search_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: 4,
-    types: pgTypes,
-    options: `-c search_path=${schema},public`,
-  });
-  const database = fromSqlClient({
-    kind: 'pg',
-    pool,
-    via: 'server',
-    close: async () => {
-      if (!args.keep) await pool.query(`DROP SCHEMA ${schema} CASCADE`);
-      else console.log(`kept schema ${schema}`);
-      await pool.end();
-    },
-  });
+  const { database, pool } = await openSchemaDatabase(url, { schema, max: 4, keep: args.keep });
+  if (args.keep) console.log(`keeping schema ${schema}`);
   return {
     name: 'postgres',
     database,
@@ -194,10 +173,7 @@ async function openPostgres(url: string): Promise<Engine> {
 }
 
 async function openPglite(): Promise<Engine> {
-  const pglite = await PGlite.create({
-    extensions: { pg_trgm, unaccent },
-    parsers: { [PG_OID.DATE]: (value: string) => value },
-  });
+  const pglite = await PGlite.create(PGLITE_OPTIONS);
   const database = fromSqlClient({ kind: 'pglite', pglite, socketPath: null, close: () => pglite.close() });
   return {
     name: 'pglite',

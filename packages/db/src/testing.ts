@@ -3,11 +3,9 @@
 // other's rows and nothing needs cleaning between runs.
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import pg from 'pg';
 import { type Database, fromSqlClient } from './database.ts';
-import { PG_OID } from './engine/embedded.ts';
+import { PGLITE_OPTIONS } from './engine/embedded.ts';
 import { pgTypes, validateDatabaseUrl } from './engine/open.ts';
 import { migrate } from './migrate.ts';
 import { loadSeed } from './seed.ts';
@@ -30,11 +28,7 @@ const freshSchemaName = () => `test_${Date.now().toString(36)}_${randomBytes(4).
 // connection, so only one test database can be open on it at a time.
 let sharedPglite: Promise<PGlite> | null = null;
 let openSchema: string | null = null;
-const workerPglite = () =>
-  (sharedPglite ??= PGlite.create({
-    extensions: { pg_trgm, unaccent },
-    parsers: { [PG_OID.DATE]: (value: string) => value },
-  }));
+const workerPglite = () => (sharedPglite ??= PGlite.create(PGLITE_OPTIONS));
 
 const pgliteEngine: TestEngine = {
   name: 'pglite',
@@ -64,28 +58,41 @@ function postgresEngine(url: string): TestEngine {
     name: 'postgres',
     async open(options) {
       const schema = freshSchemaName();
-      const admin = new pg.Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      await admin.end();
-      const pool = new pg.Pool({
-        connectionString: url,
-        max: 8,
-        types: pgTypes,
-        options: `-c search_path=${schema},public`,
-      });
-      const database = fromSqlClient({
-        kind: 'pg',
-        pool,
-        via: 'server',
-        close: async () => {
-          await pool.query(`DROP SCHEMA ${schema} CASCADE`);
-          await pool.end();
-        },
-      });
+      const { database } = await openSchemaDatabase(url, { schema, max: 8 });
       return prepare({ ...database, schema }, options);
     },
   };
+}
+
+/**
+ * A database of its own on a PostgreSQL server: the schema `schema`, created now and dropped on
+ * close (unless `keep`), reached through a pool whose search_path starts with it.
+ */
+export async function openSchemaDatabase(
+  url: string,
+  options: { schema: string; max: number; keep?: boolean },
+): Promise<{ database: Database; pool: pg.Pool }> {
+  const { schema } = options;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max,
+    types: pgTypes,
+    options: `-c search_path=${schema},public`,
+  });
+  const database = fromSqlClient({
+    kind: 'pg',
+    pool,
+    via: 'server',
+    close: async () => {
+      if (!options.keep) await pool.query(`DROP SCHEMA ${schema} CASCADE`);
+      await pool.end();
+    },
+  });
+  return { database, pool };
 }
 
 async function prepare(database: TestDatabase, options: { seed?: boolean } = {}): Promise<TestDatabase> {

@@ -37,6 +37,14 @@ const MAX_SOCKET_PATH_BYTES = 103;
 /** PostgreSQL type OIDs. */
 export const PG_OID = { DATE: 1082, DATE_ARRAY: 1182 } as const;
 
+/** How every PGlite of ours is made: in a data directory, in tests (in memory) and in scripts. */
+export const PGLITE_OPTIONS = {
+  // Migration 0003 creates them (`CREATE EXTENSION IF NOT EXISTS`); PGlite must have them loaded.
+  extensions: { pg_trgm, unaccent },
+  // Same choice as the pg pools (open.ts): a `date` is a calendar day, returned as 'YYYY-MM-DD'.
+  parsers: { [PG_OID.DATE]: (value: string) => value },
+};
+
 export interface EmbeddedHandle {
   readonly pglite: PGlite;
   readonly dataDir: string;
@@ -91,12 +99,7 @@ export async function openEmbedded(options: OpenEmbeddedOptions): Promise<Embedd
   try {
     const pgdata = join(dataDir, PGDATA_DIR_NAME);
     await mkdir(pgdata, { recursive: true });
-    pglite = await PGlite.create({
-      dataDir: pgdata,
-      extensions: { pg_trgm, unaccent },
-      // Same choice as the pg pools (open.ts): a `date` is a calendar day, returned as 'YYYY-MM-DD'.
-      parsers: { [PG_OID.DATE]: (value: string) => value },
-    });
+    pglite = await PGlite.create({ dataDir: pgdata, ...PGLITE_OPTIONS });
     if (plannedSocket) {
       // We hold the lock, so anything at the socket path is left over from a dead owner.
       await removeSocketFile(plannedSocket);
