@@ -248,6 +248,20 @@ type StoredStatement = {
   provision_ids: string[];
 };
 
+/** What an editor may have set on a stored statement, and its version: kept when a story is re-imported. */
+const editorialFields = (old: StoredStatement) => ({
+  speakerId: old.speaker_id,
+  speakerRole: old.speaker_role,
+  cue: old.cue,
+  saidOn: old.said_on,
+  method: old.attribution_method,
+  confidence: old.attribution_confidence,
+  treatyIds: old.treaty_ids,
+  provisionIds: old.provision_ids,
+  deleted: old.deleted,
+  version: old.version,
+});
+
 /** Where `text` is in new paragraphs: nearest its old place in the same paragraph, else its only occurrence. */
 function relocate(paragraphs: readonly string[], span: PlannedSpan): PlannedSpan | null {
   const occurrences = (paragraph: number) => {
@@ -649,21 +663,7 @@ async function carryOver(
     // An editor's attribution (MANUAL) and an editor's deletion stand; only the words' place moves.
     const keepFields = old.attribution_method === 'MANUAL' || old.deleted;
     const next: PlannedStatement = keepFields
-      ? {
-          ...fresh,
-          id: old.id,
-          speakerId: old.speaker_id,
-          speakerRole: old.speaker_role,
-          cue: old.cue,
-          saidOn: old.said_on,
-          method: old.attribution_method,
-          confidence: old.attribution_confidence,
-          treatyIds: old.treaty_ids,
-          provisionIds: old.provision_ids,
-          deleted: old.deleted,
-          version: old.version,
-          change: 'keep',
-        }
+      ? { ...fresh, id: old.id, ...editorialFields(old), change: 'keep' }
       : { ...fresh, id: old.id, version: old.version, change: 'keep' };
     const changed =
       !sameSpan(old, span) ||
@@ -699,16 +699,7 @@ async function carryOver(
       ...moved,
       id: old.id,
       kind: old.kind,
-      speakerId: old.speaker_id,
-      speakerRole: old.speaker_role,
-      cue: old.cue,
-      saidOn: old.said_on,
-      method: old.attribution_method,
-      confidence: old.attribution_confidence,
-      treatyIds: old.treaty_ids,
-      provisionIds: old.provision_ids,
-      deleted: old.deleted,
-      version: old.version,
+      ...editorialFields(old),
       change: sameSpan(old, moved) ? 'keep' : 'update',
     });
   }
