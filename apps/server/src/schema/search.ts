@@ -9,7 +9,6 @@ import {
   searchFacets,
   searchPage,
 } from '@chancery/db/search';
-import type { ActorKind, StatementKind } from '@chancery/domain/model';
 import {
   decodeSearchCursor,
   encodeSearchCursor,
@@ -248,16 +247,8 @@ const SearchFilter = builder.inputType('SearchFilter', {
   }),
 });
 
-type SearchFilterInput = {
-  speakerId?: string | null;
-  treatyId?: string | null;
-  provisionId?: string | null;
-  publisherId?: string | null;
-  from?: string | null;
-  to?: string | null;
-  kind?: StatementKind | null;
-  actorKind?: ActorKind | null;
-};
+/** The GraphQL input: the domain's filter, with global IDs where it takes database IDs. */
+type SearchFilterInput = SearchFilterIds;
 
 function filterIds(filter: SearchFilterInput | null | undefined): SearchFilterIds {
   const f = filter ?? {};
