@@ -187,7 +187,6 @@ const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.sl
 // Chancery runs compiled, as `npm start` runs it (bundle.ts), unless --tsx.
 const compiled = !opts.tsx;
 const chanceryEntry = compiled ? await buildBundle(REPO, CHANCERY_ENTRY) : CHANCERY_ENTRY;
-const serverMain = compiled ? await buildServer() : SERVER_MAIN;
 
 async function runEngine(engine: EngineName, engineScale: number, full: boolean): Promise<EngineResults> {
   log(`\n== ${engine}, scale ${engineScale} ==`);
@@ -384,10 +383,11 @@ async function runEngine(engine: EngineName, engineScale: number, full: boolean)
       full && !skip.has('cold')
         ? await attempt(
             'cold start',
-            () =>
+            async () =>
               coldStart({
                 engine,
-                serverEntry: serverMain,
+                // The build `npm start` runs (apps/server/dist/main.mjs), made when cold start runs.
+                serverEntry: compiled ? await buildServer() : SERVER_MAIN,
                 compiled,
                 existing:
                   engine === 'pglite'
