@@ -14,7 +14,7 @@ const TREATIES = '{ treaties(first: 50) { nodes { id title } } }';
 async function eventually<T>(
   ask: () => Promise<T>,
   done: (value: T) => boolean,
-  timeoutMs = 10_000,
+  timeoutMs = 60_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

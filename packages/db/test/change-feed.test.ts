@@ -24,7 +24,7 @@ function recorder() {
       live: () => push('live'),
     },
     /** Resolves once `event` has been heard `times` times (NOTIFY reaches a listener asynchronously). */
-    until(event: string, times = 1, timeoutMs = 10_000): Promise<void> {
+    until(event: string, times = 1, timeoutMs = 60_000): Promise<void> {
       const heard = () => events.filter((e) => e === event).length >= times;
       if (heard()) return Promise.resolve();
       return new Promise((resolve, reject) => {

@@ -15,8 +15,6 @@ import type { SqlClient } from './open.ts';
 import { openSqlClient, pgTypes } from './open.ts';
 import { startPGliteSocketServer } from './socket-server.ts';
 
-const T = 60_000;
-
 describe.sequential('embedded engine', () => {
   let dataDir: string;
   let socketPath: string;
@@ -48,9 +46,9 @@ describe.sequential('embedded engine', () => {
     await Promise.all(pools.map((p) => p.end().catch(() => undefined)));
     await server?.close();
     await removeTempDirs();
-  }, T);
+  });
 
-  it('opens as server over a stale lock and socket left by a killed owner', { timeout: T }, async () => {
+  it('opens as server over a stale lock and socket left by a killed owner', async () => {
     const deadPid = killedSocketOwner(socketPath);
     await writeLock(dataDir, deadPid, socketPath);
     expect(await findEmbeddedOwner(dataDir)).toBeNull();
@@ -83,7 +81,7 @@ describe.sequential('embedded engine', () => {
     }
   });
 
-  it('serves pg clients on the socket; the PGlite handle sees their rows', { timeout: T }, async () => {
+  it('serves pg clients on the socket; the PGlite handle sees their rows', async () => {
     const client = new pg.Client({
       host: dataDir,
       port: 5432,
@@ -101,7 +99,7 @@ describe.sequential('embedded engine', () => {
     expect(rows).toEqual([{ id: 1, label: 'one', day: '2024-01-02' }]);
   });
 
-  it('role cli connects through the owner socket', { timeout: T }, async () => {
+  it('role cli connects through the owner socket', async () => {
     const cli = await openSqlClient({ dataDir, role: 'cli' });
     if (cli.kind !== 'pg') throw new Error('expected pg');
     expect(cli.via).toBe('socket');
@@ -111,7 +109,7 @@ describe.sequential('embedded engine', () => {
     await cli.close();
   });
 
-  it('keeps concurrent clients and in-process queries apart', { timeout: T }, async () => {
+  it('keeps concurrent clients and in-process queries apart', async () => {
     const pool = socketPool(6);
     await pool.query('create table engine_counter (k int primary key, n int not null)');
     await pool.query('insert into engine_counter values (1, 0)');
@@ -159,7 +157,7 @@ describe.sequential('embedded engine', () => {
     expect(increments).toBe(100);
   });
 
-  it('makes in-process queries wait while a socket client holds a transaction', { timeout: T }, async () => {
+  it('makes in-process queries wait while a socket client holds a transaction', async () => {
     const pool = socketPool(2);
     const c = await pool.connect();
     await c.query('begin');
@@ -181,7 +179,7 @@ describe.sequential('embedded engine', () => {
     expect(rows).toEqual([{ label: 'in-process' }]);
   });
 
-  it('rolls back the transaction of a client that disconnects abruptly', { timeout: T }, async () => {
+  it('rolls back the transaction of a client that disconnects abruptly', async () => {
     const victim = new pg.Client({ host: dataDir, port: 5432, user: 'postgres', database: 'postgres' });
     victim.on('error', () => undefined);
     await victim.connect();
@@ -192,7 +190,7 @@ describe.sequential('embedded engine', () => {
     expect(rows[0]?.n).toBe(100);
   });
 
-  it('refuses a child process opening as server, naming our PID', { timeout: T }, async () => {
+  it('refuses a child process opening as server, naming our PID', async () => {
     const child = runChild([dataDir, 'server', 'hold']);
     children.push(child);
     const event = await child.next();
@@ -201,7 +199,7 @@ describe.sequential('embedded engine', () => {
     expect(await child.exited).toBe(3);
   });
 
-  it('lets a child CLI process write through the socket', { timeout: T }, async () => {
+  it('lets a child CLI process write through the socket', async () => {
     const child = runChild([dataDir, 'cli', 'insert', '7']);
     children.push(child);
     await server.pglite.exec('create table engine_child (n int)');
@@ -211,9 +209,7 @@ describe.sequential('embedded engine', () => {
     expect(rows).toEqual([{ n: 7 }]);
   });
 
-  it('answers connections beyond maxConnections with FATAL 53300 and still stops promptly', {
-    timeout: T,
-  }, async () => {
+  it('answers connections beyond maxConnections with FATAL 53300 and still stops promptly', async () => {
     const dir = await tempDir();
     const extra = await startPGliteSocketServer({
       pglite: server.pglite,
@@ -234,7 +230,7 @@ describe.sequential('embedded engine', () => {
     await first.end().catch(() => undefined);
   });
 
-  it('close stops the socket, closes PGlite and releases the lock; idempotent', { timeout: T }, async () => {
+  it('close stops the socket, closes PGlite and releases the lock; idempotent', async () => {
     await Promise.all(pools.splice(0).map((p) => p.end()));
     await Promise.all([server.close(), server.close()]);
     await server.close();
@@ -243,9 +239,7 @@ describe.sequential('embedded engine', () => {
     expect(await findEmbeddedOwner(dataDir)).toBeNull();
   });
 
-  it('a server in another process: refused here, shared with the CLI, recovered after SIGKILL', {
-    timeout: T,
-  }, async () => {
+  it('a server in another process: refused here, shared with the CLI, recovered after SIGKILL', async () => {
     const owner = runChild([dataDir, 'server', 'hold']);
     children.push(owner);
     const ready = await owner.next();
