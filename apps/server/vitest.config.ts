@@ -10,7 +10,9 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // Suites in one worker share its PGlite instance (see @chancery/db/testing).
     isolate: false,
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Timeouts catch hangs, not slowness: CI runs every package's tests at once on two cores, where
+    // starting a server process or a browser takes several times as long as alone.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
   },
 });
