@@ -6,8 +6,8 @@ import { type ChanceryClient, createChanceryClient, type FetchLike } from '../sr
 import { ChanceryError } from '../src/errors.ts';
 import { StatementsDocument } from '../src/generated/graphql.ts';
 import { operations } from '../src/generated/operations.ts';
-import { runEveryOperation, SEED, type SeedIds, seedIds } from './samples.ts';
-import { type Exchange, type RunningServer, recordingFetch, startServer } from './server.ts';
+import { runEveryOperation, SEED, type SeedIds, seedIds, type Tokens } from './samples.ts';
+import { createTokens, type Exchange, type RunningServer, recordingFetch, startServer } from './server.ts';
 
 /** A port on this machine that nothing listens on: connecting to it is refused. */
 async function closedPort(): Promise<number> {
@@ -44,10 +44,12 @@ describe.each(testEngines)('the SDK against a real server on $name', (engine) =>
   let client: ChanceryClient;
   let exchanges: Exchange[];
   let ids: SeedIds;
+  let tokens: Tokens;
   let deadUrl: string;
 
   beforeAll(async () => {
     database = await engine.open({ seed: true });
+    tokens = await createTokens(database);
     running = await startServer(database);
     const recorder = recordingFetch();
     exchanges = recorder.exchanges;
@@ -199,7 +201,18 @@ describe.each(testEngines)('the SDK against a real server on $name', (engine) =>
     });
 
     it('every operation of the SDK runs and was run by these tests', async () => {
-      await runEveryOperation(client, ids);
+      const census = async () => [
+        (await client.actors({ first: 1 })).actors.totalCount,
+        (await client.treaties({ first: 1 })).treaties.totalCount,
+        (await client.articles({ first: 1 })).articles.totalCount,
+        (await client.statements({ first: 1 })).statements.totalCount,
+      ];
+      const before = await census();
+      const results = await runEveryOperation(client, ids, tokens);
+      expect(results.search).toMatchObject({ search: { totalCount: 3 } });
+      // The mutations wrote records of their own and purged them: the tests after this one read
+      // the seed as it was.
+      expect(await census()).toEqual(before);
       const run = new Set(exchanges.filter((e) => e.status === 200).map((e) => e.body.operationName));
       for (const operation of Object.values(operations))
         expect(run, operation.name).toContain(operation.name);
@@ -342,6 +355,13 @@ describe.each(testEngines)('the SDK against a real server on $name', (engine) =>
       const error = await rejection(once.request(parse('mutation Probe { __typename }')));
       expect(error.code).toBe('NETWORK_ERROR');
       expect(flaky.calls()).toBe(1);
+      // The SDK's own mutations are marked as such in the generated operation table.
+      const sdkFlaky = failingFirst(1, deadUrl);
+      const editor = createChanceryClient({ url: running.url, fetch: sdkFlaky.fetch, token: tokens.editor });
+      const write = await rejection(editor.createActor({ input: { name: 'Never Sent', kind: 'PERSON' } }));
+      expect(write).toMatchObject({ code: 'NETWORK_ERROR', operationName: 'CreateActor' });
+      expect(sdkFlaky.calls()).toBe(1);
+      expect(operations.createActor.type).toBe('mutation');
     });
 
     it('gives up after the configured retries with NETWORK_ERROR and the cause', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type TestDatabase, testEngines } from '@chancery/db/testing';
+import { createToken } from '@chancery/db/tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChanceryClient } from '../src/client.ts';
 import { seedIds } from './samples.ts';
@@ -67,16 +68,20 @@ describe('the built package', () => {
       await database?.close();
     });
 
-    it("runs `client.statements({ filter: { speakerId } })` from '@chancery/sdk'", async () => {
+    it("runs `client.statements({ filter: { speakerId } })` and a mutation from '@chancery/sdk'", async () => {
       const { actorId } = await seedIds(createChanceryClient({ url: running.url }));
+      const { token } = await createToken(database.db, { name: 'consumer-editor', role: 'editor' });
       const consumer = join(PACKAGE, 'test/consumer/dist/consumer.js');
-      const { stdout } = await run(process.execPath, [consumer, running.url, actorId], { cwd: PACKAGE });
+      const { stdout } = await run(process.execPath, [consumer, running.url, actorId, token], {
+        cwd: PACKAGE,
+      });
       expect(JSON.parse(stdout)).toEqual({
         texts: 4,
         speakers: ['Andrey Rudenko', 'Andrey Rudenko', 'Andrey Rudenko', 'Andrey Rudenko'],
         again: 1,
         pages: [2, 2, 2],
         code: 'BAD_USER_INPUT',
+        invalid: ['input.name', 'input.countryCode'],
         manifest: true,
       });
     });

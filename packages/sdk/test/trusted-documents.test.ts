@@ -14,8 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChanceryClient } from '../src/client.ts';
 import { ChanceryError } from '../src/errors.ts';
 import { operations } from '../src/generated/operations.ts';
-import { runEveryOperation, type SeedIds, seedIds } from './samples.ts';
-import { type RunningServer, recordingFetch, startServer } from './server.ts';
+import { runEveryOperation, type SeedIds, seedIds, type Tokens } from './samples.ts';
+import { createTokens, type RunningServer, recordingFetch, startServer } from './server.ts';
 
 const MANIFEST = fileURLToPath(new URL('../src/generated/persisted-documents.json', import.meta.url));
 const SERVER_MAIN = fileURLToPath(new URL('../../../apps/server/src/main.ts', import.meta.url));
@@ -56,9 +56,11 @@ describe.each(testEngines)('trusted documents on $name', (engine) => {
   let enforced: RunningServer;
   let open: RunningServer;
   let ids: SeedIds;
+  let tokens: Tokens;
 
   beforeAll(async () => {
     database = await engine.open({ seed: true });
+    tokens = await createTokens(database);
     enforced = await startServer(database, { trustedDocuments: { manifest: MANIFEST } });
     open = await startServer(database);
     ids = await seedIds(createChanceryClient({ url: enforced.url }));
@@ -70,15 +72,17 @@ describe.each(testEngines)('trusted documents on $name', (engine) => {
   });
 
   describe('with a manifest', () => {
-    it('runs every SDK operation sent by its hash alone', async () => {
+    it('runs every SDK operation sent by its hash alone, mutations included', async () => {
       const recorder = recordingFetch();
       const client = createChanceryClient({
         url: enforced.url,
         fetch: recorder.fetch,
         persistedQueries: true,
       });
-      await runEveryOperation(client, ids);
-      expect(recorder.exchanges).toHaveLength(Object.keys(operations).length);
+      await runEveryOperation(client, ids, tokens);
+      expect(new Set(recorder.exchanges.map((e) => e.body.operationName))).toEqual(
+        new Set(Object.values(operations).map((o) => o.name)),
+      );
       for (const { body, status } of recorder.exchanges) {
         expect(status).toBe(200);
         expect(body.query).toBeUndefined();
@@ -90,7 +94,7 @@ describe.each(testEngines)('trusted documents on $name', (engine) => {
     it('runs every SDK operation sent by its full text', async () => {
       const recorder = recordingFetch();
       const client = createChanceryClient({ url: enforced.url, fetch: recorder.fetch });
-      const results = await runEveryOperation(client, ids);
+      const results = await runEveryOperation(client, ids, tokens);
       expect(results.treaty).toMatchObject({
         treaty: { slug: 'russia-dprk-comprehensive-strategic-partnership-treaty' },
       });
@@ -202,7 +206,7 @@ describe.each(testEngines)('trusted documents on $name', (engine) => {
 
   describe('without a manifest', () => {
     it('runs SDK operations and ad-hoc queries alike', async () => {
-      await runEveryOperation(createChanceryClient({ url: open.url }), ids);
+      await runEveryOperation(createChanceryClient({ url: open.url }), ids, tokens);
       const adHoc = await post(open.url, { query: AD_HOC });
       expect(adHoc.body.errors).toBeUndefined();
       expect(adHoc.body.data.actors.nodes.length).toBeGreaterThan(0);

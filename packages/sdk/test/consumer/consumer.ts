@@ -8,8 +8,9 @@ import { ChanceryError } from '@chancery/sdk/errors';
 import { StatementsDocument, type StatementsQuery } from '@chancery/sdk/graphql';
 import { operations } from '@chancery/sdk/operations';
 
-const [url, speakerId] = process.argv.slice(2) as [string, string];
+const [url, speakerId, editorToken] = process.argv.slice(2) as [string, string, string];
 const client = createChanceryClient({ url });
+const editor = createChanceryClient({ url, token: editorToken });
 
 // The example of the issue: full types, no null checks on what is never null.
 const { statements } = await client.statements({ filter: { speakerId } });
@@ -25,6 +26,22 @@ for await (const page of client.paginate('actors', { first: 2 })) pages.push(pag
 const failure = await client.treaty({ slug: 'no-such-treaty', id: 'both' }).catch((error: unknown) => error);
 const code = failure instanceof ChanceryError ? failure.code : null;
 
+// A mutation's result is a union: `__typename` narrows it to the payload or one typed error.
+const { createActor } = await editor.createActor({
+  input: { name: ' ', kind: 'PERSON', countryCode: 'Russia' },
+});
+let invalid: string[] = [];
+switch (createActor.__typename) {
+  case 'ActorPayload':
+    throw new Error(`created ${createActor.actor.slug} at version ${createActor.actor.version}`);
+  case 'ValidationError':
+    invalid = createActor.fieldErrors.map((error) => error.path.join('.'));
+    break;
+  case 'ConflictError':
+  case 'NotFoundError':
+    throw new Error(createActor.message);
+}
+
 const require = createRequire(import.meta.url);
 const manifest: Record<string, string> = JSON.parse(
   readFileSync(require.resolve('@chancery/sdk/persisted-documents.json'), 'utf8'),
@@ -37,6 +54,7 @@ console.log(
     again: again.statements.nodes.length,
     pages,
     code,
+    invalid,
     manifest: Object.keys(manifest).length === Object.keys(operations).length,
   }),
 );
@@ -54,4 +72,15 @@ export async function typeErrors(): Promise<void> {
   treaty.title;
   // @ts-expect-error paginate takes only operations with an `$after` variable.
   client.paginate('treaty', { slug: 'x' });
+  const { updateActor } = await editor.updateActor({ id: 'x', expectedVersion: 1, input: { name: 'Y' } });
+  // @ts-expect-error only the ActorPayload member has the actor: narrow on __typename first.
+  updateActor.actor;
+  if (updateActor.__typename === 'ConflictError') {
+    const current: number = updateActor.currentVersion;
+    // @ts-expect-error a ConflictError has no fieldErrors.
+    updateActor.fieldErrors;
+    await editor.updateActor({ id: 'x', expectedVersion: current, input: { name: 'Y' } });
+  }
+  // @ts-expect-error an update names the version it read.
+  await editor.updateActor({ id: 'x', input: { name: 'Y' } });
 }
