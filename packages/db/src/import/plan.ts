@@ -142,6 +142,8 @@ type ExistingArticle = {
   status: ArticleStatus;
   headline: string;
   standfirst: string | null;
+  publisher_id: string | null;
+  published_at: Date | string;
   paragraphs: string[];
 };
 
@@ -158,6 +160,7 @@ async function findExistingArticle(
   const found = await rows<ExistingArticle>(
     db,
     sql`select a.id, a.slug, a.version, a.content_hash, a.deleted_at is not null as deleted, a.status, a.headline, a.standfirst,
+          a.publisher_id, a.published_at,
           coalesce((select json_agg(p.text order by p.index) from article_paragraphs p where p.article_id = a.id), '[]') as paragraphs
         from articles a
         where a.slug = ${prepared.slug} ${candidates.length > 0 ? sql`or a.id in ${list(candidates)}` : sql``}
@@ -332,8 +335,9 @@ export async function planStory(
       standfirst: article.standfirst,
       datelinePlace: null,
       datelineText: null,
-      publisherId: null,
-      publishedAt: prepared.publishedAt,
+      // The stored article, as it stays: another `published` date changes nothing by itself.
+      publisherId: article.publisher_id,
+      publishedAt: new Date(article.published_at).toISOString(),
       status: article.status,
       contentHash: prepared.contentHash,
       paragraphs: article.paragraphs,
