@@ -10,7 +10,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Suites in one worker share its PGlite instance (see @chancery/db/testing).
     isolate: false,
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Timeouts catch hangs, not slowness: CI runs every package's tests at once on two cores, where
+    // type-checking the consumer project or starting a server process takes several times as long.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
   },
 });
