@@ -12,6 +12,7 @@ import { buildBundle } from './bundle.ts';
 import { benchReadyLine, hasTaskset, type ServerChild, spawnServer } from './children.ts';
 import { COLD_START_QUERY, coldStart } from './cold-start.ts';
 import { benchLoader } from './corpus/bench-loader.ts';
+import { generatedCorpus } from './corpus/generated.ts';
 import { generateStories, type ImportResult, importThroughput } from './import-bench.ts';
 import { closedLoop, fetchOnce } from './load.ts';
 import { describeMachine } from './machine.ts';
@@ -59,8 +60,12 @@ cold start (6), then import throughput (5: chancery generate + chancery import).
                                   (default ${DEFAULT_DATABASE_URL}; created if missing)
   --data-dir DIR                  where PGlite bench data lives (default ${defaultDataRoot()})
   --fresh                         drop and rebuild the bench databases first (after a migration changed)
+  --corpus generated|loader       the read scenarios' data: \`chancery generate\` stories imported
+                                  (default; minutes the first time, then reused), or the bench's
+                                  own bulk loader (~20 s; a more skewed share of speakers)
   --scale N                       corpus size, N × 50 000 statements (default 1)
-  --growth                        also run scenarios 1–3 (closed loop) at 10× the scale
+  --growth                        also run scenarios 1–3 (closed loop) at 10× the scale (the
+                                  generated corpus: ~30 min of importing, the first time)
   --scenarios by-id,nested,deep-page   read scenarios
   --response-cache off|on|both    read scenarios against Chancery with the response cache off
                                   ("chancery": the work per request), on ("chancery-cached",
@@ -88,35 +93,49 @@ cold start (6), then import throughput (5: chancery generate + chancery import).
                                   (apps/server/scripts/build.ts, as \`npm start\` runs it)
 `;
 
-const { values: opts } = parseArgs({
-  options: {
-    engine: { type: 'string', default: 'both' },
-    'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? DEFAULT_DATABASE_URL },
-    'data-dir': { type: 'string', default: defaultDataRoot() },
-    scale: { type: 'string', default: '1' },
-    growth: { type: 'boolean', default: false },
-    fresh: { type: 'boolean', default: false },
-    scenarios: { type: 'string', default: allScenarios.map((s) => s.id).join(',') },
-    'response-cache': { type: 'string', default: 'both' },
-    stories: { type: 'string' },
-    concurrency: { type: 'string', default: '1,8,32' },
-    duration: { type: 'string' },
-    warmup: { type: 'string' },
-    rounds: { type: 'string' },
-    'soak-seconds': { type: 'string' },
-    'cold-repeats': { type: 'string' },
-    'quiet-wait': { type: 'string' },
-    skip: { type: 'string', default: '' },
-    quick: { type: 'boolean', default: false },
-    variants: { type: 'string' },
-    report: { type: 'string' },
-    profile: { type: 'boolean', default: false },
-    'no-pin': { type: 'boolean', default: false },
-    tsx: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  },
-  allowPositionals: false,
-});
+/** A bad option: one line saying what was wrong and what is allowed, exit code 2, no stack. */
+function badOption(message: string): never {
+  console.error(`bench: ${message}\nnpm run bench -- --help lists the options.`);
+  process.exit(2);
+}
+
+const { values: opts } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        engine: { type: 'string', default: 'both' },
+        'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? DEFAULT_DATABASE_URL },
+        'data-dir': { type: 'string', default: defaultDataRoot() },
+        corpus: { type: 'string', default: 'generated' },
+        scale: { type: 'string', default: '1' },
+        growth: { type: 'boolean', default: false },
+        fresh: { type: 'boolean', default: false },
+        scenarios: { type: 'string', default: allScenarios.map((s) => s.id).join(',') },
+        'response-cache': { type: 'string', default: 'both' },
+        stories: { type: 'string' },
+        concurrency: { type: 'string', default: '1,8,32' },
+        duration: { type: 'string' },
+        warmup: { type: 'string' },
+        rounds: { type: 'string' },
+        'soak-seconds': { type: 'string' },
+        'cold-repeats': { type: 'string' },
+        'quiet-wait': { type: 'string' },
+        skip: { type: 'string', default: '' },
+        quick: { type: 'boolean', default: false },
+        variants: { type: 'string' },
+        report: { type: 'string' },
+        profile: { type: 'boolean', default: false },
+        'no-pin': { type: 'boolean', default: false },
+        tsx: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+      allowPositionals: false,
+    });
+  } catch (error) {
+    // parseArgs names the unknown option or the missing value.
+    return badOption((error as Error).message);
+  }
+})();
 
 if (opts.help) {
   console.log(HELP);
@@ -129,6 +148,75 @@ if (opts.report) {
   console.log(markdown(JSON.parse(await readFile(reportFile, 'utf8')) as Results));
   process.exit(0);
 }
+
+/** `--name`'s value as a number of at least `min` (whole when `integer`), or the fallback. */
+const number = (
+  name: string,
+  fallback: number,
+  { min = 1, integer = true }: { min?: number; integer?: boolean } = {},
+): number => {
+  const value = opts[name as keyof typeof opts];
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (
+    typeof value !== 'string' ||
+    value.trim() === '' ||
+    !Number.isFinite(n) ||
+    n < min ||
+    (integer && !Number.isInteger(n))
+  )
+    badOption(
+      `--${name} takes ${integer ? 'a whole number' : 'a number'} from ${min} up; got ${JSON.stringify(value)}.`,
+    );
+  return n;
+};
+const quick = opts.quick;
+const timing = {
+  warmupMs: number('warmup', quick ? 1 : 2, { min: 0, integer: false }) * 1000,
+  measureMs: number('duration', quick ? 2 : 5, { integer: false }) * 1000,
+  rounds: number('rounds', quick ? 1 : 2),
+  quietWaitMs: number('quiet-wait', quick ? 0 : 5, { min: 0, integer: false }) * 1000,
+  quietBelow: 0.2,
+};
+const soakSeconds = number('soak-seconds', quick ? 20 : 60);
+const coldRepeats = number('cold-repeats', quick ? 1 : 3);
+const scale = number('scale', 1, { min: 0.01, integer: false });
+const concurrencies = opts.concurrency.split(',').map(Number);
+if (!concurrencies.every((c) => Number.isInteger(c) && c >= 1))
+  badOption(
+    `--concurrency takes whole numbers from 1 up, separated by commas; got ${JSON.stringify(opts.concurrency)}.`,
+  );
+const skip = new Set(opts.skip.split(',').filter(Boolean));
+for (const part of skip)
+  if (!['open', 'soak', 'write', 'cold', 'import'].includes(part))
+    badOption(`--skip takes open, soak, write, cold and import; got ${part}.`);
+const scenarios = opts.scenarios.split(',').map((id) => {
+  try {
+    return scenarioById(id);
+  } catch (error) {
+    return badOption(`--scenarios: ${(error as Error).message}`);
+  }
+});
+const variants = opts.variants?.split(',').filter(Boolean) ?? [];
+const corpora = { generated: generatedCorpus, loader: benchLoader } as const;
+if (!Object.hasOwn(corpora, opts.corpus))
+  badOption(`--corpus is generated or loader; got ${JSON.stringify(opts.corpus)}.`);
+const corpus = corpora[opts.corpus as keyof typeof corpora];
+const cacheOption = opts['response-cache'];
+if (cacheOption !== 'off' && cacheOption !== 'on' && cacheOption !== 'both')
+  badOption(`--response-cache is off, on or both; got ${JSON.stringify(cacheOption)}.`);
+// Variants are measured against the work per request: the cache off.
+const cacheModes: boolean[] =
+  variants.length || cacheOption === 'off' ? [false] : cacheOption === 'on' ? [true] : [false, true];
+const stories = number('stories', quick ? 50 : 500);
+const STORY_SEED = 'chancery-bench';
+if (!['postgres', 'pglite', 'both'].includes(opts.engine))
+  badOption(`--engine is postgres, pglite or both; got ${JSON.stringify(opts.engine)}.`);
+const engines: EngineName[] = opts.engine === 'both' ? ['postgres', 'pglite'] : [opts.engine as EngineName];
+if (variants.length && engines.includes('pglite'))
+  badOption(
+    'variants run on PostgreSQL only (one PGlite data directory per process): pass --engine postgres.',
+  );
 
 // Pin: the load generator (this process) to CPU 0, servers to CPU 1. Re-run under taskset once.
 const pin = !opts['no-pin'] && hasTaskset && (await import('node:os')).cpus().length >= 2;
@@ -143,41 +231,6 @@ if (pin && allowedCpus() !== '0') {
   process.exit(child.status ?? 1);
 }
 const SERVER_CPU = pin ? 1 : null;
-
-const number = (value: string | undefined, fallback: number) =>
-  value === undefined ? fallback : Number(value);
-const quick = opts.quick;
-const timing = {
-  warmupMs: number(opts.warmup, quick ? 1 : 2) * 1000,
-  measureMs: number(opts.duration, quick ? 2 : 5) * 1000,
-  rounds: number(opts.rounds, quick ? 1 : 2),
-  quietWaitMs: number(opts['quiet-wait'], quick ? 0 : 5) * 1000,
-  quietBelow: 0.2,
-};
-const soakSeconds = number(opts['soak-seconds'], quick ? 20 : 60);
-const coldRepeats = number(opts['cold-repeats'], quick ? 1 : 3);
-const scale = number(opts.scale, 1);
-const concurrencies = opts.concurrency.split(',').map(Number);
-const skip = new Set(opts.skip.split(',').filter(Boolean));
-for (const part of skip)
-  if (!['open', 'soak', 'write', 'cold', 'import'].includes(part))
-    throw new Error(`--skip takes open, soak, write, cold and import; got ${part}.`);
-const scenarios = opts.scenarios.split(',').map(scenarioById);
-const variants = opts.variants?.split(',').filter(Boolean) ?? [];
-const cacheOption = opts['response-cache'];
-if (cacheOption !== 'off' && cacheOption !== 'on' && cacheOption !== 'both')
-  throw new Error(`--response-cache is off, on or both; got ${cacheOption}.`);
-// Variants are measured against the work per request: the cache off.
-const cacheModes: boolean[] =
-  variants.length || cacheOption === 'off' ? [false] : cacheOption === 'on' ? [true] : [false, true];
-const stories = number(opts.stories, quick ? 50 : 500);
-const STORY_SEED = 'chancery-bench';
-const engines: EngineName[] = opts.engine === 'both' ? ['postgres', 'pglite'] : [opts.engine as EngineName];
-if (variants.length && engines.includes('pglite'))
-  throw new Error(
-    'Variants run on PostgreSQL only (one PGlite data directory per process): pass --engine postgres.',
-  );
-for (const e of engines) if (e !== 'postgres' && e !== 'pglite') throw new Error(`Unknown engine ${e}.`);
 
 const log = (line: string) => console.error(line);
 const startedAt = new Date();
@@ -195,7 +248,7 @@ async function runEngine(engine: EngineName, engineScale: number, full: boolean)
     scale: engineScale,
     databaseUrl: opts['database-url'],
     dataRoot: opts['data-dir'],
-    corpus: benchLoader,
+    corpus,
     scenarios,
     fresh: opts.fresh,
     write: full && !skip.has('write'),
@@ -481,7 +534,7 @@ if (opts.profile) {
     scale,
     databaseUrl: opts['database-url'],
     dataRoot: opts['data-dir'],
-    corpus: benchLoader,
+    corpus,
     scenarios,
     fresh: opts.fresh,
     log,

@@ -63,6 +63,13 @@ export function databaseUrlFor(baseUrl: string, scale: number): string {
   return url.href;
 }
 
+/** The database holding a corpus: chancery_bench_generated, chancery_bench_loader_s10, … */
+export function corpusDatabaseUrl(baseUrl: string, scale: number, corpus: CorpusSource): string {
+  const url = new URL(baseUrl);
+  url.pathname = `${url.pathname}_${corpus.key}`;
+  return databaseUrlFor(url.href, scale);
+}
+
 export const defaultDataRoot = () => join(tmpdir(), 'chancery-bench');
 
 export async function ensurePostgresDatabase(url: string): Promise<void> {
@@ -135,8 +142,8 @@ export async function prepareEngine(options: {
 }): Promise<PreparedEngine> {
   const { engine, scale, log } = options;
   const scenarios = options.scenarios ?? allScenarios;
-  const url = databaseUrlFor(options.databaseUrl, scale);
-  const dataDir = resolve(options.dataRoot, `pglite-s${scale}`);
+  const url = corpusDatabaseUrl(options.databaseUrl, scale, options.corpus);
+  const dataDir = resolve(options.dataRoot, `pglite-${options.corpus.key}-s${scale}`);
   if (options.fresh) {
     log(`${engine}: starting from an empty database`);
     if (engine === 'postgres') await dropPostgresDatabase(url);

@@ -9,16 +9,15 @@
 //   3% of articles are drafts, so visibility rules filter real rows.
 // Each statement is about one treaty and one of its provisions; its source span is checked
 // against its paragraph with the domain's own rule before anything is written.
-import type { Database } from '@chancery/db/database';
 import * as t from '@chancery/db/schema';
 import { assertSourceSpan } from '@chancery/domain/provenance';
 import { stableId } from '@chancery/domain/stable-id';
 import { treatyStatusFromActions } from '@chancery/domain/treaty-status';
 import { sql } from 'drizzle-orm';
+import { existingCorpus, writeMarker } from './marker.ts';
 import type { CorpusSource, CorpusSummary } from './source.ts';
 
 export const BENCH_CORPUS_VERSION = 1;
-const MARKER_PREFIX = 'chancery-bench corpus ';
 
 const SPEAKERS = 500;
 const STATES = 60;
@@ -179,46 +178,17 @@ const pad = (n: number, width = 5) => String(n).padStart(width, '0');
 const isoDay = (dayNumber: number) =>
   new Date(Date.UTC(2015, 0, 1) + dayNumber * 86_400_000).toISOString().slice(0, 10);
 
-/** Reads the summary a previous load left on the statements table, if any. */
-async function readMarker(database: Database): Promise<CorpusSummary | null> {
-  const result = await database.db.execute<{ comment: string | null }>(
-    sql`select obj_description('statements'::regclass, 'pg_class') as comment`,
-  );
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
-    comment: string | null;
-  }[];
-  const comment = rows[0]?.comment;
-  if (!comment?.startsWith(MARKER_PREFIX)) return null;
-  return JSON.parse(comment.slice(MARKER_PREFIX.length)) as CorpusSummary;
-}
-
-async function writeMarker(database: Database, summary: CorpusSummary): Promise<void> {
-  const text = `${MARKER_PREFIX}${JSON.stringify(summary)}`.replaceAll("'", "''");
-  await database.db.execute(sql.raw(`comment on table statements is '${text}'`));
-}
-
 async function insertChunked<Row>(rows: Row[], insert: (chunk: Row[]) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await insert(rows.slice(i, i + ROWS_PER_INSERT));
 }
 
 export const benchLoader: CorpusSource = {
   name: `bench-loader v${BENCH_CORPUS_VERSION}`,
+  key: 'loader',
   async ensure(database, { scale, log }) {
     const source = `bench-loader v${BENCH_CORPUS_VERSION}`;
-    const existing = await readMarker(database);
-    if (existing && existing.source === source && existing.scale === scale) {
-      log(`corpus: reusing ${existing.counts.statements} statements (${source}, scale ${scale})`);
-      return existing;
-    }
-    if (existing)
-      throw new Error(
-        `This database holds another bench corpus (${existing.source}, scale ${existing.scale}); use a fresh one.`,
-      );
-    const [{ n } = { n: 0 }] = await database.db.select({ n: sql<number>`count(*)::int` }).from(t.statements);
-    if (n > 10)
-      throw new Error(
-        `This database already holds ${n} statements that the bench did not load; use a database of its own.`,
-      );
+    const existing = await existingCorpus(database, source, scale, log);
+    if (existing) return existing;
 
     const started = performance.now();
     const random = prng(20241024 + scale);

@@ -1,6 +1,7 @@
-// Where the benchmark's content comes from. Today: the bench's own loader (bulk INSERTs through
-// Drizzle). When `chancery generate` and the importer land, a second CorpusSource runs them
-// instead; the scenarios only need the summary below, so nothing else changes.
+// Where the benchmark's content comes from: `chancery generate` stories stored by the importer
+// (generated.ts, the default), or the bench's own loader (bench-loader.ts: bulk INSERTs, ~20 s where
+// importing takes minutes, with a more skewed share of speakers). The scenarios only need the
+// summary below. Each source has a database of its own (setup.ts names them by `key`).
 import type { Database } from '@chancery/db/database';
 
 export type CorpusSummary = {
@@ -22,6 +23,8 @@ export type CorpusSummary = {
 
 export type CorpusSource = {
   name: string;
+  /** `--corpus` value, and part of the bench database's name. */
+  key: 'generated' | 'loader';
   /** Loads the corpus into a migrated database unless an identical one is already there. */
   ensure(database: Database, options: { scale: number; log: (line: string) => void }): Promise<CorpusSummary>;
 };
