@@ -9,6 +9,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { type Database, openDatabase } from '@chancery/db/database';
 import type { SqlClient } from '@chancery/db/engine/open';
+import { rows } from '@chancery/db/repositories/sql';
 import * as t from '@chancery/db/schema';
 import { stableId } from '@chancery/domain/stable-id';
 import { sql } from 'drizzle-orm';
@@ -93,9 +94,6 @@ function fixtureParagraphs(): string[] {
   });
 }
 
-const rowsOf = (result: unknown) =>
-  (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Row[];
-
 /** Adds the write scenario's article, speaker and editor token unless they are there. */
 export async function ensureWriteFixture(database: Database): Promise<WriteFixture> {
   const db = database.db;
@@ -128,21 +126,23 @@ export async function ensureWriteFixture(database: Database): Promise<WriteFixtu
       sql`insert into api_tokens (name, role, token_hash) values (${TOKEN_NAME}, 'editor', ${hash}) on conflict do nothing`,
     );
   });
-  const stored = rowsOf(
-    await db.execute(sql`select text from article_paragraphs where article_id = ${articleId} order by index`),
-  ).map((r) => r.text as string);
+  const stored = (
+    await rows<{ text: string }>(
+      db,
+      sql`select text from article_paragraphs where article_id = ${articleId} order by index`,
+    )
+  ).map((r) => r.text);
   if (!isDeepStrictEqual(stored, paragraphs))
     throw new Error(`The write fixture ${ARTICLE_SLUG} holds other paragraphs; use --fresh.`);
   // A provision of the treaty that sorts last by title: far from the first 20 of scenario 2, even
   // while the writes are there.
-  const [provision] = rowsOf(
-    await db.execute(
-      sql`select p.id from treaty_provisions p join treaties t on t.id = p.treaty_id
-          where p.deleted_at is null and t.deleted_at is null order by t.title desc, p.position limit 1`,
-    ),
+  const [provision] = await rows<{ id: string }>(
+    db,
+    sql`select p.id from treaty_provisions p join treaties t on t.id = p.treaty_id
+        where p.deleted_at is null and t.deleted_at is null order by t.title desc, p.position limit 1`,
   );
   if (!provision) throw new Error('The corpus has no treaty provision to link statements to.');
-  return { articleId, speakerId, provisionId: provision.id as string, paragraphs };
+  return { articleId, speakerId, provisionId: provision.id, paragraphs };
 }
 
 /** Deletes every statement of the write article and their revisions; returns how many. */

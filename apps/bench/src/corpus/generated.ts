@@ -7,8 +7,8 @@
 // who speak for them (the busiest 1 130 times: 56 pages); the 21 treaties the stories name, with
 // the ~30 provisions each that they cite. Every 33rd story stays a draft, so visibility rules
 // filter real rows.
-import type { Database } from '@chancery/db/database';
 import { StoryImporter } from '@chancery/db/import/story';
+import { rows } from '@chancery/db/repositories/sql';
 import { generateStories } from '@chancery/domain/generate/stories';
 import { sql } from 'drizzle-orm';
 import { existingCorpus, writeMarker } from './marker.ts';
@@ -18,11 +18,6 @@ const STORIES_PER_SCALE = 5_600;
 const STATEMENTS_PER_SCALE = 50_000;
 const SEED = 'bench';
 const DRAFT_EVERY = 33;
-
-async function query<Row>(database: Database, statement: ReturnType<typeof sql>): Promise<Row[]> {
-  const result = await database.db.execute(statement);
-  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Row[];
-}
 
 export const generatedCorpus: CorpusSource = {
   name: 'chancery generate',
@@ -60,8 +55,8 @@ export const generatedCorpus: CorpusSource = {
     if (failed > 0) throw new Error(`corpus: ${failed} generated stories failed to import (above).`);
     await database.db.execute(sql`analyze`);
 
-    const [counts] = await query<CorpusSummary['counts']>(
-      database,
+    const [counts] = await rows<CorpusSummary['counts']>(
+      database.db,
       sql`select (select count(*)::int from actors) as actors,
                  (select count(*)::int from treaties) as treaties,
                  (select count(*)::int from treaty_provisions) as provisions,
@@ -74,8 +69,8 @@ export const generatedCorpus: CorpusSource = {
         `corpus: ${stories} stories gave ${counts?.statements} statements, fewer than ${STATEMENTS_PER_SCALE * scale}; raise STORIES_PER_SCALE.`,
       );
     // What an anonymous reader sees of each speaker: statements of published, live articles.
-    const [busiest] = await query<{ slug: string; n: number }>(
-      database,
+    const [busiest] = await rows<{ slug: string; n: number }>(
+      database.db,
       sql`select a.slug, count(*)::int as n
           from statements s
           join actors a on a.id = s.speaker_id

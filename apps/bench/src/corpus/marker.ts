@@ -1,6 +1,7 @@
 // A loaded corpus leaves its summary as a comment on the statements table, so the next run reuses
 // the data instead of loading it again.
 import type { Database } from '@chancery/db/database';
+import { rows } from '@chancery/db/repositories/sql';
 import * as t from '@chancery/db/schema';
 import { sql } from 'drizzle-orm';
 import type { CorpusSummary } from './source.ts';
@@ -9,13 +10,11 @@ const MARKER_PREFIX = 'chancery-bench corpus ';
 
 /** Reads the summary a previous load left on the statements table, if any. */
 export async function readMarker(database: Database): Promise<CorpusSummary | null> {
-  const result = await database.db.execute<{ comment: string | null }>(
+  const [row] = await rows<{ comment: string | null }>(
+    database.db,
     sql`select obj_description('statements'::regclass, 'pg_class') as comment`,
   );
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
-    comment: string | null;
-  }[];
-  const comment = rows[0]?.comment;
+  const comment = row?.comment;
   if (!comment?.startsWith(MARKER_PREFIX)) return null;
   return JSON.parse(comment.slice(MARKER_PREFIX.length)) as CorpusSummary;
 }
