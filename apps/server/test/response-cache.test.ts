@@ -1,5 +1,6 @@
 // The response cache through a real server: anonymous queries are answered without SQL until a
 // write, from this server or from anywhere else, changes a table they read.
+import { changeFeedName } from '@chancery/db/changes';
 import { articles, treaties } from '@chancery/db/schema';
 import { type TestDatabase, testEngines } from '@chancery/db/testing';
 import { eq, sql } from 'drizzle-orm';
@@ -129,9 +130,9 @@ describe.each(testEngines)('the response cache on $name', (engine) => {
       await anonymous(ARTICLES);
       expect((await anonymous(ARTICLES)).sqlStatements).toBe(0);
       await database.withRawTransaction((raw) =>
-        raw.query(
-          "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'chancery-change-feed'",
-        ),
+        raw.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1', [
+          changeFeedName(database.schema),
+        ]),
       );
       await eventually(live, (value) => value === 0);
       expect((await anonymous(ARTICLES)).sqlStatements).toBeGreaterThan(0);

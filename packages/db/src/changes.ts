@@ -22,6 +22,12 @@ export interface ChangeFeed {
   stop(): Promise<void>;
 }
 
+/**
+ * The application_name of the feed watching `schema` on a PostgreSQL server: pg_stat_activity
+ * tells apart the feeds of the databases (schemas) that share one server.
+ */
+export const changeFeedName = (schema: string) => `chancery-change-feed ${schema}`;
+
 /** Every table of the schema, by its SQL name. */
 export const TABLE_NAMES: ReadonlySet<string> = new Set(
   Object.values(schema)
@@ -100,8 +106,7 @@ export async function watchServerChanges(
 
   async function connect(): Promise<void> {
     retry = null;
-    // The name shows the connection's purpose in pg_stat_activity.
-    const next = new pg.Client({ ...config, keepAlive: true, application_name: 'chancery-change-feed' });
+    const next = new pg.Client({ ...config, keepAlive: true });
     client = next;
     let schema: string | null = null;
     next.on('notification', (message) => {
@@ -113,6 +118,7 @@ export async function watchServerChanges(
       await next.connect();
       await next.query(`LISTEN ${CHANGE_CHANNEL}`);
       schema = await currentSchema((text) => next.query(text));
+      await next.query("SELECT set_config('application_name', $1, false)", [changeFeedName(schema)]);
     } catch (error) {
       if (client === next) fail(error as Error);
       return;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { actors } from '@chancery/db/schema';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChangeFeed, TABLE_NAMES, tablesNamed, tablesWritten } from '../src/changes.ts';
+import { type ChangeFeed, changeFeedName, TABLE_NAMES, tablesNamed, tablesWritten } from '../src/changes.ts';
 import { type Database, openDatabase } from '../src/database.ts';
 import { type TestDatabase, testEngines } from '../src/testing.ts';
 
@@ -131,14 +131,16 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the change feed on a PostgreSQL
   });
 
   it('reports the feed lost when its connection dies, and live again once it has reconnected', async () => {
+    // Other suites' feeds share the server (CI runs every package at once): find only ours.
     const feedPids = async () =>
       (
         await database.withRawTransaction((raw) =>
-          raw.query<{ pid: number }>(
-            "select pid from pg_stat_activity where application_name = 'chancery-change-feed'",
-          ),
+          raw.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [
+            changeFeedName(database.schema),
+          ]),
         )
       ).map((row) => row.pid);
+    // The last test's feed may still be on its way out.
     const before = new Set(await feedPids());
     const heard = recorder();
     const feed = await database.watchChanges(heard.watcher);
