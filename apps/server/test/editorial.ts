@@ -1,19 +1,13 @@
 // Helpers for the editorial (write API) suites: tokens of every role, and GraphQL through them.
 
-import type { TestDatabase } from '@chancery/db/testing';
-import { createToken } from '@chancery/db/tokens';
+import type { TokenRole } from '@chancery/domain/viewer';
 import type { GraphQLResponse, TestServer } from './http.ts';
 
-export type Role = 'reader' | 'editor' | 'admin';
+export { createTokens } from '@chancery/db/testing';
+
+export type Role = TokenRole;
 
 export type Tokens = Record<Role, string>;
-
-/** One token of each role, named after it (plus a suffix, so suites can make more). */
-export async function createTokens(database: TestDatabase, suffix = ''): Promise<Tokens> {
-  const make = async (role: Role) =>
-    (await createToken(database.db, { name: `${role}${suffix}`, role })).token;
-  return { reader: await make('reader'), editor: await make('editor'), admin: await make('admin') };
-}
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 

@@ -2,6 +2,7 @@
 // TEST_DATABASE_URL is set. Each suite gets its own fresh schema, so suites never see each
 // other's rows and nothing needs cleaning between runs.
 import { randomBytes } from 'node:crypto';
+import { TOKEN_ROLES, type TokenRole } from '@chancery/domain/viewer';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { type Database, fromSqlClient } from './database.ts';
@@ -9,6 +10,7 @@ import { PGLITE_OPTIONS } from './engine/embedded.ts';
 import { pgTypes, validateDatabaseUrl } from './engine/open.ts';
 import { migrate } from './migrate.ts';
 import { loadSeed } from './seed.ts';
+import { createToken } from './tokens.ts';
 
 export type TestDatabase = Database & {
   /** The PostgreSQL schema this suite's tables live in. */
@@ -99,6 +101,13 @@ async function prepare(database: TestDatabase, options: { seed?: boolean } = {})
   await migrate(database);
   if (options.seed) await loadSeed(database.db);
   return database;
+}
+
+/** One API token of each role, named after it, made as `chancery token create` makes them. */
+export async function createTokens(database: Database): Promise<Record<TokenRole, string>> {
+  const tokens: Partial<Record<TokenRole, string>> = {};
+  for (const role of TOKEN_ROLES) tokens[role] = (await createToken(database.db, { name: role, role })).token;
+  return tokens as Record<TokenRole, string>;
 }
 
 const testDatabaseUrl = process.env.TEST_DATABASE_URL?.trim();

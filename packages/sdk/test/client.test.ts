@@ -1,5 +1,5 @@
 import { createServer as createTcpServer } from 'node:net';
-import { type TestDatabase, testEngines } from '@chancery/db/testing';
+import { createTokens, type TestDatabase, testEngines } from '@chancery/db/testing';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChanceryClient, createChanceryClient, type FetchLike } from '../src/client.ts';
@@ -7,7 +7,7 @@ import { ChanceryError } from '../src/errors.ts';
 import { StatementsDocument } from '../src/generated/graphql.ts';
 import { operations } from '../src/generated/operations.ts';
 import { runEveryOperation, SEED, type SeedIds, seedIds, type Tokens } from './samples.ts';
-import { createTokens, type Exchange, type RunningServer, recordingFetch, startServer } from './server.ts';
+import { type Exchange, type RunningServer, recordingFetch, startServer } from './server.ts';
 
 /** A port on this machine that nothing listens on: connecting to it is refused. */
 async function closedPort(): Promise<number> {

@@ -2,13 +2,12 @@
 // comes back as a typed member of its result union (payload, ValidationError, NotFoundError or
 // ConflictError), narrowed on `__typename`; a missing token or role is a thrown ChanceryError.
 import { readSeedStory } from '@chancery/db/seed';
-import { type TestDatabase, testEngines } from '@chancery/db/testing';
-import { createToken } from '@chancery/db/tokens';
+import { createTokens, type TestDatabase, testEngines } from '@chancery/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChanceryClient, createChanceryClient } from '../src/client.ts';
 import { ChanceryError } from '../src/errors.ts';
 import { member, SEED, type SeedIds, seedIds } from './samples.ts';
-import { createTokens, type RunningServer, startServer } from './server.ts';
+import { type RunningServer, startServer } from './server.ts';
 
 const rejection = (promise: Promise<unknown>): Promise<ChanceryError> =>
   promise.then(
@@ -35,7 +34,7 @@ describe.each(testEngines)('editorial mutations and search through the SDK on $n
     database = await engine.open({ seed: true });
     running = await startServer(database);
     const tokens = await createTokens(database);
-    readerToken = (await createToken(database.db, { name: 'sdk-reader', role: 'reader' })).token;
+    readerToken = tokens.reader;
     reader = createChanceryClient({ url: running.url });
     editor = createChanceryClient({ url: running.url, token: tokens.editor });
     admin = createChanceryClient({ url: running.url, token: tokens.admin });
@@ -245,7 +244,7 @@ describe.each(testEngines)('editorial mutations and search through the SDK on $n
       const withReaderToken = createChanceryClient({ url: running.url, token: readerToken });
       const forbidden = await rejection(withReaderToken.createActor({ input }));
       expect(forbidden).toMatchObject({ code: 'FORBIDDEN', operationName: 'CreateActor' });
-      expect(forbidden.message).toMatch(/"sdk-reader" has the reader role/);
+      expect(forbidden.message).toMatch(/The token "reader" has the reader role/);
       expect((await reader.actors({ filter: { name: input.name } })).actors.totalCount).toBe(0);
 
       const purge = await rejection(editor.purge({ id: ids.actorId }));

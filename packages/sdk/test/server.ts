@@ -1,9 +1,7 @@
 // A real Chancery server on a free port, and a fetch that records what the SDK sends, for tests.
 import type { TestDatabase } from '@chancery/db/testing';
-import { createToken } from '@chancery/db/tokens';
 import { type ChanceryServer, type ChanceryServerOptions, createServer } from '@chancery/server/server';
 import type { FetchLike } from '../src/client.ts';
-import type { Tokens } from './samples.ts';
 
 export type RunningServer = { server: ChanceryServer; url: string; stop(): Promise<void> };
 
@@ -20,13 +18,6 @@ export async function startServer(
       await server.stop();
     },
   };
-}
-
-/** An editor's and an admin's API token, made in the database (the CLI's `chancery token create`). */
-export async function createTokens(database: TestDatabase): Promise<Tokens> {
-  const make = async (role: 'editor' | 'admin') =>
-    (await createToken(database.db, { name: `sdk-${role}`, role })).token;
-  return { editor: await make('editor'), admin: await make('admin') };
 }
 
 export type Exchange = {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '@chancery/db/config';
-import { type TestDatabase, testEngines } from '@chancery/db/testing';
+import { createTokens, type TestDatabase, testEngines } from '@chancery/db/testing';
 import { loadConfig } from '@chancery/server/config';
 import { createContext } from '@chancery/server/context';
 import { createServer } from '@chancery/server/server';
@@ -15,7 +15,7 @@ import { createChanceryClient } from '../src/client.ts';
 import { ChanceryError } from '../src/errors.ts';
 import { operations } from '../src/generated/operations.ts';
 import { runEveryOperation, type SeedIds, seedIds, type Tokens } from './samples.ts';
-import { createTokens, type RunningServer, recordingFetch, startServer } from './server.ts';
+import { type RunningServer, recordingFetch, startServer } from './server.ts';
 
 const MANIFEST = fileURLToPath(new URL('../src/generated/persisted-documents.json', import.meta.url));
 const SERVER_MAIN = fileURLToPath(new URL('../../../apps/server/src/main.ts', import.meta.url));
