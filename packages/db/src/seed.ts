@@ -1,5 +1,5 @@
 // The seed: the TASS story of 24 October 2024 that Chancery started from, loaded as curated
-// records (see ../../shared/corpus/*.json for the gold labels they match). Every span is located
+// records (see packages/domain/fixtures/corpus/ for the gold file they match). Every span is located
 // in the story's own text, so a typo here fails loudly instead of storing a wrong span.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
