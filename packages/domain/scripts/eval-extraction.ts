@@ -1,22 +1,15 @@
-// Scores the wire-story extractor on the labelled corpus: the seed story and shared/corpus/dev/.
+// Scores the wire-story extractor on a labelled corpus: by default the repository's own
+// (fixtures/corpus: the seed story and dev/), or any folder laid out the same way.
 //   npm run eval:extraction -w @chancery/domain             a table per story and in total, then the errors
 //   npm run eval:extraction -w @chancery/domain -- --json   the same figures as JSON
-//   … -- --corpus DIR                                       another folder of NN-slug.{txt,json} pairs
-// The corpus lives beside the repository (repoRoot/../shared/corpus), wherever the clone is.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+//   … -- --corpus DIR                                       another corpus folder: NAME.txt stories with
+//                                                           NAME.json gold files, optionally in DIR/dev too
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { extractStory } from '../src/wire/extract.ts';
 import { parseStory } from '../src/wire/parse.ts';
-import {
-  addCounts,
-  type Counts,
-  type GoldStory,
-  type Score,
-  type StoryScore,
-  score,
-  scoreStory,
-} from '../src/wire/score.ts';
+import { addCounts, type Counts, type Score, type StoryScore, score, scoreStory } from '../src/wire/score.ts';
+import { CORPUS_DIR, CorpusError, type CorpusStory, readCorpus } from '../src/wire/test-corpus.ts';
 
 const METRICS = [
   'statements',
@@ -32,26 +25,10 @@ type Metric = (typeof METRICS)[number];
 
 type StoryResult = { story: string; error?: string } & Partial<StoryScore>;
 
-function corpusFiles(corpus: string): string[] {
-  const stems: string[] = [];
-  const collect = (dir: string) => {
-    if (!existsSync(dir)) return;
-    for (const name of readdirSync(dir).sort()) {
-      if (name.endsWith('.txt') && existsSync(join(dir, name.replace(/\.txt$/, '.json'))))
-        stems.push(join(dir, name.replace(/\.txt$/, '')));
-    }
-  };
-  collect(corpus);
-  collect(join(corpus, 'dev'));
-  return stems;
-}
-
-function evaluate(stem: string): StoryResult {
-  const story = basename(stem);
-  const parsed = parseStory(readFileSync(`${stem}.txt`, 'utf8'));
-  if (!parsed.ok) return { story, error: parsed.error.message };
-  const gold = JSON.parse(readFileSync(`${stem}.json`, 'utf8')) as GoldStory;
-  return { story, ...scoreStory(parsed.story, extractStory(parsed.story), gold) };
+function evaluate({ name, text, gold }: CorpusStory): StoryResult {
+  const parsed = parseStory(text);
+  if (!parsed.ok) return { story: name, error: parsed.error.message };
+  return { story: name, ...scoreStory(parsed.story, extractStory(parsed.story), gold) };
 }
 
 function totals(results: StoryResult[]) {
@@ -111,22 +88,33 @@ function printTable(results: StoryResult[], total: ReturnType<typeof totals>): v
   }
 }
 
+const USAGE = 'usage: eval-extraction [--json] [--corpus DIR]';
+
 function main(): void {
-  const args = process.argv.slice(2);
-  const corpusFlag = args.indexOf('--corpus');
-  const corpus =
-    corpusFlag >= 0 && args[corpusFlag + 1]
-      ? resolve(args[corpusFlag + 1] as string)
-      : fileURLToPath(new URL('../../../../shared/corpus/', import.meta.url));
-  const stems = corpusFiles(corpus);
-  if (stems.length === 0) {
-    console.error(`No labelled stories (NN-slug.txt with a .json beside it) found in ${corpus}`);
+  let options: { json?: boolean; corpus?: string };
+  try {
+    ({ values: options } = parseArgs({
+      options: { json: { type: 'boolean' }, corpus: { type: 'string' } },
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const corpus = options.corpus === undefined ? CORPUS_DIR : resolve(options.corpus);
+  let stories: CorpusStory[];
+  try {
+    stories = readCorpus(corpus);
+  } catch (error) {
+    if (!(error instanceof CorpusError)) throw error;
+    console.error(error.message);
     process.exitCode = 1;
     return;
   }
-  const results = stems.map(evaluate);
+  const results = stories.map(evaluate);
   const total = totals(results);
-  if (args.includes('--json')) console.log(JSON.stringify({ corpus, stories: results, total }, null, 2));
+  if (options.json) console.log(JSON.stringify({ corpus, stories: results, total }, null, 2));
   else printTable(results, total);
 }
 
