@@ -5,10 +5,10 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CORPUS_DEV_DIR } from '@chancery/domain/wire/test-corpus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chancery, REPO_ROOT, type Run, startServer, stop } from './run.ts';
 
-const CORPUS_DEV = fileURLToPath(new URL('../../../../shared/corpus/dev/', import.meta.url));
 const CHANCERY = fileURLToPath(new URL('../bin/chancery.js', import.meta.url));
 
 /** Runs chancery with `input` on its stdin. */
@@ -69,7 +69,7 @@ describe('chancery generate, import and export', () => {
 
   it('imports a batch with progress lines on stderr (not a terminal) and a summary', async () => {
     await expect(chancery(['seed'], env)).resolves.toMatchObject({ code: 0 });
-    const result = await chancery(['import', CORPUS_DEV, path('generated'), '--published', '2024'], env);
+    const result = await chancery(['import', CORPUS_DEV_DIR, path('generated'), '--published', '2024'], env);
     expect(result.stderr).toBe(
       result.stderr
         .split('\n')
@@ -88,7 +88,7 @@ describe('chancery generate, import and export', () => {
   it('changes nothing when the same stories are imported again', async () => {
     const before = await chancery(['export', '--out', path('before.ndjson')], env);
     expect(before.code).toBe(0);
-    const result = await chancery(['import', CORPUS_DEV, '--published', '2024'], env);
+    const result = await chancery(['import', CORPUS_DEV_DIR, '--published', '2024'], env);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
       /^unchanged: .*01-arvand-meridia-border-talks\.txt → arvand-and-meridia-agree/m,
@@ -99,10 +99,9 @@ describe('chancery generate, import and export', () => {
   });
 
   it('shows what a dry run would create, as JSON or in words, and writes nothing', async () => {
-    const story = (await readFile(join(CORPUS_DEV, '05-lisenne-border-guard-exchange.txt'), 'utf8')).replace(
-      'Lisenne says',
-      'Lisenne now says',
-    );
+    const story = (
+      await readFile(join(CORPUS_DEV_DIR, '05-lisenne-border-guard-exchange.txt'), 'utf8')
+    ).replace('Lisenne says', 'Lisenne now says');
     await writeFile(path('changed.txt'), story);
     const json = await chancery(
       ['import', path('changed.txt'), '--dry-run', '--json', '--published', '2024-09-17'],
@@ -143,7 +142,7 @@ describe('chancery generate, import and export', () => {
   });
 
   it('reads a story from stdin', async () => {
-    const story = (await readFile(join(CORPUS_DEV, '03-kelmar-grain-quotas.txt'), 'utf8')).replace(
+    const story = (await readFile(join(CORPUS_DEV_DIR, '03-kelmar-grain-quotas.txt'), 'utf8')).replace(
       'Kelmar extends',
       'Kelmar again extends',
     );
@@ -198,7 +197,7 @@ describe('chancery generate, import and export', () => {
     await writeFile(join(bad, 'h-missing-record.ndjson'), [bundle[0], JSON.stringify(orphan), ''].join('\n'));
     await writeFile(
       join(bad, 'z-good.txt'),
-      (await readFile(join(CORPUS_DEV, '08-kelmar-ostrava-rail-protocol.txt'), 'utf8')).replace(
+      (await readFile(join(CORPUS_DEV_DIR, '08-kelmar-ostrava-rail-protocol.txt'), 'utf8')).replace(
         'agree to reopen',
         'agree again to reopen',
       ),
@@ -276,7 +275,7 @@ describe('chancery generate, import and export', () => {
       const before = await count();
       await writeFile(
         path('live.txt'),
-        (await readFile(join(CORPUS_DEV, '07-un-assembly-kessel-resolution.txt'), 'utf8')).replace(
+        (await readFile(join(CORPUS_DEV_DIR, '07-un-assembly-kessel-resolution.txt'), 'utf8')).replace(
           'backs call',
           'again backs call',
         ),

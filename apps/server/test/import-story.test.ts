@@ -1,18 +1,15 @@
 // importStory through a real server: editors import a story and get the records back; a dry run
 // says what would be created and writes nothing; bad stories and bad arguments come back as a
 // ValidationError at the argument to fix; readers may not import.
-import { readFileSync } from 'node:fs';
 import { seedIds } from '@chancery/db/seed';
 import { type TestDatabase, testEngines } from '@chancery/db/testing';
+import { corpusStory } from '@chancery/domain/wire/test-corpus';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as, createTokens, ERROR_FIELDS, gid, result, type Tokens } from './editorial.ts';
 import { startTestServer, type TestServer } from './http.ts';
 
-const STORY = readFileSync(
-  new URL('../../../../shared/corpus/dev/04-meridia-gas-transit-accord.txt', import.meta.url),
-  'utf8',
-);
+const STORY = corpusStory('04-meridia-gas-transit-accord').text;
 
 const IMPORT = `mutation ($text: String!, $publishedAt: String, $publisherId: ID, $dryRun: Boolean) {
   importStory(text: $text, publishedAt: $publishedAt, publisherId: $publisherId, dryRun: $dryRun) {

@@ -1,15 +1,10 @@
-import { readFileSync } from 'node:fs';
 import * as t from '@chancery/db/schema';
 import { type TestDatabase, testEngines } from '@chancery/db/testing';
+import { seedStory } from '@chancery/domain/wire/test-corpus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './http.ts';
 
-const gold = JSON.parse(
-  readFileSync(
-    new URL('../../../../shared/corpus/tass-2024-10-24-russia-dprk-treaty.json', import.meta.url),
-    'utf8',
-  ),
-);
+const { gold } = seedStory();
 
 describe.each(testEngines)('read API on $name', (engine) => {
   let database: TestDatabase;
@@ -26,10 +21,7 @@ describe.each(testEngines)('read API on $name', (engine) => {
 
   describe('the seed story', () => {
     it('serves the article exactly as the wire story printed it', async () => {
-      const story = readFileSync(
-        new URL('../../../../shared/corpus/tass-2024-10-24-russia-dprk-treaty.txt', import.meta.url),
-        'utf8',
-      );
+      const story = seedStory().text;
       const [headline, standfirst, ...paragraphs] = story.replace(/\n$/, '').split('\n');
       const { data, errors } = await api.graphql(`{
         article(slug: "tass-2024-10-24-russia-dprk-treaty") {
@@ -88,7 +80,7 @@ describe.each(testEngines)('read API on $name', (engine) => {
         expect(treaty.parties.map((p: { name: string }) => p.name)).toEqual(expected.parties);
         expect(treaty.provisions.map((p: { number: string }) => p.number)).toEqual(expected.provisions);
       }
-      const partnership = byTitle.get(gold.treaties[0].title) as any;
+      const partnership = byTitle.get(gold.treaties[0]!.title) as any;
       expect(partnership.status).toBe('PENDING_RATIFICATION');
       expect(partnership.actions).toEqual([
         {
@@ -152,7 +144,7 @@ describe.each(testEngines)('read API on $name', (engine) => {
       expect(errors).toBeUndefined();
       expect(data?.statements.totalCount).toBe(2);
       const [first, second] = data?.statements.nodes ?? [];
-      expect(first.text).toBe(gold.statements[1].text);
+      expect(first.text).toBe(gold.statements[1]!.text);
       expect(first.source.paragraph).toBe(1);
       expect(first.source.paragraphText.slice(first.source.start, first.source.end)).toBe(first.text);
       expect(second.source.paragraph).toBe(2);

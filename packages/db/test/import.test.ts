@@ -1,10 +1,9 @@
 // Story import on a real database, per engine: the labelled corpus lands with its gold statements
 // and actors, re-imports change nothing, a changed story becomes a new version, stored actors and
 // treaties are reused, every span keeps the provenance invariant, and a failing file leaves nothing.
-import { readFileSync } from 'node:fs';
 import { sourceSpanProblem } from '@chancery/domain/provenance';
 import { normaliseStatementText } from '@chancery/domain/wire/score';
-import { corpusStories, SEED } from '@chancery/domain/wire/test-corpus';
+import { corpusStories, corpusStory, SEED } from '@chancery/domain/wire/test-corpus';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseMessage, ImportError } from '../src/import/errors.ts';
@@ -373,10 +372,10 @@ describe.each(testEngines)('story import on $name', (engine) => {
   it('plans a dry run like an import, and writes nothing', async () => {
     const before = await tableCounts(database.db);
     const dry = new StoryImporter(database.db, { tokenName: null, dryRun: true, today: FIXED_TODAY });
-    const text = readFileSync(
-      new URL('../../../../shared/corpus/dev/02-ostrava-air-defence-drills.txt', import.meta.url),
-      'utf8',
-    ).replace('Ostrava to hold', 'Ostrava plans');
+    const text = corpusStory('02-ostrava-air-defence-drills').text.replace(
+      'Ostrava to hold',
+      'Ostrava plans',
+    );
     const result = await dry.importStory({ source: 'dry', text, published: { year: 2025 } });
     expect(result).toMatchObject({
       outcome: 'created',

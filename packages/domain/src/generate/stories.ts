@@ -1,4 +1,4 @@
-// Invented wire stories in the corpus format (shared/corpus/README.md): a headline, a standfirst,
+// Invented wire stories in the corpus format (fixtures/corpus/README.md): a headline, a standfirst,
 // a dateline in one of the agencies' styles, direct quotes (straight or curly, split, after a
 // colon, running over several paragraphs), reported speech, ministry statements, treaty titles,
 // "Article N" in its several forms, scare quotes. For load and scale tests: realistic in shape and

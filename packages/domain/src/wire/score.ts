@@ -1,4 +1,4 @@
-// Scores an extraction against a gold file of the corpus (see shared/corpus/README.md). Pure, so the
+// Scores an extraction against a gold file of the corpus (see fixtures/corpus/README.md). Pure, so the
 // evaluation script and the tests share it.
 import type { Extraction, ParsedStory } from './types.ts';
 

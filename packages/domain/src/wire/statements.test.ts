@@ -1,4 +1,4 @@
-// Statement rules on small invented stories, one convention of shared/corpus/README.md at a time.
+// Statement rules on small invented stories, one convention of fixtures/corpus/README.md at a time.
 import { describe, expect, it } from 'vitest';
 import { extractStoryStrict } from './extract.ts';
 import { parseStory } from './parse.ts';
