@@ -1,7 +1,7 @@
 // What a viewer may read, as SQL conditions on a table. Every read path (root lists, node
 // lookups, nested relations, counts) takes its condition from here, so drafts cannot leak
 // through a path that forgot the rule.
-import { articles } from '@chancery/db/schema';
+import type { articles, statements } from '@chancery/db/schema';
 import { canSeeUnpublished } from '@chancery/domain/viewer';
 import { and, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Context } from './context.ts';
@@ -17,13 +17,15 @@ export function visibleArticle(ctx: Context) {
     editorial ? live(table) : (and(live(table), eq(table.status, 'PUBLISHED')) as SQL);
 }
 
-/** A statement is exactly as visible as the article it was taken from. */
+/**
+ * A statement is exactly as visible as the article it was taken from. The database keeps the
+ * article's state on each statement (migration 0005), so this reads no other table, and the
+ * reader's form matches the partial indexes `statements_public_*`.
+ */
 export function visibleStatement(ctx: Context) {
   const editorial = canSeeUnpublished(ctx.viewer);
-  return (table: SoftDeletable & { articleId: Parameters<typeof eq>[0] }): SQL => {
-    const article = editorial
-      ? sql`${articles.deletedAt} is null`
-      : sql`${articles.deletedAt} is null and ${articles.status} = 'PUBLISHED'`;
-    return sql`${live(table)} and exists (select 1 from ${articles} where ${articles.id} = ${table.articleId} and ${article})`;
-  };
+  return (table: Pick<typeof statements, 'deletedAt' | 'articleLive' | 'articlePublished'>): SQL =>
+    editorial
+      ? sql`${live(table)} and ${table.articleLive}`
+      : sql`${live(table)} and ${table.articlePublished}`;
 }

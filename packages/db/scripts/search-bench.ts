@@ -321,8 +321,7 @@ const QUERIES: { kind: 'selective' | 'common'; query: string; types?: SearchType
 // Anonymous readers' visibility, as apps/server/src/visibility.ts words it.
 const visible: SearchRequest['visible'] = {
   article: (a) => sql`${a.deletedAt} is null and ${a.status} = 'PUBLISHED'`,
-  statement: (s) =>
-    sql`${s.deletedAt} is null and exists (select 1 from ${t.articles} where ${t.articles.id} = ${s.articleId} and ${t.articles.deletedAt} is null and ${t.articles.status} = 'PUBLISHED')`,
+  statement: (s) => sql`${s.deletedAt} is null and ${s.articlePublished}`,
   actor: (a) => sql`${a.deletedAt} is null`,
   treaty: (tr) => sql`${tr.deletedAt} is null`,
 };

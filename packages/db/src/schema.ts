@@ -13,6 +13,7 @@ import type { TokenRole } from '@chancery/domain/viewer';
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
+  boolean,
   customType,
   date,
   integer,
@@ -251,6 +252,10 @@ export const statements = pgTable('statements', {
   end: integer('end').notNull(),
   attributionMethod: text('attribution_method').$type<AttributionMethod>().notNull(),
   attributionConfidence: real('attribution_confidence').notNull().default(1),
+  // The article's state, copied onto each statement by triggers (migration 0005) so that reads
+  // need not probe articles; never written by hand (maintained-columns.ts).
+  articleLive: boolean('article_live').notNull().default(true),
+  articlePublished: boolean('article_published').notNull().default(false),
   searchVector: tsvector('search_vector')
     .notNull()
     .generatedAlwaysAs(

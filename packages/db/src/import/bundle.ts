@@ -16,6 +16,7 @@ import { sourceSpanProblem } from '@chancery/domain/provenance';
 import { treatyStatusFromActions } from '@chancery/domain/treaty-status';
 import { type SQL, sql } from 'drizzle-orm';
 import type { ChanceryDb } from '../database.ts';
+import { maintainedColumns } from '../maintained-columns.ts';
 import { postgresError, type Queryable, rows } from '../repositories/sql.ts';
 import { isCalendarDate } from './dates.ts';
 import { databaseMessage, ImportError } from './errors.ts';
@@ -110,7 +111,13 @@ async function describeTables(db: Queryable): Promise<TableInfo[]> {
     type: b.type,
     table: b.table,
     order: b.order,
-    columns: columns.filter((c) => c.table === b.table && !c.generated && c.udtName !== 'tsvector'),
+    columns: columns.filter(
+      (c) =>
+        c.table === b.table &&
+        !c.generated &&
+        c.udtName !== 'tsvector' &&
+        !maintainedColumns[b.table]?.includes(c.name),
+    ),
     primaryKey: constraints.find((c) => c.table === b.table && c.kind === 'p')?.columns ?? [],
     foreignKeys: constraints
       .filter((c) => c.table === b.table && c.kind === 'f')

@@ -6,6 +6,7 @@ import type { RevisedNodeType, RevisionOperation, Snapshot } from '@chancery/dom
 import { ConflictError, NotFoundError } from '@chancery/domain/write-errors';
 import { type SQL, sql } from 'drizzle-orm';
 import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
+import { maintainedColumns } from '../maintained-columns.ts';
 import * as t from '../schema.ts';
 import { list, type Queryable, rows } from './sql.ts';
 
@@ -134,9 +135,13 @@ const derivedColumns = new Map<PgTable, string[]>();
 function columnsLeftOut(table: PgTable): string[] {
   let names = derivedColumns.get(table);
   if (!names) {
-    names = getTableConfig(table)
-      .columns.filter((column) => Boolean(column.generated) || column.getSQLType() === 'tsvector')
-      .map((column) => column.name);
+    const config = getTableConfig(table);
+    names = [
+      ...config.columns
+        .filter((column) => Boolean(column.generated) || column.getSQLType() === 'tsvector')
+        .map((column) => column.name),
+      ...(maintainedColumns[config.name] ?? []),
+    ];
     derivedColumns.set(table, names);
   }
   return names;
