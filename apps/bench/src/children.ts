@@ -23,6 +23,8 @@ export type SpawnServerOptions = {
   nodeArgs?: string[];
   /** The entry is plain JavaScript: run it without the tsx loader. */
   plainNode?: boolean;
+  /** Another Node executable than this process's (PostGraphile's Node 22, peer.ts). */
+  node?: string;
   args?: string[];
   env: Record<string, string | undefined>;
   /** CPU to pin to with taskset; null for no pinning. */
@@ -42,8 +44,8 @@ export async function spawnServer(options: SpawnServerOptions): Promise<ServerCh
   ];
   const [command, args] =
     options.cpu !== null && hasTaskset
-      ? ['taskset', ['-c', String(options.cpu), process.execPath, ...nodeArgs]]
-      : [process.execPath, nodeArgs];
+      ? ['taskset', ['-c', String(options.cpu), options.node ?? process.execPath, ...nodeArgs]]
+      : [options.node ?? process.execPath, nodeArgs];
   const started = performance.now();
   const child: ChildProcess = spawn(command, args as string[], {
     env: { ...process.env, ...options.env },

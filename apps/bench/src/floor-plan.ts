@@ -1,7 +1,7 @@
-// What the floor runs: the SQL statements Chancery issued for a scenario's request, with each
-// parameter either a constant (a LIMIT, a status) or taken from the request's variables (a global
-// ID's database id, a cursor's ordering values). A write's parameters may also be a new id the
-// server makes per request, a column an earlier statement returned (the treaty of a provision, the
+// What the floor runs. A read: one hand-written statement (floor-sql.ts) whose parameters are the
+// request's variables by name. A write: the SQL statements Chancery issued for it, captured, with
+// each parameter a constant, a request variable (a global ID's database id), a new id the server
+// makes per request, a column an earlier statement returned (the treaty of a provision, the
 // snapshot a revision stores) or the hash of the bearer token. Built by setup.ts (reads) and
 // write.ts (writes), written to a JSON file, read by servers/floor.ts.
 import type { ScenarioId } from './scenarios.ts';
@@ -16,7 +16,8 @@ export type ParamSource =
   /** The SHA-256 (hex) of the request's bearer token, as the token lookup takes it. */
   | { bearerSha256: true };
 export type FloorStatement = { name: string; text: string; params: ParamSource[] };
-export type FloorScenarioPlan = { id: ScenarioId; statements: FloorStatement[] };
+/** A read: one prepared statement, its parameters the named request variables, in order. */
+export type FloorReadPlan = { id: ScenarioId; name: string; sql: string; params: string[] };
 /**
  * A write: statements before the transaction (the token lookup), in it (BEGIN … COMMIT, on one
  * connection), and after it (the payload's read), numbered in that order for `result` sources.
@@ -27,7 +28,7 @@ export type FloorWritePlan = {
   transaction: FloorStatement[];
   after: FloorStatement[];
 };
-export type FloorPlan = { scenarios: FloorScenarioPlan[]; writes?: FloorWritePlan[] };
+export type FloorPlan = { reads: FloorReadPlan[]; writes?: FloorWritePlan[] };
 
 const GLOBAL_ID = /^([A-Z][A-Za-z]*):([0-9a-f-]{36})$/;
 
@@ -82,23 +83,6 @@ export function decodeVariables(
     } else decoded.set(name, value);
   }
   return decoded;
-}
-
-/** Marks each captured parameter as a constant or as one of the decoded variables. */
-export function paramTemplate(params: readonly unknown[], decoded: Map<string, unknown>): ParamSource[] {
-  return params.map((param) => {
-    for (const [name, value] of decoded) if (value === param) return { variable: name };
-    return { value: param };
-  });
-}
-
-export function bindParams(template: readonly ParamSource[], decoded: Map<string, unknown>): unknown[] {
-  return template.map((source) => {
-    if ('value' in source) return source.value;
-    if (!('variable' in source)) throw new Error(`A read's parameter comes from ${JSON.stringify(source)}.`);
-    if (!decoded.has(source.variable)) throw new Error(`The request has no variable ${source.variable}.`);
-    return decoded.get(source.variable);
-  });
 }
 
 /** What a write's parameters are bound from, besides the variables. */

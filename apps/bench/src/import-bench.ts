@@ -59,7 +59,7 @@ type Summary = {
   seconds: number;
 };
 
-async function chancery(options: {
+export async function chancery(options: {
   repo: string;
   args: string[];
   env: Record<string, string>;

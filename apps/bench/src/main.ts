@@ -1,4 +1,5 @@
-// `npm run bench [-- options]`: Chancery against the floor on PostgreSQL and PGlite. See
+// `npm run bench [-- options]`: Chancery against the floor and PostGraphile on PostgreSQL, and
+// against the floor on PGlite. See
 // docs/benchmarks.md for what is measured and how; `--help` for the options.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -7,15 +8,18 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { POOL_MAX_SERVER } from '@chancery/db/engine/open';
 import { buildServer } from '@chancery/server/build';
 import { buildBundle } from './bundle.ts';
 import { benchReadyLine, hasTaskset, type ServerChild, spawnServer } from './children.ts';
 import { COLD_START_QUERY, coldStart } from './cold-start.ts';
 import { benchLoader } from './corpus/bench-loader.ts';
 import { generatedCorpus } from './corpus/generated.ts';
+import { importedCorpus } from './corpus/imported.ts';
 import { generateStories, type ImportResult, importThroughput } from './import-bench.ts';
 import { closedLoop, fetchOnce } from './load.ts';
 import { describeMachine } from './machine.ts';
+import { installPeer, type Peer } from './peer.ts';
 import { allowedCpus } from './proc.ts';
 import { summarizeProfile } from './profile.ts';
 import { type EngineResults, markdown, type Results } from './report.ts';
@@ -50,23 +54,29 @@ const CACHE_MB = 32;
 
 const HELP = `npm run bench [-- options]
 
-Runs Chancery and a floor (bare node:http + the same SQL as prepared statements) on the same data,
-alternating, and writes bench/results/<time>-<kind>.json plus Markdown tables on stdout. Per engine:
-reads (scenarios 1-3, closed and open loop), sustained load (7), the write (4: createStatement),
-cold start (6), then import throughput (5: chancery generate + chancery import).
+Runs Chancery, a floor (bare node:http + one hand-written SQL statement per read that builds the
+JSON) and, on PostgreSQL, PostGraphile v5 on the same data, alternating, and writes
+bench/results/<time>-<kind>.json plus Markdown tables on stdout. Per engine: reads (scenarios 1-3:
+latest, actor-page, treaties; closed and open loop), sustained load (7), the write (4:
+createStatement), cold start (6), then import throughput (5: chancery generate + chancery import).
 
   --engine postgres|pglite|both   engines to run (default both)
   --database-url URL              PostgreSQL server and bench database
                                   (default ${DEFAULT_DATABASE_URL}; created if missing)
   --data-dir DIR                  where PGlite bench data lives (default ${defaultDataRoot()})
-  --fresh                         drop and rebuild the bench databases first (after a migration changed)
-  --corpus generated|loader       the read scenarios' data: \`chancery generate\` stories imported
-                                  (default; minutes the first time, then reused), or the bench's
-                                  own bulk loader (~20 s; a more skewed share of speakers)
-  --scale N                       corpus size, N × 50 000 statements (default 1)
+  --fresh                         drop and rebuild the bench databases first (after a migration
+                                  changed; the imported corpus is always fresh)
+  --corpus imported|generated|loader   the read scenarios' data: the issue's \`chancery generate
+                                  --stories 3000 --seed 7\` imported by the CLI with --status
+                                  published, afresh on every run (default; ~35 s on PostgreSQL);
+                                  or 5 600 generated stories stored in process (minutes the first
+                                  time, then reused); or the bench's own bulk loader (~20 s)
+  --scale N                       corpus size, N × the corpus's stories (default 1)
+  --no-peer                       leave PostGraphile out (it is installed into apps/bench/.peer on
+                                  first use, and left out with a message when it cannot be)
   --growth                        also run scenarios 1–3 (closed loop) at 10× the scale (the
                                   generated corpus: ~30 min of importing, the first time)
-  --scenarios by-id,nested,deep-page   read scenarios
+  --scenarios latest,actor-page,treaties   read scenarios
   --response-cache off|on|both    read scenarios against Chancery with the response cache off
                                   ("chancery": the work per request), on ("chancery-cached",
                                   ${CACHE_MB} MB), or both (default both)
@@ -106,7 +116,8 @@ const { values: opts } = (() => {
         engine: { type: 'string', default: 'both' },
         'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? DEFAULT_DATABASE_URL },
         'data-dir': { type: 'string', default: defaultDataRoot() },
-        corpus: { type: 'string', default: 'generated' },
+        corpus: { type: 'string', default: 'imported' },
+        'no-peer': { type: 'boolean', default: false },
         scale: { type: 'string', default: '1' },
         growth: { type: 'boolean', default: false },
         fresh: { type: 'boolean', default: false },
@@ -198,9 +209,9 @@ const scenarios = opts.scenarios.split(',').map((id) => {
   }
 });
 const variants = opts.variants?.split(',').filter(Boolean) ?? [];
-const corpora = { generated: generatedCorpus, loader: benchLoader } as const;
+const corpora = { imported: importedCorpus, generated: generatedCorpus, loader: benchLoader } as const;
 if (!Object.hasOwn(corpora, opts.corpus))
-  badOption(`--corpus is generated or loader; got ${JSON.stringify(opts.corpus)}.`);
+  badOption(`--corpus is imported, generated or loader; got ${JSON.stringify(opts.corpus)}.`);
 const corpus = corpora[opts.corpus as keyof typeof corpora];
 const cacheOption = opts['response-cache'];
 if (cacheOption !== 'off' && cacheOption !== 'on' && cacheOption !== 'both')
@@ -241,6 +252,17 @@ const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.sl
 const compiled = !opts.tsx;
 const chanceryEntry = compiled ? await buildBundle(REPO, CHANCERY_ENTRY) : CHANCERY_ENTRY;
 
+// PostGraphile on PostgreSQL, for the read scenarios (not with variants or --profile).
+let peer: Peer | null = null;
+let peerNote: string | null = null;
+if (!opts['no-peer'] && !variants.length && !opts.profile && engines.includes('postgres')) {
+  const installed = await installPeer(log);
+  if ('unavailable' in installed) {
+    peerNote = installed.unavailable;
+    log(`peer: ${peerNote}`);
+  } else peer = installed;
+}
+
 async function runEngine(engine: EngineName, engineScale: number, full: boolean): Promise<EngineResults> {
   log(`\n== ${engine}, scale ${engineScale} ==`);
   const prepared = await prepareEngine({
@@ -253,11 +275,13 @@ async function runEngine(engine: EngineName, engineScale: number, full: boolean)
     fresh: opts.fresh,
     write: full && !skip.has('write'),
     cachedCopy: cacheModes.length > 1,
+    repo: REPO,
+    cpu: SERVER_CPU,
     log,
   });
   for (const r of prepared.requests)
     log(
-      `  ${r.scenario.number} ${r.scenario.id}: ${r.sqlStatements} SQL statement(s), variables ${JSON.stringify(r.variables)}`,
+      `  ${r.scenario.number} ${r.scenario.id}: Chancery ${r.sqlStatements} SQL statement(s), variables ${JSON.stringify(r.variables)}; the floor's SQL uses ${r.floorPlan.indexes.join(', ') || 'no index'}${r.floorPlan.seqScans.length ? `, reads whole ${r.floorPlan.seqScans.join(', ')}` : ''}`,
     );
   if (prepared.write)
     log(
@@ -328,9 +352,29 @@ async function runEngine(engine: EngineName, engineScale: number, full: boolean)
     }
     const floor = await start(FLOOR_ENTRY, { ...prepared.floorEnv, BENCH_FLOOR_PLAN: planFile });
     contestants.push({ name: 'floor', child: floor, urlFor: (r) => `${floor.url}/${r.scenario.id}` });
+    if (peer && engine === 'postgres' && !variants.length) {
+      // Chancery's pool size, the same database, the same core.
+      const child = await spawnServer({
+        entry: peer.entry,
+        node: peer.node,
+        plainNode: true,
+        env: {
+          NODE_ENV: 'production',
+          DATABASE_URL: prepared.chanceryEnv.DATABASE_URL,
+          BENCH_PEER_POOL: String(POOL_MAX_SERVER),
+        },
+        cpu: SERVER_CPU,
+        readyLine: benchReadyLine,
+        cwd: REPO,
+      });
+      children.push(child);
+      contestants.push({ name: 'postgraphile', child, peer: true, urlFor: () => child.url });
+    }
 
     const bytes = await verify(contestants, prepared.requests);
-    log(`  every server answers every scenario with Chancery's JSON`);
+    log(
+      `  the floor answers every scenario with Chancery's data${contestants.some((c) => c.peer) ? ', PostGraphile with the same rows (answers.ts)' : ''}`,
+    );
     const closed = await closedLoopCells({
       contestants,
       requests: prepared.requests,
@@ -492,6 +536,8 @@ async function runEngine(engine: EngineName, engineScale: number, full: boolean)
       engine,
       scale: engineScale,
       location: prepared.location,
+      indexes: prepared.indexes,
+      peer: engine === 'postgres' ? (peer?.version ?? peerNote) : null,
       serverVersion: prepared.serverVersion,
       corpus: prepared.corpus,
       scenarios: prepared.requests.map((r) => ({
@@ -500,6 +546,7 @@ async function runEngine(engine: EngineName, engineScale: number, full: boolean)
         title: r.scenario.title,
         sqlStatements: r.sqlStatements,
         responseBytes: bytes.get(`chancery/${r.scenario.id}`) as number,
+        floorPlan: r.floorPlan,
       })),
       closedLoop: closed,
       openLoop: open,
@@ -537,6 +584,8 @@ if (opts.profile) {
     corpus,
     scenarios,
     fresh: opts.fresh,
+    repo: REPO,
+    cpu: SERVER_CPU,
     log,
   });
   const dir = join(REPO, 'bench/results/tmp', `profile-${Date.now()}`);

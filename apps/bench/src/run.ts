@@ -2,6 +2,7 @@
 // warm-up), open-loop latency at fixed shares of each contestant's peak, and RSS under sustained load.
 import { loadavg } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
+import { comparableAnswer, firstDifference } from './answers.ts';
 import type { ServerChild } from './children.ts';
 import {
   closedLoop,
@@ -18,9 +19,11 @@ import type { WriteRequest } from './write.ts';
 import { newStatementId, spanFor, withoutNewId } from './write-scenario.ts';
 
 export type Contestant = {
-  /** "chancery", "chancery-cached" (response cache on), "floor", or a variant name. */
+  /** "chancery", "chancery-cached" (response cache on), "floor", "postgraphile", or a variant name. */
   name: string;
   child: ServerChild;
+  /** PostGraphile: sent its own request for each read, and its answer compared by what it says. */
+  peer?: boolean;
   /** The URL a scenario's request goes to. */
   urlFor(request: Measured): string;
 };
@@ -81,7 +84,13 @@ export type OpenLoopCell = {
   shed: number;
 };
 
-/** Checks each contestant answers each request with Chancery's data; returns the body sizes. */
+/** The body a contestant is sent for a read: PostGraphile's own request, or Chancery's. */
+const bodyFor = (c: Contestant, request: ScenarioRequest) => (c.peer ? request.peerBody : request.body);
+
+/**
+ * Checks each contestant answers each request with Chancery's data (PostGraphile: the same rows in
+ * the same order, answers.ts); returns the body sizes.
+ */
 export async function verify(
   contestants: Contestant[],
   requests: ScenarioRequest[],
@@ -89,11 +98,19 @@ export async function verify(
   const bytes = new Map<string, number>();
   for (const request of requests)
     for (const c of contestants) {
-      const response = await fetchOnce({ url: c.urlFor(request), body: request.body });
+      const response = await fetchOnce({ url: c.urlFor(request), body: bodyFor(c, request) });
       const parsed = response.status === 200 ? (JSON.parse(response.text) as { data?: unknown }) : null;
-      if (!parsed || !isDeepStrictEqual(parsed.data, request.data) || 'errors' in parsed) {
+      const wrong =
+        !parsed || 'errors' in parsed
+          ? 'an error'
+          : c.peer
+            ? firstDifference(comparableAnswer(request.scenario.id, 'peer', parsed.data), request.comparable)
+            : isDeepStrictEqual(parsed.data, request.data)
+              ? null
+              : firstDifference(parsed.data, request.data);
+      if (wrong) {
         throw new Error(
-          `${c.name} answered ${request.scenario.id} wrongly (HTTP ${response.status}): ${response.text.slice(0, 400)}\n${c.child.stderrTail()}`,
+          `${c.name} answered ${request.scenario.id} wrongly (HTTP ${response.status}; ${wrong}): ${response.text.slice(0, 400)}\n${c.child.stderrTail()}`,
         );
       }
       bytes.set(`${c.name}/${request.scenario.id}`, Buffer.byteLength(response.text));
@@ -104,7 +121,7 @@ export async function verify(
 /** A read: the same body every time, and the byte length of the answer verify() saw. */
 export const readTarget = (c: Contestant, request: ScenarioRequest, bytes: Map<string, number>): Target => ({
   url: c.urlFor(request),
-  body: request.body,
+  body: bodyFor(c, request),
   expectedBytes: bytes.get(`${c.name}/${request.scenario.id}`) as number,
 });
 

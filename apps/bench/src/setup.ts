@@ -1,7 +1,8 @@
-// Per engine: make the bench database (created if missing, migrated, seeded, corpus loaded), then,
-// on an in-process Chancery, find each scenario's measured request, capture the SQL it issues (with
-// parameters, through a Drizzle logger) and check that the floor's shape of the same rows gives the
-// same JSON; the same for the write (write.ts). Everything the children need comes out of here.
+// Per engine: make the bench database (the issue's corpus imported afresh by the CLI, or another
+// corpus created if missing), then, on an in-process Chancery, answer each scenario's request,
+// count the SQL it issues (through a Drizzle logger), and check that the floor's hand-written SQL
+// gives the same `data`; EXPLAIN says which indexes the floor's SQL uses. The write is captured
+// (write.ts). Everything the children need comes out of here.
 import { cp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,8 +17,9 @@ import type { Logger } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import { comparableAnswer, firstDifference } from './answers.ts';
 import type { CorpusSource, CorpusSummary } from './corpus/source.ts';
-import { bindParams, decodeVariables, type FloorPlan, paramTemplate } from './floor-plan.ts';
+import type { FloorPlan } from './floor-plan.ts';
 import { scenarios as allScenarios, type Row, type Scenario } from './scenarios.ts';
 import { pgliteWithTransactionMarkers, prepareWrite, type WriteRequest } from './write.ts';
 
@@ -30,14 +32,24 @@ export type ScenarioRequest = {
   body: string;
   /** Chancery's `data` for it (the floor must produce the same). */
   data: unknown;
+  /** PostGraphile's POST body for the same answer. */
+  peerBody: string;
+  /** What Chancery's answer says, to compare PostGraphile's with (answers.ts). */
+  comparable: unknown;
   sqlStatements: number;
   sql: { text: string; params: unknown[] }[];
+  /** The floor's plan as EXPLAIN shows it: the indexes it uses, and any table it reads whole. */
+  floorPlan: FloorExplain;
 };
+
+export type FloorExplain = { indexes: string[]; seqScans: string[] };
 
 export type PreparedEngine = {
   engine: EngineName;
   /** Where the data lives, for the report (no password). */
   location: string;
+  /** The indexes of the tables the reads touch, by table (what the floor could use). */
+  indexes: Record<string, string[]>;
   serverVersion: string;
   corpus: CorpusSummary;
   requests: ScenarioRequest[];
@@ -125,6 +137,31 @@ async function rawQuery(client: SqlClient, text: string, params: unknown[]): Pro
   return (await client.pool.query({ text, values: params })).rows;
 }
 
+/** Index names and sequential scans anywhere in an EXPLAIN (FORMAT JSON) plan. */
+export function explainSummary(plan: unknown): FloorExplain {
+  const indexes = new Set<string>();
+  const seqScans = new Set<string>();
+  const walk = (node: any) => {
+    if (!node || typeof node !== 'object') return;
+    if (typeof node['Index Name'] === 'string') indexes.add(node['Index Name']);
+    if (node['Node Type'] === 'Seq Scan') seqScans.add(node['Relation Name']);
+    for (const value of Object.values(node)) if (typeof value === 'object') walk(value);
+  };
+  walk(plan);
+  return { indexes: [...indexes].sort(), seqScans: [...seqScans].sort() };
+}
+
+const READ_TABLES = [
+  'statements',
+  'articles',
+  'actors',
+  'actor_roles',
+  'treaties',
+  'treaty_parties',
+  'treaty_provisions',
+  'statement_provisions',
+];
+
 export async function prepareEngine(options: {
   engine: EngineName;
   scale: number;
@@ -138,13 +175,31 @@ export async function prepareEngine(options: {
   write?: boolean;
   /** PGlite: also copy the data for a response-cached Chancery child. */
   cachedCopy?: boolean;
+  /** The repository (the CLI a corpus `load` runs) and the CPU its processes are pinned to. */
+  repo: string;
+  cpu: number | null;
   log: (line: string) => void;
 }): Promise<PreparedEngine> {
   const { engine, scale, log } = options;
   const scenarios = options.scenarios ?? allScenarios;
   const url = corpusDatabaseUrl(options.databaseUrl, scale, options.corpus);
   const dataDir = resolve(options.dataRoot, `pglite-${options.corpus.key}-s${scale}`);
-  if (options.fresh) {
+  if (options.corpus.load) {
+    await options.corpus.load({
+      engine,
+      databaseUrl: url,
+      dataDir,
+      repo: options.repo,
+      dataRoot: options.dataRoot,
+      scale,
+      cpu: options.cpu,
+      log,
+      resetDatabase: async () => {
+        await dropPostgresDatabase(url);
+        await ensurePostgresDatabase(url);
+      },
+    });
+  } else if (options.fresh) {
     log(`${engine}: starting from an empty database`);
     if (engine === 'postgres') await dropPostgresDatabase(url);
     else await rm(dataDir, { recursive: true, force: true });
@@ -182,44 +237,47 @@ export async function prepareEngine(options: {
     };
 
     const requests: ScenarioRequest[] = [];
-    const plan: FloorPlan = { scenarios: [] };
+    const plan: FloorPlan = { reads: [] };
     for (const scenario of scenarios) {
-      const variables = await scenario.variables(run, corpus);
+      const variables = scenario.variables(corpus);
       captured.length = 0;
       const result = await run(scenario.query, variables);
       if (result.errors) throw new Error(`${scenario.id}: ${JSON.stringify(result.errors)}`);
       const sql = captured.map((entry) => ({ text: entry.query, params: entry.params }));
-      const decoded = decodeVariables(variables);
-      const statements = sql.map((s, i) => ({
-        name: `floor-${scenario.id}-${i}`,
-        text: s.text,
-        params: paramTemplate(s.params, decoded),
-      }));
-      // The floor's answer from the same statements must be Chancery's, or the comparison is void.
-      const results = [];
-      for (const statement of statements)
-        results.push({
-          sql: statement.text,
-          rows: await rawQuery(client, statement.text, bindParams(statement.params, decoded)),
-        });
-      const floorData = scenario.shape(results);
-      // Byte for byte: same values, same key order (graphql-js builds null-prototype objects).
-      if (JSON.stringify(floorData) !== JSON.stringify(result.data)) {
-        throw new Error(
-          `${scenario.id}: the floor's JSON differs from Chancery's.\nfloor:    ${JSON.stringify(floorData).slice(0, 600)}\nchancery: ${JSON.stringify(result.data).slice(0, 600)}`,
-        );
-      }
-      plan.scenarios.push({ id: scenario.id, statements });
+      const data = JSON.parse(JSON.stringify(result.data)) as unknown;
+      // The floor's answer must be Chancery's, or the comparison is void.
+      const params = scenario.floor.params.map((name) => variables[name]);
+      const [floorRow] = await rawQuery(client, scenario.floor.sql, params);
+      const difference = firstDifference(JSON.parse(String(floorRow?.data)), data);
+      if (difference)
+        throw new Error(`${scenario.id}: the floor's data differs from Chancery's at ${difference}`);
+      const [explained] = await rawQuery(client, `explain (format json) ${scenario.floor.sql}`, params);
+      plan.reads.push({
+        id: scenario.id,
+        name: `floor-${scenario.id}`,
+        sql: scenario.floor.sql,
+        params: scenario.floor.params,
+      });
       requests.push({
         scenario,
         variables,
         body: JSON.stringify({ query: scenario.query, variables }),
-        data: JSON.parse(JSON.stringify(result.data)),
+        data,
+        peerBody: JSON.stringify({ query: scenario.peer.query, variables }),
+        comparable: comparableAnswer(scenario.id, 'chancery', data),
         sqlStatements: sql.length,
         sql,
+        floorPlan: explainSummary(explained?.['QUERY PLAN']),
       });
       captured.length = 0;
     }
+    const indexRows = await rawQuery(
+      client,
+      `select tablename, indexname from pg_indexes where schemaname = 'public' and tablename = any($1) order by tablename, indexname`,
+      [READ_TABLES],
+    );
+    const indexes: Record<string, string[]> = {};
+    for (const row of indexRows) indexes[row.tablename] = [...(indexes[row.tablename] ?? []), row.indexname];
     let write: WriteRequest | null = null;
     if (options.write) {
       const prepared = await prepareWrite({
@@ -254,6 +312,7 @@ export async function prepareEngine(options: {
     return {
       engine,
       location: engine === 'postgres' ? redact(url) : dataDir,
+      indexes,
       serverVersion: String(version),
       corpus,
       requests,

@@ -16,7 +16,7 @@ const bench = (args: string[]) =>
 
 describe('npm run bench refuses bad options', () => {
   it.each([
-    [['--corpus', 'wikipedia'], '--corpus is generated or loader; got "wikipedia".'],
+    [['--corpus', 'wikipedia'], '--corpus is imported, generated or loader; got "wikipedia".'],
     [['--scale', 'big'], '--scale takes a number from 0.01 up; got "big".'],
     [['--rounds', '0'], '--rounds takes a whole number from 1 up; got "0".'],
     [['--soak-seconds', '2.5'], '--soak-seconds takes a whole number from 1 up; got "2.5".'],
@@ -27,7 +27,7 @@ describe('npm run bench refuses bad options', () => {
     [['--engine', 'mysql'], '--engine is postgres, pglite or both; got "mysql".'],
     [['--response-cache', 'maybe'], '--response-cache is off, on or both; got "maybe".'],
     [['--skip', 'soup'], '--skip takes open, soak, write, cold and import; got soup.'],
-    [['--scenarios', 'by-name'], '--scenarios: No scenario by-name; there are by-id, nested, deep-page.'],
+    [['--scenarios', 'by-name'], '--scenarios: No scenario by-name; there are latest, actor-page, treaties.'],
     [['--variants', 'jit', '--engine', 'pglite'], 'variants run on PostgreSQL only'],
     [['--bogus'], "Unknown option '--bogus'"],
   ])('%j', (args, message) => {

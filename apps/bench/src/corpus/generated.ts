@@ -53,7 +53,6 @@ export const generatedCorpus: CorpusSource = {
       }
     }
     if (failed > 0) throw new Error(`corpus: ${failed} generated stories failed to import (above).`);
-    await database.db.execute(sql`analyze`);
 
     const [counts] = await rows<CorpusSummary['counts']>(
       database.db,

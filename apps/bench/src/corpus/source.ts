@@ -1,5 +1,6 @@
-// Where the benchmark's content comes from: `chancery generate` stories stored by the importer
-// (generated.ts, the default), or the bench's own loader (bench-loader.ts: bulk INSERTs, ~20 s where
+// Where the benchmark's content comes from: the issue's `chancery generate` stories imported by the
+// real CLI (imported.ts, the default), the same generator's stories stored in process (generated.ts),
+// or the bench's own loader (bench-loader.ts: bulk INSERTs, ~20 s where
 // importing takes minutes, with a more skewed share of speakers). The scenarios only need the
 // summary below. Each source has a database of its own (setup.ts names them by `key`).
 import type { Database } from '@chancery/db/database';
@@ -24,7 +25,23 @@ export type CorpusSummary = {
 export type CorpusSource = {
   name: string;
   /** `--corpus` value, and part of the bench database's name. */
-  key: 'generated' | 'loader';
+  key: 'imported' | 'generated' | 'loader';
+  /**
+   * When present: loads the corpus afresh on every run, before the bench opens the database (the
+   * CLI's own processes do it), into an emptied database or data directory.
+   */
+  load?(target: {
+    engine: 'postgres' | 'pglite';
+    databaseUrl: string;
+    dataDir: string;
+    repo: string;
+    dataRoot: string;
+    scale: number;
+    cpu: number | null;
+    log: (line: string) => void;
+    /** Drops and creates the PostgreSQL database. */
+    resetDatabase(): Promise<void>;
+  }): Promise<void>;
   /** Loads the corpus into a migrated database unless an identical one is already there. */
   ensure(database: Database, options: { scale: number; log: (line: string) => void }): Promise<CorpusSummary>;
 };
