@@ -29,10 +29,23 @@ export async function readMigrations(): Promise<Migration[]> {
 /**
  * Applies pending migrations in one transaction, under an advisory lock so that several servers
  * starting against one PostgreSQL apply each migration once. Idempotent. Refuses to run when an
- * applied migration's file has changed since.
+ * applied migration's file has changed since. `through` stops after the named migration: a
+ * database as an older build made it (the upgrade test's fixture, packages/db/scripts/).
  */
-export async function migrate(database: Database): Promise<{ applied: string[] }> {
-  const migrations = await readMigrations();
+export async function migrate(
+  database: Database,
+  options: { through?: string } = {},
+): Promise<{ applied: string[] }> {
+  let migrations = await readMigrations();
+  if (options.through !== undefined) {
+    const last = migrations.findIndex((m) => m.name === options.through);
+    if (last < 0) {
+      throw new Error(
+        `There is no migration ${options.through}; the migrations are ${migrations.map((m) => m.name).join(', ')}.`,
+      );
+    }
+    migrations = migrations.slice(0, last + 1);
+  }
   return database.withRawTransaction(async (raw) => {
     await raw.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     await ensureHistoryTable(raw);
