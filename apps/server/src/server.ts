@@ -12,8 +12,15 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { type ChangeFeed, tablesNamed, tablesWritten } from '@chancery/db/changes';
+import {
+  type ChangeFeed,
+  type ChangeWatcher,
+  everyWatcher,
+  tablesNamed,
+  tablesWritten,
+} from '@chancery/db/changes';
 import { countSqlStatements, type Database } from '@chancery/db/database';
+import { StatisticsKeeper, type StatisticsKeeperOptions } from '@chancery/db/statistics';
 import { type Context, createRequestContext } from './context.ts';
 import { createErrorFormatter } from './errors.ts';
 import { clientAddress } from './http/client-address.ts';
@@ -67,6 +74,8 @@ export type ChanceryServerOptions = {
   webRoot?: string;
   /** Cache anonymous query responses, at most `maxBytes` of them (response-cache.ts); default: off. */
   responseCache?: { maxBytes: number };
+  /** Keep the planner's statistics current (statistics.ts); default: on. */
+  statistics?: StatisticsKeeperOptions | false;
 };
 
 export type ChanceryServer = {
@@ -133,9 +142,18 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
     ],
   });
   await apollo.start();
-  const changeFeed: ChangeFeed | null = responseCache
-    ? await options.database.watchChanges(responseCache)
-    : null;
+  const statistics =
+    options.statistics === false
+      ? null
+      : new StatisticsKeeper(options.database, {
+          onRefreshed: (tables) =>
+            logger.info({ tables }, `Analysed ${tables.join(', ')}: their statistics were stale.`),
+          onError: (error) => logger.warn({ err: error }, 'Could not refresh the planner statistics'),
+          ...options.statistics,
+        });
+  const watchers: ChangeWatcher[] = [responseCache, statistics].filter((w) => w !== null);
+  const changeFeed: ChangeFeed | null =
+    watchers.length > 0 ? await options.database.watchChanges(everyWatcher(watchers)) : null;
 
   async function handleGraphQL(
     req: IncomingMessage,
@@ -367,6 +385,7 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
         logger.warn({ cut, graceMs }, `Cut ${cut} request(s) still running after the grace period`);
       await apollo.stop();
       await changeFeed?.stop();
+      await statistics?.stop();
     },
   };
 }

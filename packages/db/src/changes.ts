@@ -18,6 +18,21 @@ export interface ChangeWatcher {
   live(): void;
 }
 
+/** One watcher that tells each of `watchers` everything. */
+export function everyWatcher(watchers: readonly ChangeWatcher[]): ChangeWatcher {
+  return {
+    changed: (table) => {
+      for (const watcher of watchers) watcher.changed(table);
+    },
+    lost: (error) => {
+      for (const watcher of watchers) watcher.lost(error);
+    },
+    live: () => {
+      for (const watcher of watchers) watcher.live();
+    },
+  };
+}
+
 export interface ChangeFeed {
   stop(): Promise<void>;
 }

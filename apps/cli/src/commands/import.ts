@@ -17,6 +17,7 @@ import {
 } from '@chancery/db/import/story';
 import { storyTextFromBytes } from '@chancery/db/import/story-text';
 import { migrate, migrationStatus } from '@chancery/db/migrate';
+import { refreshStatistics } from '@chancery/db/statistics';
 import { badInput } from '@chancery/domain/errors';
 import { MAX_STORY_BYTES } from '@chancery/domain/wire/parse';
 import { type Command, InvalidArgumentError, Option } from 'commander';
@@ -116,6 +117,8 @@ async function runImport(paths: string[], options: ImportOptions): Promise<void>
       }
     }
     progress.finish();
+    // So that the very next read is planned on the imported rows, not on an empty database's guesses.
+    if (!options.dryRun) await refreshStatistics(database);
   });
   const seconds = (performance.now() - started) / 1000;
   if (options.json) {
