@@ -3,7 +3,7 @@
 // through a path that forgot the rule.
 import type { articles, statements } from '@chancery/db/schema';
 import { canSeeUnpublished } from '@chancery/domain/viewer';
-import { and, eq, isNull, type SQL, sql } from 'drizzle-orm';
+import { isNull, type SQL, sql } from 'drizzle-orm';
 import type { Context } from './context.ts';
 
 type SoftDeletable = { deletedAt: Parameters<typeof isNull>[0] };
@@ -11,21 +11,18 @@ type SoftDeletable = { deletedAt: Parameters<typeof isNull>[0] };
 /** Soft-deleted records are gone for every ordinary read; only point-in-time reads see them. */
 export const live = (table: SoftDeletable): SQL => isNull(table.deletedAt);
 
-export function visibleArticle(ctx: Context) {
+/**
+ * Readers see what is published, editors everything not deleted. Articles and statements carry
+ * both rules as columns (migration 0005: a statement's include its article's state), so a
+ * condition reads no other table and a reader's matches the partial indexes on `published`.
+ */
+function visibleBy(ctx: Context) {
   const editorial = canSeeUnpublished(ctx.viewer);
-  return (table: typeof articles): SQL =>
-    editorial ? live(table) : (and(live(table), eq(table.status, 'PUBLISHED')) as SQL);
+  return (table: Pick<typeof articles | typeof statements, 'live' | 'published'>): SQL =>
+    editorial ? sql`${table.live}` : sql`${table.published}`;
 }
 
-/**
- * A statement is exactly as visible as the article it was taken from. The database keeps the
- * article's state on each statement (migration 0005), so this reads no other table, and the
- * reader's form matches the partial indexes `statements_public_*`.
- */
-export function visibleStatement(ctx: Context) {
-  const editorial = canSeeUnpublished(ctx.viewer);
-  return (table: Pick<typeof statements, 'deletedAt' | 'articleLive' | 'articlePublished'>): SQL =>
-    editorial
-      ? sql`${live(table)} and ${table.articleLive}`
-      : sql`${live(table)} and ${table.articlePublished}`;
-}
+export const visibleArticle: (ctx: Context) => (table: typeof articles) => SQL = visibleBy;
+
+/** A statement is exactly as visible as the article it was taken from. */
+export const visibleStatement: (ctx: Context) => (table: typeof statements) => SQL = visibleBy;

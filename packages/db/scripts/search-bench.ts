@@ -320,8 +320,8 @@ const QUERIES: { kind: 'selective' | 'common'; query: string; types?: SearchType
 
 // Anonymous readers' visibility, as apps/server/src/visibility.ts words it.
 const visible: SearchRequest['visible'] = {
-  article: (a) => sql`${a.deletedAt} is null and ${a.status} = 'PUBLISHED'`,
-  statement: (s) => sql`${s.deletedAt} is null and ${s.articlePublished}`,
+  article: (a) => sql`${a.published}`,
+  statement: (s) => sql`${s.published}`,
   actor: (a) => sql`${a.deletedAt} is null`,
   treaty: (tr) => sql`${tr.deletedAt} is null`,
 };

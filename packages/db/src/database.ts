@@ -32,24 +32,35 @@ export type Database = {
 
 // Counts the SQL statements issued inside `countSqlStatements(fn)`, per async context, so a
 // request's count is exact even while other requests run.
-const statementCounter = new AsyncLocalStorage<{ count: number; log?: string[] }>();
+type StatementCounter = { count: number; log?: string[]; params?: unknown[][] };
+const statementCounter = new AsyncLocalStorage<StatementCounter>();
 const countingLogger: Logger = {
-  logQuery(query) {
+  logQuery(query, params) {
     const counter = statementCounter.getStore();
     if (counter) {
       counter.count += 1;
       counter.log?.push(query);
+      counter.params?.push(params);
     }
   },
 };
 
+/**
+ * Runs `work`, counting the SQL statements it issues; `keepLog` keeps their text, and `keepParams`
+ * their parameters too (`params[i]` for `log[i]`, for tests that EXPLAIN them).
+ */
 export async function countSqlStatements<T>(
   work: () => Promise<T>,
-  options: { keepLog?: boolean } = {},
-): Promise<{ result: T; count: number; log: string[] }> {
-  const counter = { count: 0, log: options.keepLog ? ([] as string[]) : undefined };
+  options: { keepLog?: boolean; keepParams?: boolean } = {},
+): Promise<{ result: T; count: number; log: string[]; params: unknown[][] }> {
+  const keep = options.keepLog || options.keepParams;
+  const counter: StatementCounter = {
+    count: 0,
+    log: keep ? [] : undefined,
+    params: options.keepParams ? [] : undefined,
+  };
   const result = await statementCounter.run(counter, work);
-  return { result, count: counter.count, log: counter.log ?? [] };
+  return { result, count: counter.count, log: counter.log ?? [], params: counter.params ?? [] };
 }
 
 /** Starts counting for the rest of the current async context (one GraphQL request). */

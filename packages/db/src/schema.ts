@@ -172,6 +172,11 @@ export const articles = pgTable('articles', {
   language: text('language').notNull().default('en'),
   url: text('url'),
   status: text('status').$type<ArticleStatus>().notNull().default('DRAFT'),
+  /** Not deleted; and PUBLISHED too (migration 0005): what the visibility rules read. */
+  live: boolean('live').notNull().generatedAlwaysAs(sql`deleted_at is null`),
+  published: boolean('published')
+    .notNull()
+    .generatedAlwaysAs(sql`deleted_at is null and status = 'PUBLISHED'`),
   contentHash: text('content_hash'),
   // Headline, standfirst and paragraphs; set by a trigger on every write to the article or its paragraphs.
   searchVector: tsvector('search_vector').notNull().default(sql`''::tsvector`),
@@ -252,10 +257,10 @@ export const statements = pgTable('statements', {
   end: integer('end').notNull(),
   attributionMethod: text('attribution_method').$type<AttributionMethod>().notNull(),
   attributionConfidence: real('attribution_confidence').notNull().default(1),
-  // The article's state, copied onto each statement by triggers (migration 0005) so that reads
-  // need not probe articles; never written by hand (maintained-columns.ts).
-  articleLive: boolean('article_live').notNull().default(true),
-  articlePublished: boolean('article_published').notNull().default(false),
+  // Not deleted, nor is its article; and that article PUBLISHED too: kept by triggers from the
+  // statement and its article (migration 0005), never written by hand (maintained-columns.ts).
+  live: boolean('live').notNull().default(true),
+  published: boolean('published').notNull().default(false),
   searchVector: tsvector('search_vector')
     .notNull()
     .generatedAlwaysAs(

@@ -1,5 +1,5 @@
-// Each statement carries its article's state (migration 0005), which every read's visibility rule
-// uses instead of probing articles. The database keeps it, whoever writes: these writes go in as
+// Each statement carries its visibility, its article's state included (migration 0005), which every
+// read's rule uses instead of probing articles. The database keeps it, whoever writes: these writes go in as
 // plain SQL, the way psql or a bundle would, and the state must follow.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ describe.each(testEngines)('statement visibility state on $name', (engine) => {
   /** How many of the article's statements are in each state. */
   async function states(): Promise<Record<string, number>> {
     const result = (await run(
-      sql`select article_live::text || '/' || article_published::text as state, count(*)::int as n
+      sql`select live::text || '/' || published::text as state, count(*)::int as n
             from statements where article_id = ${article} group by 1`,
     )) as unknown as { rows: { state: string; n: number }[] };
     return Object.fromEntries(result.rows.map((r) => [r.state, r.n]));
@@ -42,20 +42,29 @@ describe.each(testEngines)('statement visibility state on $name', (engine) => {
     expect(await states()).toEqual({ 'true/true': all });
   });
 
+  it("follows the statement's own deletion and restore", async () => {
+    const all = Object.values(await states())[0] as number;
+    const one = sql`(select id from statements where article_id = ${article} order by id limit 1)`;
+    await run(sql`update statements set deleted_at = now() where id = ${one}`);
+    expect(await states()).toEqual({ 'true/true': all - 1, 'false/false': 1 });
+    await run(sql`update statements set deleted_at = null where id = ${one}`);
+    expect(await states()).toEqual({ 'true/true': all });
+  });
+
   it('cannot be set by hand, on insert or on update', async () => {
     await run(sql`update articles set status = 'DRAFT' where id = ${article}`);
     try {
-      await run(sql`update statements set article_published = true where article_id = ${article}`);
+      await run(sql`update statements set published = true where article_id = ${article}`);
       const all = Object.values(await states())[0];
       expect(await states()).toEqual({ 'true/false': all });
 
       const copy = (await run(
-        sql`insert into statements (text, kind, said_on, article_id, paragraph, start, "end", attribution_method, article_live, article_published)
+        sql`insert into statements (text, kind, said_on, article_id, paragraph, start, "end", attribution_method, live, published)
             select text, kind, said_on, article_id, paragraph, start, "end", attribution_method, false, true
               from statements where article_id = ${article} limit 1
-            returning article_live, article_published`,
-      )) as unknown as { rows: { article_live: boolean; article_published: boolean }[] };
-      expect(copy.rows).toEqual([{ article_live: true, article_published: false }]);
+            returning live, published`,
+      )) as unknown as { rows: { live: boolean; published: boolean }[] };
+      expect(copy.rows).toEqual([{ live: true, published: false }]);
     } finally {
       await run(sql`update articles set status = 'PUBLISHED' where id = ${article}`);
     }
