@@ -4,7 +4,7 @@
 //
 // Scenario 4 (createStatement) is a write: write-scenario.ts and write.ts. Scenario 5 (import
 // throughput) is not an HTTP request: import-bench.ts.
-import { FLOOR_SQL } from './floor-sql.ts';
+import type { floorSql } from './floor-sql.ts';
 
 export type Row = Record<string, any>;
 /** The rows of each SQL statement, in the order they ran (the write's floor). */
@@ -20,8 +20,11 @@ export type Scenario = {
   query: string;
   /** The measured request's variables (the busiest speaker's slug for the actor page). */
   variables(corpus: { busiestSpeakerSlug: string }): Record<string, unknown>;
-  /** The floor: one statement returning the response's `data` as JSON text in a column `data`. */
-  floor: { sql: string; params: string[] };
+  /**
+   * The floor: one statement (floor-sql.ts, by name) returning the response's `data` as JSON text
+   * in a column `data`, its parameters the named variables.
+   */
+  floor: { sql: keyof ReturnType<typeof floorSql>; params: string[] };
   /** PostGraphile v5 (Amber preset): its request for the same answer, with the same variables. */
   peer: { query: string };
 };
@@ -37,7 +40,7 @@ export const scenarios: Scenario[] = [
   statements(first: ${PAGE}) { nodes { id text saidOn speaker { name } source { article { headline } } } }
 }`,
     variables: () => ({}),
-    floor: { sql: FLOOR_SQL.latest, params: [] },
+    floor: { sql: 'latest', params: [] },
     peer: {
       query: `query Latest {
   allStatements(first: ${PAGE}, orderBy: [SAID_ON_DESC, ROW_ID_DESC]) {
@@ -58,7 +61,7 @@ export const scenarios: Scenario[] = [
   }
 }`,
     variables: (corpus) => ({ slug: corpus.busiestSpeakerSlug }),
-    floor: { sql: FLOOR_SQL.actorPage, params: ['slug'] },
+    floor: { sql: 'actorPage', params: ['slug'] },
     peer: {
       query: `query ActorPage($slug: String!) {
   actorBySlug(slug: $slug) {
@@ -86,7 +89,7 @@ export const scenarios: Scenario[] = [
   }
 }`,
     variables: () => ({}),
-    floor: { sql: FLOOR_SQL.treaties, params: [] },
+    floor: { sql: 'treaties', params: [] },
     // PostGraphile orders only by indexed columns and reaches a provision's statements through
     // the link table, ordered by its key: the same treaties, parties and provisions, and as many
     // statements per provision, but not necessarily the 3 latest (answers.ts compares that much).
