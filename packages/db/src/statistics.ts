@@ -12,7 +12,7 @@ const ANALYZE_LOCK_KEY = 7_203_412;
 /**
  * Analyses the tables of the current schema whose statistics are stale: never analysed but not
  * empty, or changed in more rows than autovacuum's default threshold (50 + 10% of the table) since
- * the last analysis. Returns the tables it analysed; none when another process is analysing.
+ * the last analysis. Returns the tables it analysed.
  */
 export async function refreshStatistics(database: Database): Promise<string[]> {
   // This connection's own recent writes reach the counters only once they are flushed, which
@@ -20,10 +20,8 @@ export async function refreshStatistics(database: Database): Promise<string[]> {
   // flush theirs within seconds; StatisticsKeeper looks again later for those.)
   await database.withRawTransaction((raw) => raw.query('SELECT pg_stat_force_next_flush()'));
   return database.withRawTransaction(async (raw) => {
-    const [lock] = await raw.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [
-      ANALYZE_LOCK_KEY,
-    ]);
-    if (!lock?.locked) return [];
+    // One process analyses a schema at a time; the next finds nothing stale when its turn comes.
+    await raw.query('SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))', [ANALYZE_LOCK_KEY]);
     const stale = await raw.query<{ name: string }>(
       `SELECT c.relname AS name
          FROM pg_class c
@@ -43,7 +41,10 @@ export async function refreshStatistics(database: Database): Promise<string[]> {
 export type StatisticsKeeperOptions = {
   /** How long after a change to look (writes come in bursts). Default 2 s. */
   delayMs?: number;
-  /** When to look once more after a burst, for counters other connections flushed late. Default 15 s. */
+  /**
+   * When to look once more after a burst, for the counters of connections that flushed them late
+   * (PostgreSQL may hold them for up to 10 s). Default 15 s.
+   */
   recheckMs?: number;
   onRefreshed?: (tables: string[]) => void;
   onError?: (error: unknown) => void;
