@@ -7,7 +7,7 @@ import type { ChangeWatcher } from './changes.ts';
 import type { Database } from './database.ts';
 
 // Any constant works; it only has to be the same for every Chancery process sharing a database.
-const ANALYZE_LOCK_KEY = 7_203_412;
+const ANALYZE_LOCK_KEY = 7_203_413;
 
 /**
  * Analyses the tables of the current schema whose statistics are stale: never analysed but not
