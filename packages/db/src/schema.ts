@@ -13,6 +13,7 @@ import type { TokenRole } from '@chancery/domain/viewer';
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
+  bigserial,
   boolean,
   customType,
   date,
@@ -318,4 +319,20 @@ export const revisions = pgTable('revisions', {
   createdAt: instant('created_at').notNull().default(sql`now()`),
   before: jsonb('before').$type<Record<string, unknown>>(),
   after: jsonb('after').$type<Record<string, unknown>>(),
+});
+
+// The change log (migration 0006): one row per node changed per transaction, written by triggers.
+// Read and pruned with SQL of its own (change-log.ts); `xid` is an xid8, read as text.
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
+
+/** A committed change to a node, for subscriptions and `changes(after:)`. */
+export const changeLog = pgTable('change_log', {
+  id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+  xid: xid8('xid').notNull(),
+  nodeType: text('node_type').notNull(),
+  nodeId: uuid('node_id').notNull(),
+  operation: text('operation').notNull(),
+  wasVisible: boolean('was_visible').notNull(),
+  visible: boolean('visible').notNull(),
+  changedAt: instant('changed_at').notNull().default(sql`now()`),
 });

@@ -49,8 +49,11 @@ export const BUNDLE_TABLES = [
   { type: 'Revision', table: 'revisions', order: ['node_id', 'version'] },
 ] as const;
 
-/** Tables a bundle never holds. */
-export const NOT_IN_BUNDLES = ['api_tokens'] as const;
+/**
+ * Tables a bundle never holds. The change log is this database's own record of its writes: a
+ * restore logs the records it brings in as changes of its own.
+ */
+export const NOT_IN_BUNDLES = ['api_tokens', 'change_log'] as const;
 
 type Column = {
   name: string;

@@ -1,0 +1,239 @@
+// The change log (migration 0006): pages through it by cursor, follows it as it grows (for
+// subscriptions), and prunes it by age. Only rows below the oldest running transaction are read,
+// so a cursor never skips a change that commits later (the migration says why).
+import { badInput } from '@chancery/domain/errors';
+import { sql } from 'drizzle-orm';
+import type { ChangeWatcher } from './changes.ts';
+import type { ChanceryDb } from './database.ts';
+import { rows } from './repositories/sql.ts';
+
+export const CHANGE_NODE_TYPES = ['Actor', 'Treaty', 'Article', 'Statement'] as const;
+export type ChangeNodeType = (typeof CHANGE_NODE_TYPES)[number];
+export type ChangeOperation = 'CREATE' | 'UPDATE' | 'DELETE';
+
+export type Change = {
+  /** Opaque: where a reader resumes after this change. */
+  cursor: string;
+  nodeType: ChangeNodeType;
+  nodeId: string;
+  operation: ChangeOperation;
+  /** Readers (no token) could see the node before the change / can see it after. */
+  wasVisible: boolean;
+  visible: boolean;
+  changedAt: string;
+};
+
+/** A position in the log: after the change of transaction `xid` numbered `id`. */
+type Position = { xid: string; id: string };
+
+const CURSOR_PREFIX = 'change:';
+const DIGITS = /^\d{1,20}$/;
+
+export function encodeChangeCursor(position: Position): string {
+  return Buffer.from(`${CURSOR_PREFIX}${position.xid}:${position.id}`).toString('base64url');
+}
+
+/** The position a cursor names; a clear BAD_USER_INPUT for anything this API did not hand out. */
+export function decodeChangeCursor(cursor: string): Position {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const [xid, id] = text.startsWith(CURSOR_PREFIX) ? text.slice(CURSOR_PREFIX.length).split(':') : [];
+  if (xid === undefined || id === undefined || !DIGITS.test(xid) || !DIGITS.test(id)) {
+    throw badInput(
+      `Invalid change cursor ${JSON.stringify(cursor.slice(0, 100))}: pass the \`cursor\` of a change (or an event) this API returned, or leave \`after\` out to start from the oldest change kept.`,
+    );
+  }
+  return { xid, id };
+}
+
+type ChangeRow = {
+  id: string;
+  xid: string;
+  node_type: ChangeNodeType;
+  node_id: string;
+  operation: ChangeOperation;
+  was_visible: boolean;
+  visible: boolean;
+  changed_at: string;
+};
+
+const toChange = (row: ChangeRow): Change => ({
+  cursor: encodeChangeCursor({ xid: row.xid, id: row.id }),
+  nodeType: row.node_type,
+  nodeId: row.node_id,
+  operation: row.operation,
+  wasVisible: row.was_visible,
+  visible: row.visible,
+  changedAt: new Date(row.changed_at).toISOString(),
+});
+
+/** Rows below the horizon after `after`, in log order. */
+async function readRows(
+  db: ChanceryDb,
+  options: {
+    after: Position | null;
+    first: number;
+    types?: readonly ChangeNodeType[];
+    readersOnly?: boolean;
+  },
+): Promise<ChangeRow[]> {
+  const after = options.after
+    ? sql`and (xid, id) > (${options.after.xid}::xid8, ${options.after.id}::bigint)`
+    : sql``;
+  const types =
+    options.types && options.types.length > 0
+      ? sql`and node_type in (${sql.join(
+          options.types.map((t) => sql`${t}`),
+          sql`, `,
+        )})`
+      : sql``;
+  const readers = options.readersOnly ? sql`and (visible or was_visible)` : sql``;
+  return rows<ChangeRow>(
+    db,
+    sql`select id::text as id, xid::text as xid, node_type, node_id, operation, was_visible, visible,
+               changed_at::text as changed_at
+        from change_log
+        where xid < pg_snapshot_xmin(pg_current_snapshot()) ${after} ${types} ${readers}
+        order by change_log.xid, change_log.id
+        limit ${options.first}`,
+  );
+}
+
+/**
+ * A page of changes after `after` (a cursor), oldest first. `readersOnly` leaves out changes that
+ * no reader could see (drafts before and after). A cursor whose change has been pruned is refused:
+ * resuming from it would silently skip what was pruned.
+ */
+export async function readChanges(
+  db: ChanceryDb,
+  options: {
+    after?: string | null;
+    first: number;
+    types?: readonly ChangeNodeType[];
+    readersOnly?: boolean;
+    retentionDays?: number;
+  },
+): Promise<{ changes: Change[]; hasNextPage: boolean }> {
+  const after = options.after ? decodeChangeCursor(options.after) : null;
+  if (after) {
+    const [known] = await rows<{ found: boolean }>(
+      db,
+      sql`select exists (select 1 from change_log where xid = ${after.xid}::xid8 and id = ${after.id}::bigint) as found`,
+    );
+    if (!known?.found) {
+      const kept = options.retentionDays ? ` (changes are kept ${options.retentionDays} days)` : '';
+      throw badInput(
+        `The change cursor ${JSON.stringify(options.after)} names no change kept in the log${kept}: it was pruned, or is not from this database. Start again without \`after\` and reread what you keep.`,
+      );
+    }
+  }
+  const found = await readRows(db, { ...options, after, first: options.first + 1 });
+  return { changes: found.slice(0, options.first).map(toChange), hasNextPage: found.length > options.first };
+}
+
+/** Deletes changes older than `days`; returns how many. */
+export async function pruneChangeLog(db: ChanceryDb, days: number): Promise<number> {
+  const deleted = await rows<{ n: number }>(
+    db,
+    sql`with gone as (delete from change_log where changed_at < now() - make_interval(days => ${days}) returning 1)
+        select count(*)::int as n from gone`,
+  );
+  return deleted[0]?.n ?? 0;
+}
+
+const FOLLOW_PAGE = 500;
+/** How soon to look again when committed changes wait behind a running transaction. */
+const HELD_BACK_RETRY_MS = 200;
+
+/**
+ * Follows the log from where it ends when started: on every notification that the log grew (the
+ * change feed of 0004), reads what is new and hands each change to every listener, in log order.
+ * One reader per server process, however many subscribers.
+ */
+export class ChangeLogFollower implements ChangeWatcher {
+  private position: Position | null = null;
+  private reading: Promise<void> | null = null;
+  private again = false;
+  private retry: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private readonly listeners = new Set<(change: Change) => void>();
+
+  constructor(
+    private readonly db: ChanceryDb,
+    private readonly onError: (error: unknown) => void = () => undefined,
+  ) {}
+
+  /** Sets the start: everything already below the horizon counts as seen. */
+  async start(): Promise<void> {
+    const [row] = await rows<{ horizon: string }>(
+      this.db,
+      sql`select pg_snapshot_xmin(pg_current_snapshot())::text as horizon`,
+    );
+    // Every change to come has an xid at or above the horizon, hence after (horizon, 0).
+    this.position = { xid: row?.horizon ?? '0', id: '0' };
+  }
+
+  /** Calls `listener` with every change from now on; returns the unsubscribe. */
+  listen(listener: (change: Change) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  changed(table: string): void {
+    if (table === 'change_log') this.poll();
+  }
+
+  lost(): void {}
+
+  /** Back after a lost feed: whatever was logged meanwhile is read now. */
+  live(): void {
+    this.poll();
+  }
+
+  /** Reads what is new now; a call while reading makes that read go round once more. */
+  poll(): Promise<void> {
+    if (this.stopped || !this.position) return Promise.resolve();
+    if (this.reading) {
+      this.again = true;
+      return this.reading;
+    }
+    this.reading = this.readNew()
+      .catch(this.onError)
+      .finally(() => {
+        this.reading = null;
+        if (this.again) {
+          this.again = false;
+          void this.poll();
+        }
+      });
+    return this.reading;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.listeners.clear();
+  }
+
+  private async readNew(): Promise<void> {
+    for (;;) {
+      const found = await readRows(this.db, { after: this.position, first: FOLLOW_PAGE });
+      for (const row of found) {
+        this.position = { xid: row.xid, id: row.id };
+        const change = toChange(row);
+        for (const listener of this.listeners) listener(change);
+      }
+      if (found.length < FOLLOW_PAGE) break;
+    }
+    // Committed changes above the horizon wait for an older transaction that may never write the
+    // log again (so no notification would come): look again shortly.
+    const [waiting] = await rows<{ held: boolean }>(
+      this.db,
+      sql`select exists (select 1 from change_log where xid >= pg_snapshot_xmin(pg_current_snapshot())) as held`,
+    );
+    if (waiting?.held && !this.retry && !this.stopped)
+      this.retry = setTimeout(() => {
+        this.retry = null;
+        void this.poll();
+      }, HELD_BACK_RETRY_MS);
+  }
+}
