@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exportBundle } from '../src/import/bundle.ts';
 import { StoryImporter } from '../src/import/story.ts';
+import { deleteNode, purgeNode } from '../src/repositories/lifecycle.ts';
 import { rows } from '../src/repositories/sql.ts';
 import { loadSeed, readSeedStory, seedIds } from '../src/seed.ts';
 import { readBundleText, seedFactProblems } from '../src/seed-facts.ts';
@@ -110,5 +111,17 @@ describe.each(testEngines)('the seed on $name', (engine) => {
     const before = await exported(database);
     expect(await loadSeed(database.db)).toEqual({ created: false });
     expect(await exported(database)).toBe(before);
+
+    // What it added and an editor then purged stays purged.
+    const submissions = sql`select id, version from treaty_actions where type = 'SUBMISSION_FOR_RATIFICATION'`;
+    const [action] = await rows<{ id: string; version: number }>(database.db, submissions);
+    const editor = { db: database.db, tokenName: 'editor' };
+    await deleteNode(editor, 'TreatyAction', { id: action?.id as string, expectedVersion: 1 });
+    await purgeNode(editor, {
+      id: { typename: 'TreatyAction', id: action?.id as string },
+      expectedVersion: 2,
+    });
+    expect(await loadSeed(database.db)).toEqual({ created: false });
+    expect(await rows(database.db, submissions)).toEqual([]);
   });
 });

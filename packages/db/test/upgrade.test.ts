@@ -59,12 +59,17 @@ describe.each(testEngines)(`an upgrade from ${FIXTURE_THROUGH} on $name`, (engin
     const newer = (await readMigrations()).map((m) => m.name).filter((name) => name > FIXTURE_THROUGH);
     expect(await migrate(database)).toEqual({ applied: newer });
 
-    expect(await tableCounts(database)).toEqual({
-      ...countsBefore,
-      chancery_migrations: (countsBefore.chancery_migrations ?? 0) + newer.length,
-      // The log starts with the upgrade: the records already stored are not changes.
-      change_log: 0,
-    });
+    // Every table the older database had holds as many rows; tables a newer migration adds may
+    // come with rows of their own.
+    const countsAfter = await tableCounts(database);
+    expect(Object.fromEntries(Object.keys(countsBefore).map((table) => [table, countsAfter[table]]))).toEqual(
+      {
+        ...countsBefore,
+        chancery_migrations: (countsBefore.chancery_migrations ?? 0) + newer.length,
+      },
+    );
+    // The log starts with the upgrade: the records already stored are not changes.
+    expect(countsAfter.change_log).toBe(0);
     const after = await bundle(database);
     for (const [type, records] of before) {
       const now = new Map((after.get(type) ?? []).map((r) => [JSON.stringify(r.id ?? r), r]));
