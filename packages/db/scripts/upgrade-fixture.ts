@@ -124,4 +124,9 @@ async function main(): Promise<void> {
 const orderBy = (table: string) =>
   (ROW_ORDER.get(table) ?? []).map((o) => (/^[a-z_]+$/.test(o) ? `t."${o}"` : `(${o})`)).join(', ');
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await main().catch((error: Error) => {
+    console.error(`upgrade-fixture: ${error.message}`);
+    process.exitCode = 1;
+  });
+}
