@@ -7,6 +7,8 @@ export type GoldStatement = {
   kind: 'DIRECT' | 'INDIRECT';
   text: string;
   paragraph: number;
+  /** For an unnamed source (speaker null): the description as printed, without its article. */
+  speakerRole?: string;
 };
 export type GoldStory = {
   article: {
@@ -79,13 +81,29 @@ export function normaliseStatementText(text: string): string {
   return text.trim().replace(/,$/, '').trim();
 }
 
+/** An unnamed source is compared by its description ("senior official"), without article or case. */
+export function unnamedRole(role: string | null | undefined): string {
+  return (role ?? '')
+    .trim()
+    .replace(/^(?:an?|the)\s+/i, '')
+    .toLowerCase();
+}
+
+function speakerKey(s: { speaker: string | null; speakerRole?: string | null }): string {
+  return s.speaker ?? `(unnamed: ${unnamedRole(s.speakerRole)})`;
+}
+
 const normaliseTitle = (title: string) =>
   title.trim().toLowerCase().replace(/[’]/g, "'").replace(/\s+/g, ' ');
 
 export function scoreStory(story: ParsedStory, extraction: Extraction, gold: GoldStory): StoryScore {
   const errors: string[] = [];
-  const statementKey = (s: { text: string; speaker: string | null; kind: string }) =>
-    `${s.kind} | ${s.speaker ?? '(unknown)'} | ${normaliseStatementText(s.text)}`;
+  const statementKey = (s: {
+    text: string;
+    speaker: string | null;
+    kind: string;
+    speakerRole?: string | null;
+  }) => `${s.kind} | ${speakerKey(s)} | ${normaliseStatementText(s.text)}`;
   const byKind = (kind: string | null) => {
     const predicted = extraction.statements.filter((s) => kind === null || s.kind === kind).map(statementKey);
     const expected = gold.statements.filter((s) => kind === null || s.kind === kind).map(statementKey);

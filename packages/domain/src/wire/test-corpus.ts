@@ -12,6 +12,10 @@ import type { GoldStory } from './score.ts';
 export const CORPUS_DIR = fileURLToPath(new URL('../../fixtures/corpus/', import.meta.url));
 /** The invented dev stories with their gold files. */
 export const CORPUS_DEV_DIR = join(CORPUS_DIR, 'dev');
+/** The second development part: rules may be shaped on it (see the README's split). */
+export const CORPUS_DEV2_DIR = join(CORPUS_DIR, 'dev2');
+/** The held-out test part: scored, calibrated on, never used to shape rules. */
+export const CORPUS_TEST_DIR = join(CORPUS_DIR, 'test');
 export const SEED = 'tass-2024-10-24-russia-dprk-treaty';
 
 export type CorpusStory = { name: string; text: string; gold: GoldFile };
@@ -61,6 +65,8 @@ const goldStorySchema = z.looseObject({
       kind: z.enum(['DIRECT', 'INDIRECT']),
       text: z.string(),
       paragraph: z.number().int().nonnegative(),
+      /** For an unnamed source (speaker null): the description as printed, without its article. */
+      speakerRole: z.string().optional(),
     }),
   ),
   notStatements: z.array(z.string()).optional(),
@@ -121,6 +127,16 @@ export function readCorpus(dir: string): CorpusStory[] {
   ];
   if (stories.length === 0) throw new CorpusError(`${dir} holds no labelled stories: ${LAYOUT}.`);
   return stories;
+}
+
+/** The development part: the seed story, dev/ and dev2/. */
+export function developmentStories(): CorpusStory[] {
+  return [...readCorpus(CORPUS_DIR), ...readCorpus(CORPUS_DEV2_DIR)];
+}
+
+/** The held-out test part. */
+export function testStories(): CorpusStory[] {
+  return readCorpus(CORPUS_TEST_DIR);
 }
 
 /** The seed story and every labelled story of dev/. */
