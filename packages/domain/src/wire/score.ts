@@ -41,7 +41,15 @@ export type StoryScore = {
   parseCorrect: boolean;
   /** Human-readable misses and false alarms, for the report. */
   errors: string[];
+  /** Each statement found, with its confidence and whether it is right (kind, speaker and text). */
+  judged: Judged[];
+  /** Found statements that overlap a gold statement (predicted) and of those, with the exact span. */
+  exactSpans: Counts;
+  /** One short type per wrong or missed statement ("INDIRECT span too long", "wrong speaker: …"). */
+  errorTypes: string[];
 };
+
+export type Judged = { confidence: number; correct: boolean; kind: string };
 
 export function score(counts: Counts): Score {
   const { truePositives, predicted, expected } = counts;
@@ -153,7 +161,9 @@ export function scoreStory(story: ParsedStory, extraction: Extraction, gold: Gol
     story.paragraphs.length === gold.article.paragraphCount;
   if (!parseCorrect) errors.push('headline, standfirst or paragraph count differ from the gold article');
 
+  const diagnosis = diagnoseStatements(story, extraction, gold, statementKey);
   return {
+    ...diagnosis,
     statements: score(all),
     direct: score(byKind('DIRECT')),
     indirect: score(byKind('INDIRECT')),
@@ -165,5 +175,93 @@ export function scoreStory(story: ParsedStory, extraction: Extraction, gold: Gol
     datelineCorrect,
     parseCorrect,
     errors,
+  };
+}
+
+type Located = { paragraph: number; start: number; end: number; kind: string; text: string };
+
+const overlaps = (a: Located, b: Located) =>
+  a.paragraph === b.paragraph && a.start < b.end && b.start < a.end;
+
+/**
+ * Judges each statement found and names what went wrong with each miss and false alarm, pairing a
+ * miss with a false alarm over the same words of the same paragraph ("INDIRECT span too long").
+ */
+function diagnoseStatements(
+  story: ParsedStory,
+  extraction: Extraction,
+  gold: GoldStory,
+  key: (s: { text: string; speaker: string | null; kind: string; speakerRole?: string | null }) => string,
+): Pick<StoryScore, 'judged' | 'exactSpans' | 'errorTypes'> {
+  const pool = new Map<string, number>();
+  for (const g of gold.statements) pool.set(key(g), (pool.get(key(g)) ?? 0) + 1);
+  const correct = extraction.statements.map((s) => {
+    const left = pool.get(key(s)) ?? 0;
+    if (left > 0) pool.set(key(s), left - 1);
+    return left > 0;
+  });
+  const judged = extraction.statements.map((s, i) => ({
+    confidence: s.confidence,
+    correct: correct[i] ?? false,
+    kind: s.kind,
+  }));
+  const goldLocated = gold.statements.map((g) => {
+    const start = (story.paragraphs[g.paragraph] ?? '').indexOf(g.text);
+    return { ...g, start, end: start + g.text.length };
+  });
+  const missed = goldLocated.filter((g) => {
+    const left = pool.get(key(g)) ?? 0;
+    if (left > 0) pool.set(key(g), left - 1);
+    return left > 0;
+  });
+  // A gold statement is missed when its key stayed in the pool; restore the counts consumed above.
+  for (const g of missed) pool.set(key(g), (pool.get(key(g)) ?? 0) + 1);
+  const extra = extraction.statements.filter((_, i) => !correct[i]);
+
+  const actorKind = new Map(gold.actors.map((a) => [a.name, a.kind]));
+  const foundKind = new Map(extraction.actors.map((a) => [a.name, a.kind]));
+  const who = (speaker: string | null, kinds: Map<string, string>) =>
+    speaker === null ? 'unnamed' : (kinds.get(speaker) ?? 'unknown actor');
+  const errorTypes: string[] = [];
+  const paired = new Set<number>();
+  for (const g of missed) {
+    const i = extra.findIndex((p, index) => !paired.has(index) && overlaps(p, g));
+    const p = extra[i];
+    if (!p) {
+      errorTypes.push(`missed ${g.kind} (${who(g.speaker, actorKind)} speaker)`);
+      continue;
+    }
+    paired.add(i);
+    const sameText = normaliseStatementText(p.text) === normaliseStatementText(g.text);
+    if (p.kind !== g.kind) errorTypes.push(`${g.kind} found as ${p.kind}`);
+    else if (!sameText) {
+      const shape =
+        p.start <= g.start && p.end >= g.end
+          ? 'too long'
+          : p.start >= g.start && p.end <= g.end
+            ? 'too short'
+            : 'shifted';
+      errorTypes.push(`${g.kind} span ${shape}`);
+    } else
+      errorTypes.push(
+        `wrong speaker: ${who(g.speaker, actorKind)} expected, ${who(p.speaker, foundKind)} given`,
+      );
+  }
+  extra.forEach((p, i) => {
+    if (!paired.has(i)) errorTypes.push(`spurious ${p.kind} (cue ${p.cue ?? 'none'})`);
+  });
+
+  let overlapping = 0;
+  let exact = 0;
+  for (const p of extraction.statements) {
+    const near = goldLocated.filter((g) => overlaps(p, g));
+    if (near.length === 0) continue;
+    overlapping++;
+    if (near.some((g) => normaliseStatementText(p.text) === normaliseStatementText(g.text))) exact++;
+  }
+  return {
+    judged,
+    exactSpans: { truePositives: exact, predicted: overlapping, expected: overlapping },
+    errorTypes,
   };
 }
