@@ -248,6 +248,31 @@ function surnameStandsAlone(context: StoryContext, name: string, surname: string
   });
 }
 
+const PRONOUNS = new Set(['He', 'She', 'It', 'They', 'We', 'I']);
+
+/**
+ * The name the story uses alone for a person: the last word ("Varga"), or the first where the family
+ * name comes first ("Zhao Renshu" … "Zhao said", "Park Ji-won", "Faisal bin Nasser"); null if neither.
+ */
+function shortName(context: StoryContext, name: string): string | null {
+  const words = name.split(/\s+/);
+  const last = words[words.length - 1] ?? '';
+  if (surnameStandsAlone(context, name, last)) return last;
+  const first = words[0] ?? '';
+  if (words.length < 2 || PRONOUNS.has(first)) return null;
+  return firstNameStandsAlone(context, name, first) ? first : null;
+}
+
+/** The first word is used on its own somewhere (not as the start of the full name). */
+function firstNameStandsAlone(context: StoryContext, name: string, first: string): boolean {
+  return context.paragraphs.some((text, paragraph) => {
+    const fullStarts = findWholeWord(text, name);
+    return findWholeWord(text, first, context.bodyStarts[paragraph] ?? 0).some(
+      (start) => !fullStarts.includes(start),
+    );
+  });
+}
+
 function genderFromTitles(phrases: readonly RolePhrase[]): ActorRecord['gender'] {
   for (const { text } of phrases) {
     for (const token of tokenize(text)) {
@@ -280,11 +305,15 @@ export function findPersons(
   const fullNames = [...byName.keys()].filter((name) => name.includes(' '));
   for (const { actor, evidence } of byName.values()) {
     // "President Putin" where "Vladimir Putin" is named too: the same person.
-    if (!actor.name.includes(' ') && fullNames.some((full) => full.endsWith(` ${actor.name}`))) continue;
-    const surname = actor.name.split(/\s+/).pop() ?? '';
-    const alone = surnameStandsAlone(context, actor.name, surname);
+    if (
+      !actor.name.includes(' ') &&
+      fullNames.some((full) => full.endsWith(` ${actor.name}`) || full.startsWith(`${actor.name} `))
+    )
+      continue;
+    const surname = shortName(context, actor.name);
+    const alone = surname !== null;
     if (!evidence && !alone) continue;
-    if (alone) addForm(actor, surname);
+    if (surname !== null) addForm(actor, surname);
     actor.gender = genderFromTitles(actor.rolePhrases);
     persons.push(actor);
   }
