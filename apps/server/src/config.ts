@@ -82,8 +82,37 @@ const hardeningEnv = {
   CHANCERY_METRICS_TOKEN: z.string().optional(),
 };
 
+// Running as several processes (README, Scaling out).
+const scaleEnv = {
+  REDIS_URL: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return undefined;
+      const rule =
+        'must be a Redis URL, redis://[:password@]host:6379[/db] or rediss://… (TLS), where rate limits are counted for every process; unset counts them in each process';
+      let url: URL;
+      try {
+        url = new URL(value.trim());
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `not a URL; ${rule}` });
+        return z.NEVER;
+      }
+      if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+        ctx.addIssue({ code: 'custom', message: `a "${url.protocol.replace(/:$/, '')}" URL; ${rule}` });
+        return z.NEVER;
+      }
+      return value.trim();
+    }),
+  CHANCERY_REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.-]{1,100}$/, 'must be 1 to 100 letters, digits or : _ . -; default chancery')
+    .default('chancery'),
+};
+
 const serverEnv = {
   ...databaseEnv,
+  ...scaleEnv,
   PORT: z.coerce
     .number({ error: PORT_RULE })
     .int(PORT_RULE)
@@ -127,7 +156,8 @@ export type ServerConfig = {
   introspection: boolean | undefined;
   maxBodyBytes: number;
   limits: QueryLimits;
-  rateLimit: { perIp: number; perToken: number };
+  /** With `redis` (REDIS_URL), counted in Redis for every process. */
+  rateLimit: { perIp: number; perToken: number; redis?: { url: string; keyPrefix: string } };
   trustProxy: number;
   shutdownGraceMs: number;
   /** Unset: no response cache. */
@@ -167,7 +197,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxFieldRepeats: e.CHANCERY_MAX_FIELD_REPEATS,
       maxCost: e.CHANCERY_MAX_COST,
     },
-    rateLimit: { perIp: e.CHANCERY_RATE_LIMIT_PER_IP, perToken: e.CHANCERY_RATE_LIMIT_PER_TOKEN },
+    rateLimit: {
+      perIp: e.CHANCERY_RATE_LIMIT_PER_IP,
+      perToken: e.CHANCERY_RATE_LIMIT_PER_TOKEN,
+      ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, keyPrefix: e.CHANCERY_REDIS_KEY_PREFIX } } : {}),
+    },
     trustProxy: e.CHANCERY_TRUST_PROXY,
     shutdownGraceMs: e.CHANCERY_SHUTDOWN_GRACE_SECONDS * 1000,
     responseCache:

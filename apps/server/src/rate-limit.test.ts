@@ -1,49 +1,65 @@
-import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { addressKey, RateLimiter, tokenKey } from './rate-limit.ts';
 
-const clock = () => {
-  let now = 1_000_000;
-  return { now: () => now, advance: (ms: number) => (now += ms) };
-};
+// The machine's Redis (CI runs one too); each test counts under keys of its own.
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const freshPrefix = () => `chancery-test-${randomBytes(6).toString('hex')}`;
 
 describe('rate limiter', () => {
-  it('allows a minute’s allowance in a burst, then one request per 1/limit of a minute', () => {
-    const time = clock();
-    const limiter = new RateLimiter({ perIp: 3, perToken: 0, now: time.now });
-    for (let i = 0; i < 3; i++) expect(limiter.take({ ip: '198.51.100.7' }).ok).toBe(true);
-    const refused = limiter.take({ ip: '198.51.100.7' });
-    expect(refused).toEqual({ ok: false, limit: 'ip', max: 3, windowSeconds: 60, retryAfterSeconds: 20 });
-    time.advance(19_000);
-    expect(limiter.take({ ip: '198.51.100.7' })).toMatchObject({ ok: false, retryAfterSeconds: 1 });
-    time.advance(1_000);
-    expect(limiter.take({ ip: '198.51.100.7' }).ok).toBe(true);
-    // Another address has its own allowance.
-    expect(limiter.take({ ip: '198.51.100.8' }).ok).toBe(true);
+  afterEach(() => {
+    vi.useRealTimers();
   });
 
-  it('limits a token wherever it comes from, keyed on a hash of the credential', () => {
-    const time = clock();
-    const limiter = new RateLimiter({ perIp: 100, perToken: 2, now: time.now });
+  it('allows a window’s allowance, then refuses until the window closes', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: 1_000_000 });
+    const limiter = new RateLimiter({ perIp: 3, perToken: 0 });
+    for (let i = 0; i < 3; i++) expect((await limiter.take({ ip: '198.51.100.7' })).ok).toBe(true);
+    expect(await limiter.take({ ip: '198.51.100.7' })).toEqual({
+      ok: false,
+      limit: 'ip',
+      max: 3,
+      windowSeconds: 60,
+      retryAfterSeconds: 60,
+    });
+    vi.setSystemTime(1_000_000 + 59_000);
+    expect(await limiter.take({ ip: '198.51.100.7' })).toMatchObject({ ok: false, retryAfterSeconds: 1 });
+    vi.setSystemTime(1_000_000 + 60_001);
+    expect((await limiter.take({ ip: '198.51.100.7' })).ok).toBe(true);
+    // Another address has its own allowance.
+    expect((await limiter.take({ ip: '198.51.100.8' })).ok).toBe(true);
+  });
+
+  it('limits a token wherever it comes from, keyed on a hash of the credential', async () => {
+    const limiter = new RateLimiter({ perIp: 100, perToken: 2 });
     const authorization = 'Bearer chy_secret';
-    expect(limiter.take({ ip: '203.0.113.1', authorization }).ok).toBe(true);
-    expect(limiter.take({ ip: '203.0.113.2', authorization }).ok).toBe(true);
-    expect(limiter.take({ ip: '203.0.113.3', authorization })).toMatchObject({ ok: false, limit: 'token' });
-    expect(limiter.take({ ip: '203.0.113.3', authorization: 'Bearer another' }).ok).toBe(true);
+    expect((await limiter.take({ ip: '203.0.113.1', authorization })).ok).toBe(true);
+    expect((await limiter.take({ ip: '203.0.113.2', authorization })).ok).toBe(true);
+    expect(await limiter.take({ ip: '203.0.113.3', authorization })).toMatchObject({
+      ok: false,
+      limit: 'token',
+    });
+    expect((await limiter.take({ ip: '203.0.113.3', authorization: 'Bearer another' })).ok).toBe(true);
     expect(tokenKey(authorization)).not.toContain('chy_secret');
     expect(tokenKey('bearer   chy_secret ')).toBe(tokenKey(authorization));
   });
 
-  it('a request refused by one limit uses up none of the other', () => {
-    const time = clock();
-    const limiter = new RateLimiter({ perIp: 3, perToken: 1, now: time.now });
+  it('a request refused by one limit uses up none of the other', async () => {
+    const limiter = new RateLimiter({ perIp: 3, perToken: 1 });
     const authorization = 'Bearer t';
-    expect(limiter.take({ ip: '192.0.2.1', authorization }).ok).toBe(true);
-    expect(limiter.take({ ip: '192.0.2.1', authorization })).toMatchObject({ ok: false, limit: 'token' });
-    expect(limiter.take({ ip: '192.0.2.1', authorization })).toMatchObject({ ok: false, limit: 'token' });
+    expect((await limiter.take({ ip: '192.0.2.1', authorization })).ok).toBe(true);
+    expect(await limiter.take({ ip: '192.0.2.1', authorization })).toMatchObject({
+      ok: false,
+      limit: 'token',
+    });
+    expect(await limiter.take({ ip: '192.0.2.1', authorization })).toMatchObject({
+      ok: false,
+      limit: 'token',
+    });
     // The address has spent one of its three.
-    expect(limiter.take({ ip: '192.0.2.1' }).ok).toBe(true);
-    expect(limiter.take({ ip: '192.0.2.1' }).ok).toBe(true);
-    expect(limiter.take({ ip: '192.0.2.1' })).toMatchObject({ ok: false, limit: 'ip' });
+    expect((await limiter.take({ ip: '192.0.2.1' })).ok).toBe(true);
+    expect((await limiter.take({ ip: '192.0.2.1' })).ok).toBe(true);
+    expect(await limiter.take({ ip: '192.0.2.1' })).toMatchObject({ ok: false, limit: 'ip' });
   });
 
   it('counts an IPv6 /64 as one client and an IPv4-mapped address as IPv4', () => {
@@ -53,21 +69,49 @@ describe('rate limiter', () => {
     expect(addressKey('192.0.2.5')).toBe('192.0.2.5');
   });
 
-  it('keeps memory bounded: idle buckets go first, then the oldest', () => {
-    const time = clock();
-    const limiter = new RateLimiter({ perIp: 10, perToken: 0, now: time.now, maxBuckets: 100 });
-    for (let i = 0; i < 100; i++) limiter.take({ ip: `10.0.0.${i}` });
-    time.advance(60_000);
-    limiter.take({ ip: '10.0.1.1' });
-    expect(limiter.size).toBe(1);
-    for (let i = 0; i < 1_000; i++) limiter.take({ ip: `10.1.${Math.floor(i / 256)}.${i % 256}` });
-    expect(limiter.size).toBeLessThanOrEqual(100);
+  it('0 turns a limit off', async () => {
+    const limiter = new RateLimiter({ perIp: 0, perToken: 0 });
+    for (let i = 0; i < 100; i++)
+      expect((await limiter.take({ ip: '192.0.2.1', authorization: 'Bearer x' })).ok).toBe(true);
+    expect(limiter.store).toBe('memory');
   });
 
-  it('0 turns a limit off', () => {
-    const limiter = new RateLimiter({ perIp: 0, perToken: 0 });
-    for (let i = 0; i < 1_000; i++)
-      expect(limiter.take({ ip: '192.0.2.1', authorization: 'Bearer x' }).ok).toBe(true);
-    expect(limiter.size).toBe(0);
+  it('with Redis, limiters in different processes share one count', async () => {
+    const redis = { url: REDIS_URL, keyPrefix: freshPrefix() };
+    // Two limiters stand for two processes: each has its own connection and memory.
+    const shared = [0, 1].map(() => new RateLimiter({ perIp: 5, perToken: 0, redis }));
+    const other = new RateLimiter({ perIp: 5, perToken: 0, redis: { ...redis, keyPrefix: freshPrefix() } });
+    try {
+      await vi.waitFor(() => expect(shared.map((l) => l.store)).toEqual(['redis', 'redis']));
+      const verdicts = [];
+      for (let i = 0; i < 8; i++)
+        verdicts.push(await (shared[i % 2] as RateLimiter).take({ ip: '192.0.2.9' }));
+      expect(verdicts.filter((v) => v.ok)).toHaveLength(5);
+      // Another key prefix is another count.
+      await vi.waitFor(() => expect(other.store).toBe('redis'));
+      expect((await other.take({ ip: '192.0.2.9' })).ok).toBe(true);
+    } finally {
+      await Promise.all([...shared, other].map((l) => l.close()));
+    }
+  });
+
+  it('with Redis unreachable, counts in memory and says so once', async () => {
+    const changes: boolean[] = [];
+    // Port 1: nothing listens there.
+    const limiter = new RateLimiter({
+      perIp: 2,
+      perToken: 0,
+      redis: { url: 'redis://127.0.0.1:1', keyPrefix: freshPrefix() },
+      onSharedChange: (shared) => changes.push(shared),
+    });
+    try {
+      expect((await limiter.take({ ip: '192.0.2.10' })).ok).toBe(true);
+      expect((await limiter.take({ ip: '192.0.2.10' })).ok).toBe(true);
+      expect(await limiter.take({ ip: '192.0.2.10' })).toMatchObject({ ok: false, limit: 'ip' });
+      await vi.waitFor(() => expect(changes).toEqual([false]));
+      expect(limiter.store).toBe('fallback');
+    } finally {
+      await limiter.close();
+    }
   });
 });

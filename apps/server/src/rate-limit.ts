@@ -1,10 +1,20 @@
 import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
+import { Redis } from 'ioredis';
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
 
-// Requests per client, in this process's memory (one bucket per client address and one per API
-// token; shared through Redis when Chancery runs as several processes). Each bucket holds a
-// minute's allowance and refills continuously, so a client may spend it in a burst and then goes
-// at the allowed rate.
+// Requests per client (one count per client address and one per API token), counted by
+// rate-limiter-flexible: in this process's memory, or with `redis` in Redis, so that every process
+// on every machine counts against one limit. Each count is a fixed window that opens at the
+// client's first request: up to the limit, then refused until the window closes.
+// When Redis cannot be reached the counts fall back to this process's memory (the library's
+// insurance limiter): the server keeps serving, each process enforcing the limit on its own, and
+// goes back to the shared counts as soon as Redis answers again.
 
 export type RateLimitOptions = {
   /** Requests per window from one client address (IPv6: one /64); 0 turns the limit off. */
@@ -12,86 +22,118 @@ export type RateLimitOptions = {
   /** Requests per window with one API token, wherever they come from; 0 turns the limit off. */
   perToken: number;
   windowSeconds?: number;
-  /** Clock in milliseconds; tests pass their own. */
-  now?: () => number;
-  /** Buckets kept before idle ones are dropped. */
-  maxBuckets?: number;
+  /** Count in Redis (REDIS_URL), under keys starting with `keyPrefix`; unset: in memory. */
+  redis?: { url: string; keyPrefix: string };
+  /** Told when the shared counts become unavailable (per process from then on) and again when they are back. */
+  onSharedChange?: (shared: boolean, error?: Error) => void;
 };
 
 export type RateLimitVerdict =
   | { ok: true }
   | { ok: false; limit: 'ip' | 'token'; max: number; windowSeconds: number; retryAfterSeconds: number };
 
-type Bucket = { tokens: number; updatedAt: number };
+/** Where the counts are kept: 'memory' (one process), 'redis' (shared), or 'fallback' (Redis unreachable). */
+export type RateLimitStore = 'memory' | 'redis' | 'fallback';
+
+type Limit = { name: 'ip' | 'token'; max: number; limiter: RateLimiterAbstract };
 
 export class RateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
-  private readonly windowMs: number;
-  private readonly now: () => number;
-  private readonly maxBuckets: number;
+  private readonly limits: Limit[] = [];
+  private readonly windowSeconds: number;
+  private readonly redis: Redis | null = null;
+  /** 'connecting' until Redis first answers or fails; the change to 'fallback' is told once. */
+  private state: 'connecting' | 'shared' | 'fallback' = 'connecting';
 
   constructor(private readonly options: RateLimitOptions) {
-    this.windowMs = (options.windowSeconds ?? 60) * 1000;
-    this.now = options.now ?? Date.now;
-    this.maxBuckets = options.maxBuckets ?? 100_000;
+    this.windowSeconds = options.windowSeconds ?? 60;
+    if (options.redis && (options.perIp > 0 || options.perToken > 0)) {
+      this.redis = new Redis(options.redis.url, {
+        // Refuse at once while disconnected (the insurance limiter answers instead), and never
+        // wait long on a Redis that hangs: a request must not queue behind the limiter.
+        enableOfflineQueue: false,
+        commandTimeout: 1_000,
+        connectTimeout: 2_000,
+        maxRetriesPerRequest: 0,
+        // Reconnect for ever, at most every 2 s: the shared counts come back with Redis.
+        retryStrategy: (times) => Math.min(times * 200, 2_000),
+        lazyConnect: false,
+      });
+      this.redis.on('ready', () => this.setShared(true));
+      this.redis.on('error', (error: Error) => this.setShared(false, error));
+      this.redis.on('close', () => this.setShared(false));
+    }
+    for (const [name, max] of [
+      ['ip', options.perIp],
+      ['token', options.perToken],
+    ] as const) {
+      if (max <= 0) continue;
+      const memory = new RateLimiterMemory({ points: max, duration: this.windowSeconds, keyPrefix: name });
+      const limiter = this.redis
+        ? new RateLimiterRedis({
+            storeClient: this.redis,
+            points: max,
+            duration: this.windowSeconds,
+            keyPrefix: `${options.redis?.keyPrefix}:${name}`,
+            rejectIfRedisNotReady: true,
+            // A client past its limit is refused from memory until its window closes: an abusive
+            // client costs Redis nothing.
+            inMemoryBlockOnConsumed: max + 1,
+            insuranceLimiter: memory,
+          })
+        : memory;
+      this.limits.push({ name, max, limiter });
+    }
+  }
+
+  /** Where the counts are kept now (for /readyz). */
+  get store(): RateLimitStore {
+    if (!this.redis) return 'memory';
+    return this.state === 'shared' ? 'redis' : 'fallback';
   }
 
   /** Counts one request against the client's address and, when it sends one, its token. */
-  take(client: { ip: string; authorization?: string | undefined }): RateLimitVerdict {
-    const now = this.now();
-    const checks: { key: string; limit: 'ip' | 'token'; max: number }[] = [];
-    if (this.options.perIp > 0)
-      checks.push({ key: `ip:${addressKey(client.ip)}`, limit: 'ip', max: this.options.perIp });
-    const token = client.authorization ? tokenKey(client.authorization) : null;
-    if (token && this.options.perToken > 0)
-      checks.push({ key: `token:${token}`, limit: 'token', max: this.options.perToken });
-
-    const buckets = checks.map((check) => ({ ...check, bucket: this.refilled(check.key, check.max, now) }));
-    // Refused by one limit, the request counts against none: a client waiting on its token's
-    // allowance does not also use up its address's.
-    for (const { limit, max, bucket } of buckets) {
-      if (bucket.tokens < 1) {
-        const perMs = max / this.windowMs;
+  async take(client: { ip: string; authorization?: string | undefined }): Promise<RateLimitVerdict> {
+    const keys = {
+      ip: addressKey(client.ip),
+      token: client.authorization ? tokenKey(client.authorization) : null,
+    };
+    const counted: Limit[] = [];
+    for (const limit of this.limits) {
+      const key = keys[limit.name];
+      if (key === null) continue;
+      try {
+        await limit.limiter.consume(key);
+        counted.push(limit);
+      } catch (error) {
+        if (!(error instanceof RateLimiterRes)) throw error;
+        // Refused by one limit, the request counts against none: a client waiting on its token's
+        // allowance does not also use up its address's.
+        await Promise.all(counted.map((c) => c.limiter.reward(keys[c.name] as string).catch(() => {})));
         return {
           ok: false,
-          limit,
-          max,
-          windowSeconds: this.windowMs / 1000,
-          // The epsilon keeps float noise (0.95 + 0.05 tokens) from adding a whole second.
-          retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000 - 1e-9)),
+          limit: limit.name,
+          max: limit.max,
+          windowSeconds: this.windowSeconds,
+          retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)),
         };
       }
     }
-    for (const { bucket } of buckets) bucket.tokens -= 1;
     return { ok: true };
   }
 
-  get size(): number {
-    return this.buckets.size;
+  async close(): Promise<void> {
+    if (!this.redis) return;
+    this.redis.removeAllListeners();
+    // An error once closed (the connection already gone) must not crash the process.
+    this.redis.on('error', () => {});
+    this.redis.disconnect();
   }
 
-  private refilled(key: string, max: number, now: number): Bucket {
-    let bucket = this.buckets.get(key);
-    if (!bucket) {
-      if (this.buckets.size >= this.maxBuckets) this.sweep(now);
-      bucket = { tokens: max, updatedAt: now };
-      this.buckets.set(key, bucket);
-      return bucket;
-    }
-    const elapsed = Math.max(0, now - bucket.updatedAt);
-    bucket.tokens = Math.min(max, bucket.tokens + (elapsed * max) / this.windowMs);
-    bucket.updatedAt = now;
-    return bucket;
-  }
-
-  /** Drops buckets idle long enough to be full again; if that is not enough, the oldest. */
-  private sweep(now: number): void {
-    for (const [key, bucket] of this.buckets)
-      if (now - bucket.updatedAt >= this.windowMs) this.buckets.delete(key);
-    for (const key of this.buckets.keys()) {
-      if (this.buckets.size < this.maxBuckets * 0.9) break;
-      this.buckets.delete(key);
-    }
+  private setShared(shared: boolean, error?: Error): void {
+    const state = shared ? 'shared' : 'fallback';
+    if (this.state === state) return;
+    this.state = state;
+    this.options.onSharedChange?.(shared, error);
   }
 }
 
@@ -113,7 +155,7 @@ function expandIPv6(ip: string): string[] {
   );
 }
 
-/** The token is never kept: its bucket is named by a hash of the credential the client sent. */
+/** The token is never kept: its count is named by a hash of the credential the client sent. */
 export function tokenKey(authorization: string): string {
   const bearer = /^bearer\s+(.+)$/i.exec(authorization.trim());
   const credential = bearer ? (bearer[1] as string).trim() : authorization.trim();

@@ -103,7 +103,18 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
   const trustProxy = options.trustProxy ?? 0;
   const { db } = options.database;
   const guard = createDocumentGuard(limits);
-  const rateLimiter = options.rateLimit ? new RateLimiter(options.rateLimit) : null;
+  const rateLimiter = options.rateLimit
+    ? new RateLimiter({
+        ...options.rateLimit,
+        onSharedChange: (shared, error) =>
+          shared
+            ? logger.info('Rate limits are counted in Redis, shared by every process.')
+            : logger.warn(
+                { err: error },
+                'Redis is unreachable: rate limits are counted by each process on its own until it answers again.',
+              ),
+      })
+    : null;
   const responseCache = options.responseCache ? new ResponseCache(options.responseCache.maxBytes) : null;
   const metrics = createMetrics({ database: options.database, responseCache });
   const webApp = options.webRoot ? createStaticFileHandler({ root: options.webRoot }) : null;
@@ -161,7 +172,7 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
     url: URL,
     record: RequestRecord,
   ): Promise<void> {
-    const limited = rateLimiter?.take({ ip: record.ip, authorization: req.headers.authorization });
+    const limited = await rateLimiter?.take({ ip: record.ip, authorization: req.headers.authorization });
     if (limited && !limited.ok) {
       metrics.rateLimited(limited.limit);
       const who = limited.limit === 'ip' ? 'from this address' : 'with this token';
@@ -340,7 +351,11 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
   httpServer.requestTimeout = 30_000;
   httpServer.headersTimeout = 10_000;
   const drain = createDrain(httpServer);
-  const probes = createProbes({ database: options.database, isDraining: () => drain.draining });
+  const probes = createProbes({
+    database: options.database,
+    isDraining: () => drain.draining,
+    rateLimits: () => rateLimiter?.store,
+  });
 
   function openRecord(req: IncomingMessage, url: URL): RequestRecord {
     const path = url.pathname;
@@ -386,6 +401,7 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
       await apollo.stop();
       await changeFeed?.stop();
       await statistics?.stop();
+      await rateLimiter?.close();
     },
   };
 }

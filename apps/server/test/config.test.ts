@@ -127,11 +127,28 @@ describe('server configuration', () => {
       'CHANCERY_RESPONSE_CACHE_MB="32MB": not a whole number; must be a whole number from 0 to 4096 (MiB of anonymous query responses kept; 0 turns the cache off); default 32',
     ],
     [
+      { REDIS_URL: 'http://:hunter2@cache:6379' },
+      'REDIS_URL: a "http" URL; must be a Redis URL, redis://[:password@]host:6379[/db] or rediss://… (TLS)',
+    ],
+    [
+      { CHANCERY_REDIS_KEY_PREFIX: 'my prefix' },
+      'CHANCERY_REDIS_KEY_PREFIX="my prefix": must be 1 to 100 letters, digits or : _ . -; default chancery',
+    ],
+    [
       { CHANCERY_INTROSPECTION: 'yes' },
       'CHANCERY_INTROSPECTION="yes": neither 1 nor 0; must be 1 (introspection on, also in production) or 0',
     ],
   ])('%j is refused with a message naming the variable, the problem and what is allowed', (env, message) => {
     expect(problem(env)).toContain(`  ${message}`);
+  });
+
+  it('counts rate limits in Redis when REDIS_URL is set, never echoing its password', () => {
+    expect(loadConfig({}).rateLimit.redis).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: 'redis://:pw@cache:6379/2' }).rateLimit.redis).toEqual({
+      url: 'redis://:pw@cache:6379/2',
+      keyPrefix: 'chancery',
+    });
+    expect(problem({ REDIS_URL: 'redis-host:6379:x:hunter2' })).not.toContain('hunter2');
   });
 
   it('lists every bad variable at once', () => {

@@ -26,7 +26,8 @@ export const databaseEnv = {
   CHANCERY_DATA_DIR: z.string().trim().min(1, 'must be a directory path').default('./data/pglite'),
 };
 
-const SECRET_VARIABLES = new Set(['DATABASE_URL']);
+// Connection URLs may carry a password: never echoed.
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'DATABASE_READ_URL', 'REDIS_URL']);
 
 export function parseEnv<Shape extends z.ZodRawShape>(
   shape: Shape,

@@ -2,11 +2,15 @@ import type { ServerResponse } from 'node:http';
 import type { Database } from '@chancery/db/database';
 import { migrationStatus } from '@chancery/db/migrate';
 import { sql } from 'drizzle-orm';
+import type { RateLimitStore } from '../rate-limit.ts';
 import { sendJson } from './respond.ts';
 
 // GET /healthz: the process is alive and serving (a load balancer restarts it otherwise); it also
 // says whether the database answers, but never fails for that: restarting us would not fix it.
 // GET /readyz: send traffic here: every migration applied, the database answering, not stopping.
+// Its details also say where rate limits are counted: 'redis' (shared by every process), 'memory'
+// (this process; no REDIS_URL) or 'fallback' (REDIS_URL set but unreachable: this process counts
+// alone). A fallback is degraded, not down: the server still serves, so it stays 200.
 
 export type Probes = {
   healthz(res: ServerResponse): Promise<void>;
@@ -15,7 +19,12 @@ export type Probes = {
 
 const PING_TIMEOUT_MS = 2_000;
 
-export function createProbes(options: { database: Database; isDraining: () => boolean }): Probes {
+export function createProbes(options: {
+  database: Database;
+  isDraining: () => boolean;
+  /** Where rate limits are counted now; undefined without rate limits. */
+  rateLimits?: () => RateLimitStore | undefined;
+}): Probes {
   const { database } = options;
   let migrationsApplied = false;
   let ping: Promise<boolean> | null = null;
@@ -58,7 +67,13 @@ export function createProbes(options: { database: Database; isDraining: () => bo
       }
       if (pending.length > 0)
         return sendJson(res, 503, { status: 'unready', database: 'ok', migrations: { pending } });
-      sendJson(res, 200, { status: 'ready', database: 'ok', migrations: 'applied' });
+      const rateLimits = options.rateLimits?.();
+      sendJson(res, 200, {
+        status: rateLimits === 'fallback' ? 'degraded' : 'ready',
+        database: 'ok',
+        migrations: 'applied',
+        ...(rateLimits ? { rateLimits } : {}),
+      });
     },
   };
 }
