@@ -281,7 +281,7 @@ export function trimStatement(
 
 // Time and manner adjuncts between a verb and its clause: "said on Thursday the …", "said last week …".
 const LEADING_ADJUNCT =
-  /^(?:(?:also|again|then|later|earlier|yesterday|today|publicly|privately|separately|repeatedly)\b|(?:on|last|this|next|late|early|earlier)\s+(?:\p{Lu}\p{L}+day|week|month|year|night|morning|evening|\p{Lu}\p{L}+\s+\d{1,2}(?:st|nd|rd|th)?)\b)\s*/u;
+  /^(?:(?:also|again|then|later|earlier|yesterday|today|publicly|privately|separately|repeatedly|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b|(?:on|last|this|next|late|early|earlier)\s+(?:\p{Lu}\p{L}+day|week|month|year|night|morning|evening|\p{Lu}\p{L}+\s+\d{1,2}(?:st|nd|rd|th)?)\b)\s*/u;
 const LEADING_OBJECT =
   /^(?:him|her|them|us|me|reporters|journalists|lawmakers|parliament|delegates|legislators|deputies|senators|\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+){0,2}|(?:the|a|an)\s+(?!(?:in|at|on|of|for|after|before)\b)[\p{L}-]+(?:\s+(?!(?:in|at|on|of|for|after|before|the|a|an)\b)[\p{L}-]+){0,2})\b\s*/u;
 
@@ -337,7 +337,13 @@ export function thatClauseStart(
     return !phrase && (IRREGULAR_PAST.has(word) || /^\p{Ll}+ed$/u.test(t.text));
   });
   if (verbal) return null;
-  const adjunctStart = first === undefined || phrase || TIME_WORDS.has(first) || PRE_VERB_WORDS.has(first);
+  // "said Sunday that …" (a bare weekday, AP style) as well as "said on Sunday that …".
+  const adjunctStart =
+    first === undefined ||
+    phrase ||
+    TIME_WORDS.has(first) ||
+    TIME_WORDS.has(before[0]?.text ?? '') ||
+    PRE_VERB_WORDS.has(first);
   if (!adjunctStart && !OBJECT_VERBS.has(cue)) return null;
   let start = thatToken.end;
   while (/\s/.test(text[start] ?? '')) start++;
