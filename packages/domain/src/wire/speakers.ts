@@ -188,6 +188,26 @@ function resolvePersonDescription(
   return lastMentionBefore(index, pos, (m) => m.actor.kind === 'PERSON' && stateless(m.actor))?.actor ?? null;
 }
 
+/** The person last mentioned in this or the previous paragraph. */
+function recentPerson(index: ActorIndex, pos: number): ActorRecord | null {
+  const mention = lastMentionBefore(index, pos, (m) => m.actor.kind === 'PERSON');
+  return mention && withinAParagraph(mention, pos) ? mention.actor : null;
+}
+
+/** The organisation a spokesperson was last said to speak for ("a spokesperson for the Ministry of …"). */
+function recentSpokenFor(index: ActorIndex, pos: number): ActorRecord | null {
+  const mention = lastMentionBefore(index, pos, (m) => {
+    if (m.actor.kind !== 'ORGANIZATION') return false;
+    const before = (index.context.paragraphs[m.paragraph] ?? '').slice(Math.max(0, m.start - 40), m.start);
+    return /\bspokes(?:man|woman|person)\s+for\s+(?:the\s+)?$/i.test(before);
+  });
+  return mention && withinAParagraph(mention, pos) ? mention.actor : null;
+}
+
+/** The mention is in the same paragraph as `pos` or the one before. */
+const withinAParagraph = (mention: ActorMention, pos: number) =>
+  mention.paragraph >= Math.floor(pos / position(1, 0)) - 1;
+
 /** "the ministry", "Kelmar's foreign ministry", "the union": the organisation that fits, latest first. */
 function resolveOrganizationReference(
   index: ActorIndex,
@@ -214,6 +234,21 @@ function resolveOrganizationReference(
   return lastMentionBefore(index, pos, (m) => fits(m.actor))?.actor ?? index.actors.find(fits) ?? null;
 }
 
+const SPOKES_BEFORE = {
+  he: /\bspokes(?:man|person)\s+for\s+(?:the\s+)?$/i,
+  she: /\bspokes(?:woman|person)\s+for\s+(?:the\s+)?$/i,
+} as const;
+
+/** The organisation a spokesperson of that gender was last said to speak for, in this or the previous paragraph. */
+function spokespersonFor(index: ActorIndex, pos: number, pronoun: 'he' | 'she'): ActorRecord | null {
+  const mention = lastMentionBefore(index, pos, (m) => {
+    if (m.actor.kind !== 'ORGANIZATION') return false;
+    const before = (index.context.paragraphs[m.paragraph] ?? '').slice(Math.max(0, m.start - 40), m.start);
+    return SPOKES_BEFORE[pronoun].test(before);
+  });
+  return mention && withinAParagraph(mention, pos) ? mention.actor : null;
+}
+
 function resolvePronoun(index: ActorIndex, pronoun: string, pos: number): Resolution {
   if (pronoun === 'he' || pronoun === 'she') {
     const wanted = pronoun === 'he' ? 'male' : 'female';
@@ -222,8 +257,11 @@ function resolvePronoun(index: ActorIndex, pronoun: string, pos: number): Resolu
       pos,
       (m) => m.actor.kind === 'PERSON' && (m.actor.gender === null || m.actor.gender === wanted),
     )?.actor;
-    return person
-      ? { kind: 'actor', actor: person, role: firstRole(person), confidence: 0.65 }
+    if (person) return { kind: 'actor', actor: person, role: firstRole(person), confidence: 0.65 };
+    // "A spokeswoman for the ministry said … “…,” she said": the unnamed voice of the organisation.
+    const voiced = spokespersonFor(index, pos, pronoun);
+    return voiced
+      ? { kind: 'actor', actor: voiced, role: null, confidence: 0.6 }
       : { kind: 'unknown', role: null };
   }
   if (pronoun === 'it') {
@@ -315,6 +353,15 @@ export function resolveSpeaker(
     const indefinite = lower[0] === 'a' || lower[0] === 'an';
     const described = indefinite ? null : resolvePersonDescription(index, modifiers, head, pos);
     if (described) return { kind: 'actor', actor: described, role, confidence: 0.7 };
+    if (!indefinite && DETERMINERS.has(lower[0] ?? '')) {
+      // "the spokesperson said" after "a spokesperson for the ministry": the organisation again.
+      const org = ORGANIZATION_VOICES.has(head) ? recentSpokenFor(index, pos) : null;
+      if (org) return { kind: 'actor', actor: org, role: null, confidence: 0.6 };
+      // "The central banker said", "the former general said": a definite description refers back to
+      // the person the story has just been about, even when it does not repeat their title.
+      const recent = recentPerson(index, pos);
+      if (recent) return { kind: 'actor', actor: recent, role, confidence: 0.55 };
+    }
     // "a senior Velmark official": an unnamed official speaks for the state named.
     const state = modifiers.map((word) => stateOfWord(index, word)).find(Boolean);
     return state ? { kind: 'actor', actor: state, role, confidence: 0.5 } : { kind: 'unknown', role };
