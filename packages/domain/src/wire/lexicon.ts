@@ -11,11 +11,13 @@ export const REPORTING_VERBS = set(`
   admits maintained maintains remarked commented suggested suggests predicted cautioned conceded concedes
   confirmed confirms reiterated reiterates recalled underlined underscored wrote writes asked asks
   responded observed objected countered contended alleged complained pledged promised vowed tweeted
+  denied denies
 `);
 
 /** Verbs that take a clause only through "that" or a colon, never a bare clause ("agreed to ..."). */
 export const THAT_ONLY_VERBS = set(`
   announced announces declared declares asked asks responded confirmed confirms pledged promised vowed recalled observed objected complained
+  denied denies
 `);
 
 /** Participles that continue a quote or clause with the same speaker: ", adding that …". */
@@ -48,7 +50,7 @@ export const PERSON_ROLE_NOUNS = set(`
   representative negotiator official diplomat adviser advisor aide leader commander general governor mayor
   king queen prince princess emir sultan monarch deputy lawmaker senator legislator mp envoy consul
   attaché attache commissioner ombudsman prosecutor judge coordinator rapporteur scientist economist
-  analyst researcher professor expert lawyer activist editor executive founder manager inspector
+  analyst researcher professor expert lawyer activist editor executive founder manager inspector banker
   superintendent envoy delegate campaigner observer governor-general secretary-general spokesperson
   premier treasurer auditor administrator officer
 `);
@@ -89,7 +91,7 @@ export const ORGANIZATION_REFERENCES = set(`
   committee agency bank fund company office secretariat court tribunal authority association alliance
   league party forum centre center foundation department bureau directorate chamber federation coalition
   movement network university academy mission society institution consortium group operator body bloc
-  railways railway cabinet caucus command
+  railways railway cabinet caucus command firm
 `);
 
 /** Parts of an organisation that speak for it: "the council’s secretariat said". */
@@ -100,7 +102,7 @@ export const ORGANIZATION_VOICES = set(`
 /** Documents that can carry an organisation's words: "the memo says", "in a statement". */
 export const DOCUMENT_NOUNS = set(`
   statement memo memorandum communiqué communique note notice report letter document draft declaration
-  release text paper filing submission resolution readout transcript
+  release text paper filing submission resolution readout transcript data figures
 `);
 
 /** People described only collectively ("analysts at X"): their words go to the organisation named. */

@@ -42,6 +42,8 @@ const STATE_HEADS = new Set([
   'confederation',
 ]);
 const GENERIC_ORGANIZATION_HEADS = new Set([
+  'company',
+  'firm',
   'body',
   'bloc',
   'operator',
@@ -73,6 +75,18 @@ const NOT_ACTOR_HEADS = new Set([
 ]);
 const DETERMINERS = new Set(['the', 'this', 'that', 'these', 'those', 'a', 'an']);
 const CONJUNCTIONS = new Set(['but', 'and', 'while', 'whereas', 'yet', 'so', 'then']);
+// Words that open a subordinate clause before its subject: "after unions warned that …".
+const SUBORDINATORS = new Set([
+  'after',
+  'before',
+  'when',
+  'since',
+  'because',
+  'although',
+  'though',
+  'as',
+  'once',
+]);
 const DIPLOMATIC = /foreign|ambassador|envoy|representative|diplomat|mediator|consul|external|attach/i;
 const LEADER = /president|prime minister|premier|chancellor|king|queen|leader|head/i;
 
@@ -290,7 +304,11 @@ export function resolveSpeaker(
   const pos = position(paragraph, start);
   const mentions = mentionsIn(index, paragraph, start, end).filter((m) => !m.inQuote);
   let tokens = words(index, paragraph, start, end).map((t) => t.text);
-  while (tokens.length > 0 && CONJUNCTIONS.has(tokens[0]?.toLowerCase() ?? '')) tokens = tokens.slice(1);
+  while (
+    tokens.length > 1 &&
+    (CONJUNCTIONS.has(tokens[0]?.toLowerCase() ?? '') || SUBORDINATORS.has(tokens[0]?.toLowerCase() ?? ''))
+  )
+    tokens = tokens.slice(1);
   while (tokens.length > 0 && PRE_VERB_WORDS.has(tokens[tokens.length - 1]?.toLowerCase() ?? ''))
     tokens = tokens.slice(0, -1);
   if (tokens.length === 0) return { kind: 'unknown', role: null };
