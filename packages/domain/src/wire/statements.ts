@@ -31,7 +31,22 @@ import {
 import { tokenize } from './text.ts';
 import type { ExtractedStatement, StatementKind } from './types.ts';
 
-type Cue = { start: number; end: number; word: string; kind: 'verb' | 'participle' | 'according' };
+type Cue = {
+  start: number;
+  end: number;
+  word: string;
+  kind: 'verb' | 'participle' | 'according' | 'named' | 'put' | 'called';
+  /** The speaker phrase when the construction fixes it: "quoted [X] as saying", "as [X] put it". */
+  speaker?: [number, number];
+};
+
+// "a spokesperson quoted President Lee as saying …": the speaker is the object of "quoted".
+const QUOTED_OBJECT_AS = /\bquoted\s+((?!as\b)[^,.;"“”]{2,80}?)\s+as\s*$/i;
+// "as Delvaux put it", "as she put it": the quote nearby is that speaker's.
+const AS_PUT_IT = /\bas\s+([^,.;"“”]{1,60}?)\s+put\s+it\b/gi;
+// "called the launch "an outrageous act"", "described the plan as "…"": a quoted characterisation.
+const CHARACTERISATION = /^\s+(?:[^,.;"“”]{1,60}?\s+)?(?:as\s+)?$/;
+const CHARACTERISING_VERBS = new Set(['called', 'described', 'branded', 'termed']);
 
 type Draft = {
   paragraph: number;
@@ -59,7 +74,18 @@ function cuesIn(text: string, quotes: readonly Quote[], sentence: Sentence): Cue
     const previous = tokens[i - 1];
     const next = tokens[i + 1];
     const quotedAs = word === 'saying' && /\bquoted\s+as\s*$/i.test(text.slice(sentence.start, token.start));
-    if (quotedAs) {
+    const quotedObject =
+      word === 'saying' ? QUOTED_OBJECT_AS.exec(text.slice(sentence.start, token.start)) : null;
+    if (quotedObject?.[1] && !/^(?:was|were|is|are|been)$/i.test(quotedObject[1].trim())) {
+      const speakerStart = sentence.start + quotedObject.index + quotedObject[0].indexOf(quotedObject[1]);
+      cues.push({
+        start: token.start,
+        end: token.end,
+        word: 'quoted as saying',
+        kind: 'named',
+        speaker: [speakerStart, speakerStart + quotedObject[1].length],
+      });
+    } else if (quotedAs) {
       // "X was quoted as saying that …": the speaker phrase ends before "was quoted".
       const lead = /\s+(?:(?:was|were|is|are|has been|had been)\s+)?quoted\s+as\s*$/i.exec(
         text.slice(sentence.start, token.start),
@@ -70,6 +96,8 @@ function cuesIn(text: string, quotes: readonly Quote[], sentence: Sentence): Cue
         word: token.text,
         kind: 'verb',
       });
+    } else if (CHARACTERISING_VERBS.has(word) && !NOT_A_CUE_AFTER.has(previous?.text.toLowerCase() ?? '')) {
+      cues.push({ start: token.start, end: token.end, word: token.text, kind: 'called' });
     } else if (word === 'according' && next?.text.toLowerCase() === 'to') {
       cues.push({ start: token.start, end: next.end, word: 'according to', kind: 'according' });
     } else if (REPORTING_VERBS.has(word) && !NOT_A_CUE_AFTER.has(previous?.text.toLowerCase() ?? '')) {
@@ -82,7 +110,20 @@ function cuesIn(text: string, quotes: readonly Quote[], sentence: Sentence): Cue
       cues.push({ start: token.start, end: token.end, word: token.text, kind: 'participle' });
     }
   });
-  return cues;
+  const sentenceText = text.slice(sentence.start, sentence.end);
+  for (const match of sentenceText.matchAll(AS_PUT_IT)) {
+    const speakerStart = sentence.start + (match.index ?? 0) + match[0].indexOf(match[1] ?? '');
+    const start = sentence.start + (match.index ?? 0);
+    if (isInsideQuote(quotes, start)) continue;
+    cues.push({
+      start,
+      end: start + match[0].length,
+      word: 'put it',
+      kind: 'put',
+      speaker: [speakerStart, speakerStart + (match[1] ?? '').length],
+    });
+  }
+  return cues.sort((a, b) => a.start - b.start);
 }
 
 /** Reads one paragraph; `previous` carries the paragraph before, for quotes that run on. */
@@ -169,6 +210,13 @@ class ParagraphReader {
     for (const cue of cuesIn(this.text, this.quotes, sentence).slice(0, MAX_CUES_PER_SENTENCE)) {
       if (this.insideIndirect(cue.start)) continue;
       if (cue.kind === 'according') this.readAccordingTo(sentence, cue);
+      else if (cue.kind === 'named' && cue.speaker) {
+        last = this.resolve(cue.speaker[0], cue.speaker[1]);
+        this.readComplement(sentence, cue, last);
+      } else if (cue.kind === 'put' && cue.speaker) {
+        last = this.resolve(cue.speaker[0], cue.speaker[1]);
+        this.readPutIt(sentence, cue, last);
+      } else if (cue.kind === 'called') this.readCharacterisation(sentence, cue);
       else if (cue.kind === 'participle') {
         // "Tarvonia rejected the plan, saying …": without an earlier cue, the sentence's subject speaks.
         last ??= this.sentenceSubject(sentence, cue);
@@ -324,6 +372,31 @@ class ParagraphReader {
     }
     this.emitIndirect(start, end, resolution, cue.word);
     return true;
+  }
+
+  /** "as X put it, “…”" or "“…,” as X put it": the quote next to the phrase. */
+  private readPutIt(sentence: Sentence, cue: Cue, resolution: Resolution): void {
+    const after = this.quotes.find(
+      (q) => q.open >= cue.end && q.open < sentence.end && /^[\s,:]*$/.test(this.text.slice(cue.end, q.open)),
+    );
+    const before = [...this.quotes]
+      .reverse()
+      .find((q) => q.closed && q.end <= cue.start && /^[\s,]*$/.test(this.text.slice(q.end, cue.start)));
+    const quote = after ?? before;
+    if (quote && !this.consumed.has(quote)) this.emitDirect(quote, resolution, cue.word);
+  }
+
+  /** "X called the launch “an outrageous act”": the quoted words are the subject's. */
+  private readCharacterisation(sentence: Sentence, cue: Cue): void {
+    const quote = this.quotes.find((q) => q.open > cue.end && q.open < sentence.end);
+    if (!quote || this.consumed.has(quote) || this.insideIndirect(quote.open)) return;
+    if (!CHARACTERISATION.test(this.text.slice(cue.end, quote.open))) return;
+    const group = speakerGroupBefore(this.text, this.quotes, sentence.start, cue.start);
+    const subject = group ?? subjectBefore(this.text, this.quotes, sentence.start, cue.start);
+    if (!subject) return;
+    const resolution = this.resolve(subject.start, subject.end);
+    if (resolution.kind === 'none') return;
+    this.emitDirect(quote, resolution, cue.word);
   }
 
   private readAccordingTo(sentence: Sentence, cue: Cue): void {
