@@ -321,6 +321,35 @@ export const revisions = pgTable('revisions', {
   after: jsonb('after').$type<Record<string, unknown>>(),
 });
 
+// Import sources (migration 0007).
+
+/** A feed or agency item (guid, uri, URL) and the article it became. */
+export const sourceItems = pgTable('source_items', {
+  itemId: text('item_id').primaryKey(),
+  articleId: uuid('article_id')
+    .notNull()
+    .references(() => articles.id, { onDelete: 'cascade' }),
+  format: text('format').notNull(),
+  source: text('source').notNull(),
+  contentHash: text('content_hash').notNull(),
+  place: text('place'),
+  publishedAt: instant('published_at'),
+  firstSeenAt: instant('first_seen_at').notNull().default(sql`now()`),
+  lastSeenAt: instant('last_seen_at').notNull().default(sql`now()`),
+});
+
+/** What `chancery watch` remembers of a polled source between polls and restarts. */
+export const sourceStates = pgTable('source_states', {
+  source: text('source').primaryKey(),
+  etag: text('etag'),
+  lastModified: text('last_modified'),
+  bodyHash: text('body_hash'),
+  failures: integer('failures').notNull().default(0),
+  lastError: text('last_error'),
+  checkedAt: instant('checked_at'),
+  nextCheckAt: instant('next_check_at'),
+});
+
 // The change log (migration 0006): one row per node changed per transaction, written by triggers.
 // Read and pruned with SQL of its own (change-log.ts); `xid` is an xid8, read as text.
 const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });

@@ -3,12 +3,16 @@
 // and the batch goes on; the exit code is 1 if anything failed. Large batches show a progress bar
 // on a terminal and plain progress lines otherwise, on stderr, so stdout stays the report.
 import { createReadStream } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { Database } from '@chancery/db/database';
 import { type BundleImportResult, importBundle } from '@chancery/db/import/bundle';
 import { type PublishedOption, parsePublished } from '@chancery/db/import/dates';
 import { databaseMessage, describeImportError, ImportError } from '@chancery/db/import/errors';
+import { DEFAULT_FETCH_LIMITS, fetchSource, isUrl } from '@chancery/db/import/fetch';
+import { decodeSource } from '@chancery/db/import/formats/charset';
+import { detectFormat, readSource } from '@chancery/db/import/formats/detect';
+import { importItems } from '@chancery/db/import/items';
 import { readLines } from '@chancery/db/import/lines';
 import {
   type StoryImporter as Importer,
@@ -24,7 +28,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { withDatabase } from '../database.ts';
 
 type Input =
-  | { path: string; kind: 'story' | 'bundle'; bytes: number }
+  | { path: string; kind: 'story' | 'bundle' | 'news' | 'url'; bytes: number }
   | { path: '-'; kind: 'stdin'; bytes: number };
 
 type ImportOptions = {
@@ -34,12 +38,16 @@ type ImportOptions = {
   json?: boolean;
   status: 'draft' | 'published';
   progress: boolean;
+  timeout: number;
 };
 
 type FileOutcome =
   | { source: string; kind: 'story'; result: StoryImportResult }
   | { source: string; kind: 'bundle'; result: BundleImportResult; records: number }
   | { source: string; kind: 'error'; error: string; line: number | null };
+
+/** Extensions of feeds, agency items and pages, for files found in directories. */
+const NEWS_EXTENSIONS = new Set(['.xml', '.rss', '.atom', '.json', '.html', '.htm']);
 
 /** Progress is shown from this many inputs on (or for any bundle bigger than a megabyte). */
 const PROGRESS_FROM_FILES = 20;
@@ -48,11 +56,12 @@ export function registerImportCommand(program: Command): void {
   program
     .command('import')
     .description(
-      'Import wire stories (.txt), bundles (.ndjson) or directories of them (`-` reads stdin). Each file is ' +
-        'stored whole or not at all; re-importing an unchanged story changes nothing, a changed one becomes ' +
-        'a new version of its article.',
+      'Import wire stories (.txt), bundles (.ndjson), RSS and Atom feeds, ninjs and NewsML-G2 items and ' +
+        'article pages (.html), from files, directories or http(s) URLs (`-` reads stdin); the format is read ' +
+        'from the content. Each story is stored whole or not at all; re-importing an unchanged story changes ' +
+        'nothing, a changed one (or a feed item seen before) becomes a new version of its article.',
     )
-    .argument('<paths...>', 'stories, bundles, directories, or - for stdin')
+    .argument('<paths...>', 'stories, bundles, feeds, items, pages, directories, URLs, or - for stdin')
     .option('--publisher <name>', 'the publisher of the stories (default: the agency in each dateline)')
     .option(
       '--published <date>',
@@ -67,7 +76,15 @@ export function registerImportCommand(program: Command): void {
     .option('--dry-run', 'show what would be created and write nothing')
     .option('--json', 'print the report as JSON')
     .option('--no-progress', 'never show progress')
+    .option('--timeout <seconds>', 'time limit for fetching one URL', secondsOption, 30)
     .action((paths: string[], options: ImportOptions) => runImport(paths, options));
+}
+
+export function secondsOption(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600)
+    throw new InvalidArgumentError('expected a number of seconds between 0 and 3600, e.g. 30 or 0.5');
+  return seconds;
 }
 
 function publishedOption(value: string): PublishedOption {
@@ -107,14 +124,17 @@ async function runImport(paths: string[], options: ImportOptions): Promise<void>
     const progress = new Progress(inputs, showProgress);
     started = performance.now();
     for (const input of inputs) {
-      const outcome = await importOne(database, importer, input, options, progress);
-      outcomes.push(outcome);
-      progress.fileDone(input, outcome);
-      // Story by story in a small batch; in a large one only bundles and failures, above the bar.
-      if (!options.json && (!showProgress || outcome.kind !== 'story')) {
-        progress.clear();
-        printOutcome(outcome, options);
+      const done = await importOne(database, importer, input, options, progress);
+      for (const outcome of Array.isArray(done) ? done : [done]) {
+        outcomes.push(outcome);
+        // Story by story in a small batch; in a large one only bundles and failures, above the bar.
+        if (!options.json && (!showProgress || outcome.kind !== 'story')) {
+          progress.clear();
+          printOutcome(outcome, options);
+        }
       }
+      const outcome = Array.isArray(done) ? (done.find((o) => o.kind === 'error') ?? done[0]) : done;
+      progress.fileDone(input, outcome ?? { kind: 'story' });
     }
     progress.finish();
     // So that the very next read is planned on the imported rows, not on an empty database's guesses.
@@ -137,7 +157,9 @@ async function collectInputs(paths: string[]): Promise<{ inputs: Input[]; proble
     problems.push({ source, kind: 'error', error: `${source}: ${error}`, line: null });
   const kindOf = (path: string) => {
     const ext = extname(path).toLowerCase();
-    return ext === '.txt' ? 'story' : ext === '.ndjson' || ext === '.jsonl' ? 'bundle' : null;
+    if (ext === '.txt') return 'story';
+    if (ext === '.ndjson' || ext === '.jsonl') return 'bundle';
+    return NEWS_EXTENSIONS.has(ext) ? 'news' : null;
   };
   const walk = async (dir: string) => {
     for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
@@ -147,12 +169,19 @@ async function collectInputs(paths: string[]): Promise<{ inputs: Input[]; proble
       if (entry.isDirectory()) await walk(path);
       else if (entry.isFile()) {
         const kind = kindOf(path);
-        if (kind) inputs.push({ path, kind, bytes: (await stat(path)).size });
+        // A .json file in a directory is read only when it is a ninjs item (not, say, a gold file).
+        if (kind && (extname(path).toLowerCase() !== '.json' || (await isNinjsFile(path)))) {
+          inputs.push({ path, kind, bytes: (await stat(path)).size });
+        }
       }
     }
   };
   let stdinSeen = false;
   for (const path of paths) {
+    if (isUrl(path)) {
+      inputs.push({ path, kind: 'url', bytes: 0 });
+      continue;
+    }
     if (path === '-') {
       if (stdinSeen) fail('-', 'stdin can be read only once');
       else inputs.push({ path: '-', kind: 'stdin', bytes: 0 });
@@ -169,15 +198,12 @@ async function collectInputs(paths: string[]): Promise<{ inputs: Input[]; proble
     if (info.isDirectory()) {
       const before = inputs.length;
       await walk(path);
-      if (inputs.length === before) fail(path, 'the directory holds no .txt stories or .ndjson bundles');
+      if (inputs.length === before)
+        fail(path, 'the directory holds no stories (.txt), bundles (.ndjson), feeds, items or pages');
       continue;
     }
-    const kind = kindOf(path);
-    if (!kind) {
-      fail(path, 'is neither a .txt story nor an .ndjson bundle');
-      continue;
-    }
-    inputs.push({ path, kind, bytes: info.size });
+    // A file named explicitly is read whatever its extension: its content says what it is.
+    inputs.push({ path, kind: kindOf(path) ?? 'news', bytes: info.size });
   }
   return { inputs, problems };
 }
@@ -201,6 +227,29 @@ async function readStoryBytes(path: string, size: number): Promise<Uint8Array> {
   }
 }
 
+async function isNinjsFile(path: string): Promise<boolean> {
+  return (await stat(path)).size <= DEFAULT_FETCH_LIMITS.maxBytes && isNinjsText(await readFile(path));
+}
+
+function isNinjsText(data: Uint8Array): boolean {
+  try {
+    return detectFormat(decodeSource(data)) === 'ninjs';
+  } catch {
+    return false;
+  }
+}
+
+/** Reads a feed, item or page file, refusing one over the size cap before reading it. */
+async function readNewsBytes(path: string): Promise<Uint8Array> {
+  const { size } = await stat(path);
+  if (size > DEFAULT_FETCH_LIMITS.maxBytes) {
+    throw new ImportError(
+      `the file is ${(size / (1024 * 1024)).toFixed(1)} MB; the limit for a feed, item or page is ${DEFAULT_FETCH_LIMITS.maxBytes / (1024 * 1024)} MB`,
+    );
+  }
+  return readFile(path);
+}
+
 async function* bytesOf(data: Uint8Array): AsyncGenerator<Uint8Array> {
   yield data;
 }
@@ -211,7 +260,7 @@ async function importOne(
   input: Input,
   options: ImportOptions,
   progress: Progress,
-): Promise<FileOutcome> {
+): Promise<FileOutcome | FileOutcome[]> {
   const source = input.kind === 'stdin' ? '<stdin>' : input.path;
   try {
     let kind = input.kind;
@@ -219,7 +268,48 @@ async function importOne(
     if (input.kind === 'stdin') {
       data = await readStdin();
       const first = Buffer.from(data.subarray(0, 4096)).toString('utf8').trimStart()[0];
-      kind = first === '{' ? 'bundle' : 'story';
+      kind = first === '<' ? 'news' : first === '{' || first === '[' ? 'bundle' : 'story';
+    }
+    // One JSON document on stdin is a ninjs item rather than a bundle.
+    const ninjsOnStdin =
+      kind === 'bundle' && data !== null && data.length <= DEFAULT_FETCH_LIMITS.maxBytes && isNinjsText(data);
+    if (kind === 'news' || kind === 'url' || ninjsOnStdin) {
+      let contentType: string | null = null;
+      let url: string | null = null;
+      if (input.kind === 'url') {
+        const fetched = await fetchSource(input.path, undefined, {
+          ...DEFAULT_FETCH_LIMITS,
+          timeoutMs: options.timeout * 1000,
+        });
+        if (fetched.status !== 'ok')
+          throw new ImportError('the server answered 304 Not Modified to a plain GET');
+        ({ bytes: data, contentType, url } = fetched);
+      }
+      data ??= await readNewsBytes(input.path);
+      progress.bytes(data.length);
+      const read = readSource(data, contentType, url);
+      if (!('items' in read)) kind = read.format === 'bundle' ? 'bundle' : 'story';
+      else {
+        const items = await importItems(database.db, importer, read.items, {
+          source,
+          format: read.format,
+          published: options.published ?? null,
+          publisher: options.publisher ? { name: options.publisher.trim() } : null,
+          status: options.status === 'published' ? 'PUBLISHED' : 'DRAFT',
+        });
+        return items.map((item): FileOutcome => {
+          if (item.kind === 'story') {
+            progress.story();
+            return { source: item.source, kind: 'story', result: item.result };
+          }
+          return {
+            source: item.source,
+            kind: 'error',
+            error: item.kind === 'error' ? item.error : `${item.source}: seen`,
+            line: null,
+          };
+        });
+      }
     }
     if (kind === 'bundle') {
       let records = 0;
@@ -238,7 +328,7 @@ async function importOne(
       return { source, kind: 'bundle', result, records };
     }
     const bytes = data ?? (await readStoryBytes(input.path, input.bytes));
-    if (input.kind !== 'stdin') progress.bytes(input.bytes);
+    if (input.kind === 'story' || input.kind === 'bundle') progress.bytes(input.bytes);
     const text = storyTextFromBytes(bytes);
     const result = await importer.importStory({
       source,

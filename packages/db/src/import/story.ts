@@ -8,10 +8,11 @@ import { extractStory } from '@chancery/domain/wire/extract';
 import type { Extraction } from '@chancery/domain/wire/types';
 import type { ChanceryDb } from '../database.ts';
 import { postgresError } from '../repositories/sql.ts';
-import { inTransaction } from '../repositories/transaction.ts';
+import { inTransaction, type Tx } from '../repositories/transaction.ts';
 import { Catalog } from './catalog.ts';
 import { type PublishedOption, storyDate } from './dates.ts';
 import { ImportError } from './errors.ts';
+import { readStoryParts, type StoryParts } from './formats/parts.ts';
 import { articleSlug, contentHash, type PreparedStory, planStory, type StoryPlan } from './plan.ts';
 import { readStoryText } from './story-text.ts';
 import { writePlan } from './write.ts';
@@ -19,7 +20,14 @@ import { writePlan } from './write.ts';
 export type StoryInput = {
   /** How to name the input in messages: a file path, `<stdin>`. */
   source: string;
+  /** The story as a wire-story text file, unless `parts` gives it already split. */
   text: string;
+  /** The story in parts (a feed or agency item): read instead of `text`. */
+  parts?: StoryParts | null;
+  /** The slug of the article this story is a version of, when known (a source item seen before). */
+  slug?: string | null;
+  /** Runs in the transaction that stores the story, after it (records where the story came from). */
+  afterStore?: ((tx: Tx, plan: StoryPlan) => Promise<void>) | null;
   /** The file name without its extension: the slug when the headline gives none. */
   fileStem?: string | null;
   published?: PublishedOption | null;
@@ -123,7 +131,7 @@ export class StoryImporter {
 
   /** Parses, extracts and dates a story: no database needed. Throws an ImportError for bad input. */
   prepare(input: StoryInput): PreparedStory {
-    const { story } = readStoryText(input.text);
+    const story = input.parts ? readStoryParts(input.parts) : readStoryText(input.text).story;
     const dated = storyDate(story.dateline, input.published ?? null, this.options.today?.() ?? new Date());
     if (!dated.ok) throw new ImportError(dated.message, null, 'published');
     const catalog = this.catalog;
@@ -139,7 +147,7 @@ export class StoryImporter {
         return extraction;
       },
       contentHash: contentHash(story),
-      slug: articleSlug(story.headline, input.fileStem ?? null),
+      slug: input.slug ?? articleSlug(story.headline, input.fileStem ?? null),
       publishedAt: dated.publishedAt,
       day: dated.day,
       status: input.status ?? 'DRAFT',
@@ -162,21 +170,22 @@ export class StoryImporter {
     }
     let plan: StoryPlan;
     try {
-      plan = await this.store(prepared);
+      plan = await this.store(prepared, input);
     } catch (error) {
       // Another writer created a record with the same slug meanwhile: look again, and resolve to it.
       if (postgresError(error)?.code !== '23505') throw error;
       await this.catalog.refresh(this.db, { force: true });
-      plan = await this.store(this.prepare(input));
+      plan = await this.store(this.prepare(input), input);
     }
     this.remember(plan);
     return present(plan, this.catalog, false);
   }
 
-  private store(prepared: PreparedStory): Promise<StoryPlan> {
+  private store(prepared: PreparedStory, input: StoryInput): Promise<StoryPlan> {
     return inTransaction(this.db, async (tx) => {
       const plan = await planStory(tx, this.catalog, prepared, { lock: true });
       await writePlan(tx, this.options.tokenName, plan);
+      await input.afterStore?.(tx, plan);
       return plan;
     });
   }
