@@ -194,7 +194,9 @@ export function speakerGroupBefore(
       /^(?:a|an)\s/i.test(part) &&
       !blank(i - 1) &&
       isNounPhrase(text, parts[i - 1] as { start: number; end: number });
-    if (!PARENTHETICAL.test(part) && !appositive) break;
+    // "Jonas Beck, on Thursday denied": a time adjunct between commas is not the speaker.
+    const timeOnly = LEADING_ADJUNCT_ALONE.test(part);
+    if (!PARENTHETICAL.test(part) && !appositive && !timeOnly) break;
     i--;
     while (i > 0 && blank(i)) i--;
   }
@@ -216,7 +218,8 @@ export function speakerGroupBefore(
   return { start, end: groupEnd, commaBefore: i > 0 ? (commas[i - 1] ?? null) : null };
 }
 
-const CONTRASTIVE = new Set(['while', 'whereas', 'but', 'and']);
+// Words after a comma that open another speaker's clause: "…, while X insisted", "…, after unions warned".
+const CONTRASTIVE = new Set(['while', 'whereas', 'but', 'and', 'after', 'before', 'when', 'as', 'since']);
 
 /** A reporting verb within the next few words, outside quotes: "while X insisted". */
 function startsReportingClause(text: string, quotes: readonly Quote[], from: number, to: number): boolean {
@@ -284,6 +287,8 @@ const LEADING_ADJUNCT =
   /^(?:(?:also|again|then|later|earlier|yesterday|today|publicly|privately|separately|repeatedly|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b|(?:on|last|this|next|late|early|earlier)\s+(?:\p{Lu}\p{L}+day|week|month|year|night|morning|evening|\p{Lu}\p{L}+\s+\d{1,2}(?:st|nd|rd|th)?)\b)\s*/u;
 const LEADING_OBJECT =
   /^(?:him|her|them|us|me|reporters|journalists|lawmakers|parliament|delegates|legislators|deputies|senators|\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+){0,2}|(?:the|a|an)\s+(?!(?:in|at|on|of|for|after|before)\b)[\p{L}-]+(?:\s+(?!(?:in|at|on|of|for|after|before|the|a|an)\b)[\p{L}-]+){0,2})\b\s*/u;
+
+const LEADING_ADJUNCT_ALONE = new RegExp(`${LEADING_ADJUNCT.source}$`, 'u');
 
 export function skipAdjuncts(text: string, from: number, cue: string): number {
   let pos = from;
