@@ -1,13 +1,18 @@
 // Who is asking: `Authorization: Bearer <token>` resolved to a Viewer. No header is an anonymous
 // reader; a header that does not carry a valid, active token is refused outright (401), even for
 // reads, so a mistyped or revoked token never quietly turns into anonymous access.
+// Without the header, an editor session's cookie (http/session.ts) stands for its token, on
+// requests no other site can make. An ended or expired session reads anonymously: the cookie
+// comes with every page of the site, the reader's too, and is no explicit credential.
 import { HeaderMap } from '@apollo/server';
 import type { ChanceryDb } from '@chancery/db/database';
+import { findSession } from '@chancery/db/sessions';
 import { TOKEN_PREFIX, verifyToken } from '@chancery/db/tokens';
 import { DomainError } from '@chancery/domain/errors';
 import { ANONYMOUS, canWrite, isAdmin, type Viewer } from '@chancery/domain/viewer';
 import { GraphQLError } from 'graphql';
 import type { Context } from './context.ts';
+import { cookieRequestRefusal, sessionIdFromCookies } from './http/session.ts';
 
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 
@@ -26,7 +31,7 @@ export async function viewerFromHeaders(
   headers: { get(name: string): string | undefined },
 ): Promise<Viewer> {
   const header = headers.get('authorization');
-  if (header === undefined) return ANONYMOUS;
+  if (header === undefined) return viewerFromSession(db, headers);
   const bearer = BEARER.exec(header.trim());
   if (!bearer) {
     throw unauthenticated(
@@ -44,6 +49,19 @@ export async function viewerFromHeaders(
     throw unauthenticated('The API token is unknown or has been revoked; ask an admin for a new one.');
   }
   return { role: found.role, tokenName: found.name };
+}
+
+/** The viewer a session cookie names; anonymous without one (or with an ended one). */
+async function viewerFromSession(
+  db: ChanceryDb,
+  headers: { get(name: string): string | undefined },
+): Promise<Viewer> {
+  const sessionId = sessionIdFromCookies(headers.get('cookie'));
+  if (sessionId === null) return ANONYMOUS;
+  const refusal = cookieRequestRefusal(headers);
+  if (refusal) throw new GraphQLError(refusal, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+  const session = await findSession(db, sessionId);
+  return session ? { role: session.role, tokenName: session.name } : ANONYMOUS;
 }
 
 /** Mutations need an editor or an admin. */

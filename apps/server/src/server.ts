@@ -37,6 +37,7 @@ import {
   withRecord,
 } from './http/request-record.ts';
 import { sendGraphQLErrors, sendJson } from './http/respond.ts';
+import { createSessionRoutes, SESSION_PATH, sessionIdFromCookies } from './http/session.ts';
 import { createDocumentGuard } from './limits/guard.ts';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits/limits.ts';
 import { costLimitPlugin } from './limits/plugin.ts';
@@ -118,6 +119,7 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
   const responseCache = options.responseCache ? new ResponseCache(options.responseCache.maxBytes) : null;
   const metrics = createMetrics({ database: options.database, responseCache });
   const webApp = options.webRoot ? createStaticFileHandler({ root: options.webRoot }) : null;
+  const sessions = createSessionRoutes({ db, trustProxy });
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -326,13 +328,15 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
             ? probes.readyz(res)
             : record.route === 'metrics' && get
               ? handleMetrics(req, res)
-              : webApp
-                ? webApp(req, res, url)
-                : Promise.resolve(
-                    sendJson(res, 404, {
-                      error: `No route for ${req.method} ${url.pathname.slice(0, 100)}; the API is at /graphql.`,
-                    }),
-                  );
+              : url.pathname === SESSION_PATH
+                ? sessions(req, res)
+                : webApp
+                  ? webApp(req, res, url)
+                  : Promise.resolve(
+                      sendJson(res, 404, {
+                        error: `No route for ${req.method} ${url.pathname.slice(0, 100)}; the API is at /graphql.`,
+                      }),
+                    );
     route.catch((error: unknown) => {
       logger.error({ reqId: record.id, err: error }, 'Unexpected error');
       if (!res.headersSent)
@@ -408,10 +412,11 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
 
 /**
  * The response cache's key for a request, or null when its response must not be cached: token
- * holders' requests, and GET (no body; HTTP caches key those by URL).
+ * holders' and signed-in editors' requests, and GET (no body; HTTP caches key those by URL).
  */
 function cacheKeyOf(req: IncomingMessage, bodyText: string | undefined): string | null {
   if (bodyText === undefined || req.headers.authorization !== undefined) return null;
+  if (sessionIdFromCookies(req.headers.cookie) !== null) return null;
   return `${req.headers.accept ?? ''}\n${bodyText}`;
 }
 

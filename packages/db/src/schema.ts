@@ -308,6 +308,17 @@ export const apiTokens = pgTable('api_tokens', {
   revokedAt: instant('revoked_at'),
 });
 
+/** A signed-in editor's session (migration 0008): the hash of its id, the token it acts as. */
+export const editorSessions = pgTable('editor_sessions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  sessionHash: text('session_hash').notNull().unique(),
+  tokenId: uuid('token_id')
+    .notNull()
+    .references(() => apiTokens.id, { onDelete: 'cascade' }),
+  createdAt: instant('created_at').notNull().default(sql`now()`),
+  expiresAt: instant('expires_at').notNull(),
+});
+
 /** One change to one node: the record before and after, who changed it and when. */
 export const revisions = pgTable('revisions', {
   id: uuid('id').primaryKey().defaultRandom(),

@@ -51,9 +51,9 @@ export const BUNDLE_TABLES = [
 
 /**
  * Tables a bundle never holds. The change log is this database's own record of its writes: a
- * restore logs the records it brings in as changes of its own.
+ * restore logs the records it brings in as changes of its own. Sessions are credentials, as tokens are.
  */
-export const NOT_IN_BUNDLES = ['api_tokens', 'change_log'] as const;
+export const NOT_IN_BUNDLES = ['api_tokens', 'editor_sessions', 'change_log'] as const;
 
 type Column = {
   name: string;
