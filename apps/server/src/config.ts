@@ -82,6 +82,22 @@ const hardeningEnv = {
   CHANCERY_METRICS_TOKEN: z.string().optional(),
 };
 
+// Live updates: the change log's retention and the subscriptions' limits (see README, Live updates).
+const liveEnv = {
+  CHANCERY_CHANGE_LOG_DAYS: wholeNumber({
+    min: 0,
+    max: 3_650,
+    default: 30,
+    meaning: 'days the change log keeps each change; 0 keeps them for ever',
+  }),
+  CHANCERY_MAX_SUBSCRIPTIONS: wholeNumber({
+    min: 1,
+    max: 1_000,
+    default: 20,
+    meaning: 'subscriptions one WebSocket connection may hold',
+  }),
+};
+
 // Running as several processes (README, Scaling out).
 const scaleEnv = {
   REDIS_URL: z
@@ -126,6 +142,7 @@ const serverEnv = {
   NODE_ENV: z.enum(NODE_ENVS, { error: `must be one of ${NODE_ENVS.join(', ')}` }).default('development'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   ...hardeningEnv,
+  ...liveEnv,
   // Checked here, so a bad manifest stops the server before it opens the database.
   CHANCERY_TRUSTED_DOCUMENTS: z
     .string()
@@ -167,6 +184,8 @@ export type ServerConfig = {
   warnings: string[];
   /** Set: only the manifest's operations are executed. */
   trustedDocuments: { manifest: TrustedManifest; adminBypass: boolean } | undefined;
+  /** Days the change log keeps a change (0: for ever), and subscriptions per WebSocket connection. */
+  live: { changeLogDays: number; maxSubscriptions: number };
 };
 
 /** Reads the server's settings from the environment; throws ConfigError naming each bad variable. */
@@ -212,6 +231,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       manifest: e.CHANCERY_TRUSTED_DOCUMENTS,
       adminBypass: e.CHANCERY_TRUSTED_DOCUMENTS_ADMIN_BYPASS === '1',
     },
+    live: { changeLogDays: e.CHANCERY_CHANGE_LOG_DAYS, maxSubscriptions: e.CHANCERY_MAX_SUBSCRIPTIONS },
   };
 }
 

@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     metricsToken: config.metricsToken,
     shutdownGraceMs: config.shutdownGraceMs,
     responseCache: config.responseCache,
+    live: { changeLogDays: config.live.changeLogDays, maxSubscriptions: config.live.maxSubscriptions },
     logger,
     webRoot,
   });

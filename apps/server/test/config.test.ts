@@ -1,6 +1,7 @@
 // Every setting is checked at start; a bad one stops the server with a line naming the variable,
 // what is wrong with its value, and what is allowed.
 import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '@chancery/db/config';
 import { describe, expect, it } from 'vitest';
@@ -135,6 +136,11 @@ describe('server configuration', () => {
       'CHANCERY_REDIS_KEY_PREFIX="my prefix": must be 1 to 100 letters, digits or : _ . -; default chancery',
     ],
     [
+      { CHANCERY_WORKERS: 'many' },
+      'CHANCERY_WORKERS="many": must be a whole number from 1 to 256 (server processes sharing the port; PostgreSQL only) or auto (one per core,',
+    ],
+    [{ CHANCERY_WORKERS: '0' }, 'CHANCERY_WORKERS="0": must be a whole number from 1 to 256'],
+    [
       { CHANCERY_INTROSPECTION: 'yes' },
       'CHANCERY_INTROSPECTION="yes": neither 1 nor 0; must be 1 (introspection on, also in production) or 0',
     ],
@@ -149,6 +155,12 @@ describe('server configuration', () => {
       keyPrefix: 'chancery',
     });
     expect(problem({ REDIS_URL: 'redis-host:6379:x:hunter2' })).not.toContain('hunter2');
+  });
+
+  it('runs one process unless CHANCERY_WORKERS says more; auto is one per core', () => {
+    expect(loadConfig({}).workers).toBe(1);
+    expect(loadConfig({ CHANCERY_WORKERS: '3' }).workers).toBe(3);
+    expect(loadConfig({ CHANCERY_WORKERS: 'auto' }).workers).toBe(availableParallelism());
   });
 
   it('lists every bad variable at once', () => {
