@@ -380,8 +380,9 @@ export function resolveSpeaker(
       const recent = recentPerson(index, pos);
       if (recent) return { kind: 'actor', actor: recent, role, confidence: 0.55 };
     }
-    // "a senior Velmark official": an unnamed official speaks for the state named.
-    const state = modifiers.map((word) => stateOfWord(index, word)).find(Boolean);
+    // "a senior Velmark official": an unnamed source, kept with its description (corpus README);
+    // only a definite one ("the Velmark official") speaks for the state named.
+    const state = indefinite ? null : modifiers.map((word) => stateOfWord(index, word)).find(Boolean);
     return state ? { kind: 'actor', actor: state, role, confidence: 0.5 } : { kind: 'unknown', role };
   }
   if (ORGANIZATION_REFERENCES.has(head)) {
