@@ -41,6 +41,7 @@ import { createSessionRoutes, SESSION_PATH, sessionIdFromCookies } from './http/
 import { createDocumentGuard } from './limits/guard.ts';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits/limits.ts';
 import { costLimitPlugin } from './limits/plugin.ts';
+import { type LiveUpdates, startLiveUpdates } from './live-updates.ts';
 import { type Logger, logRequest, silentLogger } from './logging.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { pageSizePlugin } from './page-size.ts';
@@ -48,6 +49,7 @@ import { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
 import { type CachedResponse, ResponseCache } from './response-cache.ts';
 import { schema } from './schema/index.ts';
 import { createStaticFileHandler } from './static-files.ts';
+import { attachSubscriptions } from './subscriptions.ts';
 import { type TrustedDocumentsOptions, trustedDocumentsPlugin } from './trusted-documents.ts';
 
 export type ChanceryServerOptions = {
@@ -77,12 +79,16 @@ export type ChanceryServerOptions = {
   responseCache?: { maxBytes: number };
   /** Keep the planner's statistics current (statistics.ts); default: on. */
   statistics?: StatisticsKeeperOptions | false;
+  /** Live updates (subscriptions.ts, live-updates.ts): change-log retention, subscriptions per socket. */
+  live?: { changeLogDays?: number; maxSubscriptions?: number; keepAliveMs?: number };
 };
 
 export type ChanceryServer = {
   apollo: ApolloServer<Context>;
   httpServer: Server;
   metrics: Metrics;
+  /** This process's follower of the change log, which feeds its subscriptions. */
+  live: LiveUpdates;
   /** Starts listening; resolves with the URL of the GraphQL endpoint. */
   listen(port: number, host?: string): Promise<string>;
   /**
@@ -164,7 +170,8 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
           onError: (error) => logger.warn({ err: error }, 'Could not refresh the planner statistics'),
           ...options.statistics,
         });
-  const watchers: ChangeWatcher[] = [responseCache, statistics].filter((w) => w !== null);
+  const live = await startLiveUpdates({ database: options.database, logger, ...options.live });
+  const watchers: ChangeWatcher[] = [responseCache, statistics, live.watcher].filter((w) => w !== null);
   const changeFeed: ChangeFeed | null =
     watchers.length > 0 ? await options.database.watchChanges(everyWatcher(watchers)) : null;
 
@@ -355,6 +362,17 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
   httpServer.requestTimeout = 30_000;
   httpServer.headersTimeout = 10_000;
   const drain = createDrain(httpServer);
+  const subscriptions = attachSubscriptions({
+    httpServer,
+    schema,
+    database: options.database,
+    live,
+    guard,
+    limits,
+    production,
+    logger,
+    ...options.live,
+  });
   const probes = createProbes({
     database: options.database,
     isDraining: () => drain.draining,
@@ -387,6 +405,7 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
     apollo,
     httpServer,
     metrics,
+    live,
     listen: (port, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -399,12 +418,16 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
       }),
     async stop() {
       const graceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
-      const { cut } = await drain.close(graceMs);
+      const drained = drain.close(graceMs);
+      // Subscriptions never finish on their own: their sockets close at once (1001, going away).
+      await subscriptions.close();
+      const { cut } = await drained;
       if (cut > 0)
         logger.warn({ cut, graceMs }, `Cut ${cut} request(s) still running after the grace period`);
       await apollo.stop();
       await changeFeed?.stop();
       await statistics?.stop();
+      await live.stop();
       await rateLimiter?.close();
     },
   };

@@ -25,12 +25,17 @@ export type TestServer = {
 
 export async function startTestServer(
   database: TestDatabase,
-  options: { production?: boolean; responseCache?: { maxBytes: number } } = {},
+  options: {
+    production?: boolean;
+    responseCache?: { maxBytes: number };
+    live?: { maxSubscriptions?: number };
+  } = {},
 ): Promise<TestServer> {
   const server = await createServer({
     database,
     production: options.production ?? false,
     responseCache: options.responseCache,
+    live: options.live,
   });
   const url = await server.listen(0, '127.0.0.1');
   return {

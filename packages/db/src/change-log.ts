@@ -155,7 +155,7 @@ export class ChangeLogFollower implements ChangeWatcher {
   private again = false;
   private retry: NodeJS.Timeout | null = null;
   private stopped = false;
-  private readonly listeners = new Set<(change: Change) => void>();
+  private readonly listeners = new Set<(changes: readonly Change[]) => void>();
 
   constructor(
     private readonly db: ChanceryDb,
@@ -172,10 +172,17 @@ export class ChangeLogFollower implements ChangeWatcher {
     this.position = { xid: row?.horizon ?? '0', id: '0' };
   }
 
-  /** Calls `listener` with every change from now on; returns the unsubscribe. */
-  listen(listener: (change: Change) => void): () => void {
+  /** Calls `listener` with every change from now on, in batches, in log order; returns the unsubscribe. */
+  listen(listener: (changes: readonly Change[]) => void): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** How many listen: one per subscription. */
+  get listening(): number {
+    return this.listeners.size;
   }
 
   changed(table: string): void {
@@ -217,10 +224,11 @@ export class ChangeLogFollower implements ChangeWatcher {
   private async readNew(): Promise<void> {
     for (;;) {
       const found = await readRows(this.db, { after: this.position, first: FOLLOW_PAGE });
-      for (const row of found) {
-        this.position = { xid: row.xid, id: row.id };
-        const change = toChange(row);
-        for (const listener of this.listeners) listener(change);
+      const last = found.at(-1);
+      if (last) {
+        this.position = { xid: last.xid, id: last.id };
+        const changes = found.map(toChange);
+        for (const listener of this.listeners) listener(changes);
       }
       if (found.length < FOLLOW_PAGE) break;
     }
@@ -230,10 +238,12 @@ export class ChangeLogFollower implements ChangeWatcher {
       this.db,
       sql`select exists (select 1 from change_log where xid >= pg_snapshot_xmin(pg_current_snapshot())) as held`,
     );
-    if (waiting?.held && !this.retry && !this.stopped)
+    if (waiting?.held && !this.retry && !this.stopped) {
       this.retry = setTimeout(() => {
         this.retry = null;
         void this.poll();
       }, HELD_BACK_RETRY_MS);
+      this.retry.unref();
+    }
   }
 }

@@ -127,7 +127,7 @@ type ArticleFilterInput = {
   publishedTo?: string | null;
 };
 
-function articleCondition(ctx: Context, filter: ArticleFilterInput | null | undefined) {
+export function articleCondition(ctx: Context, filter: ArticleFilterInput | null | undefined) {
   const f = filter ?? {};
   if (f.publishedFrom && f.publishedTo && f.publishedFrom > f.publishedTo) {
     throw badInput('filter.publishedFrom must be at or before filter.publishedTo.');

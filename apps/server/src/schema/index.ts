@@ -14,5 +14,7 @@ import './node.ts';
 import './revision.ts';
 import './search.ts';
 import './import.ts';
+import './change.ts';
+import './subscription.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -117,7 +117,7 @@ type StatementFilterInput = {
   saidTo?: string | null;
 };
 
-function statementCondition(ctx: Context, filter: StatementFilterInput | null | undefined) {
+export function statementCondition(ctx: Context, filter: StatementFilterInput | null | undefined) {
   const f = filter ?? {};
   if (f.saidFrom && f.saidTo && f.saidFrom > f.saidTo) {
     throw badInput('filter.saidFrom must be on or before filter.saidTo.');

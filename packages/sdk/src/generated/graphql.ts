@@ -69,6 +69,14 @@ export type ArticleOrder =
   | 'PUBLISHED_AT_ASC'
   | 'PUBLISHED_AT_DESC';
 
+export type ArticlePublishedFilter = {
+  /** Articles that mention the actor. */
+  actorId?: InputMaybe<Scalars['ID']['input']>;
+  publisherId?: InputMaybe<Scalars['ID']['input']>;
+  /** Articles that mention the treaty. */
+  treatyId?: InputMaybe<Scalars['ID']['input']>;
+};
+
 /** A statement written with its article; its span is in that article. */
 export type ArticleStatementInput = {
   /** Default: MANUAL, confidence 1. */
@@ -104,6 +112,19 @@ export type AttributionInput = {
 export type AttributionMethod =
   | 'MANUAL'
   | 'RULES';
+
+/** The kinds of node the change log records; a change to a part (a paragraph, an action) is its node’s. */
+export type ChangeNodeType =
+  | 'Actor'
+  | 'Article'
+  | 'Statement'
+  | 'Treaty';
+
+/** What a transaction did to a node; a soft delete is a DELETE. */
+export type ChangeOperation =
+  | 'CREATE'
+  | 'DELETE'
+  | 'UPDATE';
 
 export type CreateActorInput = {
   /** Other names: a surname, a short name, a capital standing for its state. */
@@ -322,6 +343,14 @@ export type StatementOrder =
   | 'READING_ORDER'
   | 'SAID_ON_ASC'
   | 'SAID_ON_DESC';
+
+export type StatementPublishedFilter = {
+  kind?: InputMaybe<StatementKind>;
+  provisionId?: InputMaybe<Scalars['ID']['input']>;
+  speakerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Statements about the treaty or any of its provisions. */
+  treatyId?: InputMaybe<Scalars['ID']['input']>;
+};
 
 /** A span of the article being written: characters `start`..`end` of paragraph `paragraph`. */
 export type TextSpanInput = {

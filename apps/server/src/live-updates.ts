@@ -1,0 +1,154 @@
+// What one server process does for live updates: follows the change log (one reader, whatever the
+// number of subscribers; the change feed's NOTIFY says when to read, so a write from any process
+// reaches this one's subscribers) and prunes changes older than the retention on a timer.
+import { type Change, ChangeLogFollower, pruneChangeLog } from '@chancery/db/change-log';
+import type { ChangeWatcher } from '@chancery/db/changes';
+import type { Database } from '@chancery/db/database';
+import { DomainError } from '@chancery/domain/errors';
+import type { Context } from './context.ts';
+import type { Logger } from './logging.ts';
+
+export const DEFAULT_CHANGE_LOG_DAYS = 30;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+export type LiveUpdates = {
+  follower: ChangeLogFollower;
+  /** For the change feed: the log grew. */
+  watcher: ChangeWatcher;
+  stop(): Promise<void>;
+};
+
+export async function startLiveUpdates(options: {
+  database: Database;
+  logger: Logger;
+  /** Days a change is kept; 0 keeps them for ever. */
+  changeLogDays?: number;
+}): Promise<LiveUpdates> {
+  const { database, logger } = options;
+  const days = options.changeLogDays ?? DEFAULT_CHANGE_LOG_DAYS;
+  const follower = new ChangeLogFollower(database.db, (error) =>
+    logger.warn({ err: error }, 'Could not read the change log; subscribers wait for the next change'),
+  );
+  await follower.start();
+
+  const prune = async () => {
+    try {
+      const pruned = await pruneChangeLog(database.db, days);
+      if (pruned > 0) logger.info({ pruned, days }, `Pruned ${pruned} change(s) older than ${days} days.`);
+    } catch (error) {
+      logger.warn({ err: error }, 'Could not prune the change log');
+    }
+  };
+  // Several processes may prune the same rows: deleting them twice is harmless.
+  let pruning: Promise<void> = days > 0 ? prune() : Promise.resolve();
+  const timer =
+    days > 0
+      ? setInterval(() => {
+          pruning = prune();
+        }, PRUNE_EVERY_MS).unref()
+      : null;
+
+  return {
+    follower,
+    watcher: follower,
+    async stop() {
+      if (timer) clearInterval(timer);
+      follower.stop();
+      await pruning;
+    },
+  };
+}
+
+/** The context of a subscription: a request's, plus this process's follower of the log. */
+export type LiveContext = Context & { live?: LiveUpdates };
+
+export function followerOf(ctx: Context): ChangeLogFollower {
+  const live = (ctx as LiveContext).live;
+  if (!live)
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      'Subscriptions are served over WebSocket (the graphql-ws protocol) at /graphql, not over HTTP POST.',
+    );
+  return live.follower;
+}
+
+/** Events a subscriber may fall behind by before its subscription ends with an error. */
+export const MAX_QUEUED_EVENTS = 1_000;
+
+/**
+ * A subscription's events: each batch of changes the follower reads goes through `select` (which
+ * keeps what this subscriber may see and asked for, as events), one batch after another, so events
+ * arrive in log order. Ending it (the client completes, the socket closes) stops listening at once.
+ */
+export function changeEvents<Event>(
+  follower: ChangeLogFollower,
+  select: (changes: readonly Change[]) => Promise<Event[]>,
+): AsyncIterableIterator<Event> {
+  const queue: Event[] = [];
+  let waiting: { resolve: (result: IteratorResult<Event>) => void; reject: (error: unknown) => void } | null =
+    null;
+  let failure: unknown = null;
+  let done = false;
+  let chain = Promise.resolve();
+
+  const finish = () => {
+    done = true;
+    unlisten();
+    queue.length = 0;
+    waiting?.resolve({ value: undefined, done: true });
+    waiting = null;
+  };
+  const fail = (error: unknown) => {
+    if (done) return;
+    failure = error;
+    unlisten();
+    queue.length = 0;
+    waiting?.reject(error);
+    waiting = null;
+  };
+  const push = (event: Event) => {
+    if (waiting) {
+      waiting.resolve({ value: event, done: false });
+      waiting = null;
+    } else if (queue.length >= MAX_QUEUED_EVENTS) {
+      fail(
+        new DomainError(
+          'BAD_USER_INPUT',
+          `This subscriber fell more than ${MAX_QUEUED_EVENTS} events behind; subscribe again and catch up with changes(after:) from the last cursor it received.`,
+        ),
+      );
+    } else queue.push(event);
+  };
+  const unlisten = follower.listen((changes) => {
+    chain = chain.then(async () => {
+      if (done || failure) return;
+      try {
+        for (const event of await select(changes)) if (!done && !failure) push(event);
+      } catch (error) {
+        fail(error);
+      }
+    });
+  });
+
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    next() {
+      if (queue.length > 0) return Promise.resolve({ value: queue.shift() as Event, done: false });
+      if (failure) return Promise.reject(failure);
+      if (done) return Promise.resolve({ value: undefined, done: true });
+      return new Promise((resolve, reject) => {
+        waiting = { resolve, reject };
+      });
+    },
+    return() {
+      finish();
+      return Promise.resolve({ value: undefined, done: true });
+    },
+    throw(error: unknown) {
+      finish();
+      return Promise.reject(error);
+    },
+  };
+}

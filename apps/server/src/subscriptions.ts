@@ -1,0 +1,161 @@
+// GraphQL subscriptions over WebSocket, the graphql-ws protocol, on the same /graphql path as
+// HTTP (what Apollo Client, urql and Apollo Sandbox speak). The connection authenticates once, in
+// `connection_init` (`{ "authorization": "Bearer <token>" }`, or the upgrade request's
+// Authorization header), as HTTP requests do; every subscription document passes the same limits
+// as an HTTP query (document guard, cost budget); only subscriptions go over the socket (queries and
+// mutations take POST, with its rate limits and cache). A connection holds a bounded number of
+// subscriptions; idle sockets are pinged and dropped when they stop answering; stop() closes them
+// with 1001 (going away), and clients reconnect to another process.
+import type { Server } from 'node:http';
+import type { Database } from '@chancery/db/database';
+import type { Viewer } from '@chancery/domain/viewer';
+import {
+  GraphQLError,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  getOperationAST,
+  parse,
+  validate,
+} from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { viewerFromHeaders } from './auth.ts';
+import { createContext } from './context.ts';
+import { createErrorFormatter } from './errors.ts';
+import { createCostModel } from './limits/cost.ts';
+import type { DocumentGuard } from './limits/guard.ts';
+import { LIMIT_CODES, type QueryLimits } from './limits/limits.ts';
+import type { LiveContext, LiveUpdates } from './live-updates.ts';
+import type { Logger } from './logging.ts';
+
+export const DEFAULT_MAX_SUBSCRIPTIONS = 20;
+/** How often idle sockets are pinged; one that has not answered by the next ping is dropped. */
+const DEFAULT_KEEP_ALIVE_MS = 12_000;
+/** A WebSocket close reason is at most 123 bytes. */
+const CLOSE_REASON_BYTES = 123;
+
+export type SubscriptionServer = {
+  /** Open sockets. */
+  readonly connections: number;
+  /** Closes every socket (1001, going away) and stops accepting new ones. */
+  close(): Promise<void>;
+};
+
+type Extra = { viewer?: Viewer };
+
+export function attachSubscriptions(options: {
+  httpServer: Server;
+  schema: GraphQLSchema;
+  database: Database;
+  live: LiveUpdates;
+  guard: DocumentGuard;
+  limits: QueryLimits;
+  production: boolean;
+  logger: Logger;
+  maxSubscriptions?: number;
+  keepAliveMs?: number;
+}): SubscriptionServer {
+  const { schema, database, live, guard, limits, production, logger } = options;
+  const maxSubscriptions = options.maxSubscriptions ?? DEFAULT_MAX_SUBSCRIPTIONS;
+  const formatError = createErrorFormatter({ schema, production });
+  const costModel = createCostModel(schema, { budget: limits.maxCost });
+  const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
+    errors.map((error) => formatError(error.toJSON(), error));
+  const refuse = (message: string, code: string, extensions: Record<string, unknown> = {}) => [
+    new GraphQLError(message, { extensions: { code, ...extensions } }),
+  ];
+
+  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
+  const server = useServer<Record<string, unknown> | undefined, Extra>(
+    {
+      schema,
+      isProd: production,
+      // Authenticates the connection: the token in connection_init's payload, else the upgrade's header.
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const given = params.authorization ?? params.Authorization;
+        const header = typeof given === 'string' ? given : ctx.extra.request.headers.authorization;
+        try {
+          ctx.extra.viewer = await viewerFromHeaders(database.db, {
+            get: (name) => (name === 'authorization' ? header : undefined),
+          });
+          return true;
+        } catch (error) {
+          if (!(error instanceof GraphQLError)) throw error;
+          ctx.extra.socket.close(CloseCode.Forbidden, closeReason(`Unauthenticated: ${error.message}`));
+          return false;
+        }
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        if (Object.keys(ctx.subscriptions).length > maxSubscriptions)
+          return refuse(
+            `This connection already holds ${maxSubscriptions} subscriptions, the most allowed; complete one first, or open another connection.`,
+            'SUBSCRIPTION_LIMIT_EXCEEDED',
+            { limit: { max: maxSubscriptions } },
+          );
+        const violation = guard.check(payload.query);
+        if (violation)
+          return refuse(violation.message, violation.code, violation.limit ? { limit: violation.limit } : {});
+        let document: ReturnType<typeof parse>;
+        try {
+          document = parse(payload.query, { maxTokens: limits.maxTokens });
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+        const invalid = validate(schema, document);
+        if (invalid.length > 0) return invalid;
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation)
+          return refuse(
+            'Name the operation to run (operationName): the document has several, or none.',
+            'BAD_USER_INPUT',
+          );
+        if (operation.operation !== 'subscription')
+          return refuse(
+            `Only subscriptions go over WebSocket; send ${operation.operation === 'query' ? 'queries' : 'mutations'} with POST /graphql.`,
+            'BAD_USER_INPUT',
+          );
+        const { requested } = costModel.operationCost(document, operation, payload.variables ?? undefined);
+        if (requested > limits.maxCost)
+          return refuse(
+            `This subscription's events could hold up to ${requested} fields, over the budget of ${limits.maxCost}; select fewer nested lists.`,
+            LIMIT_CODES.maxCost,
+            { cost: { requested, limit: limits.maxCost } },
+          );
+        const contextValue: LiveContext = {
+          ...createContext({ db: database.db, viewer: ctx.extra.viewer }),
+          live,
+        };
+        return {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue,
+        };
+      },
+      onError: (_ctx, _id, _payload, errors) => format(errors),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: format(result.errors) } : undefined,
+    },
+    wss,
+    options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS,
+  );
+  wss.on('error', (error) => logger.warn({ err: error }, 'WebSocket server error'));
+
+  return {
+    get connections() {
+      return wss.clients.size;
+    },
+    close: () => server.dispose() as Promise<void>,
+  };
+}
+
+/** Cut to what a close frame can carry, at a word. */
+function closeReason(text: string): string {
+  if (Buffer.byteLength(text) <= CLOSE_REASON_BYTES) return text;
+  let cut = text;
+  while (Buffer.byteLength(`${cut}…`) > CLOSE_REASON_BYTES) cut = cut.slice(0, cut.lastIndexOf(' '));
+  return `${cut}…`;
+}

@@ -1,0 +1,243 @@
+// Live updates as a client sees them: real servers, real WebSocket clients (graphql-ws), writes
+// through the API, through another server on the same database, and by raw SQL on another
+// connection; events in the subscriber's own visibility; `changes(after:)` resumes with nothing
+// missed; bad input refused with a clear error.
+import { ConfigError } from '@chancery/db/config';
+import { type TestDatabase, testEngines } from '@chancery/db/testing';
+import { type Client, createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { loadConfig } from '../src/config.ts';
+import { as, builders, createTokens, gid, type Tokens } from './editorial.ts';
+import { startTestServer, type TestServer } from './http.ts';
+
+type Message = { kind: 'next'; value: any } | { kind: 'error'; error: any } | { kind: 'complete' };
+
+/** A subscription's messages, taken one at a time in the order they came. */
+function subscribe(client: Client, query: string, variables: Record<string, unknown> = {}) {
+  const messages: Message[] = [];
+  let wake: (() => void) | null = null;
+  const push = (message: Message) => {
+    messages.push(message);
+    wake?.();
+  };
+  const dispose = client.subscribe(
+    { query, variables },
+    {
+      next: (value) => push({ kind: 'next', value }),
+      error: (error) => push({ kind: 'error', error }),
+      complete: () => push({ kind: 'complete' }),
+    },
+  );
+  return {
+    dispose,
+    async take(timeoutMs = 20_000): Promise<Message> {
+      const deadline = Date.now() + timeoutMs;
+      while (messages.length === 0) {
+        if (Date.now() > deadline) throw new Error(`No message within ${timeoutMs} ms for ${query}`);
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, 100);
+        });
+      }
+      return messages.shift() as Message;
+    },
+  };
+}
+
+/** Waits until `check` holds (the server has set up what a client asked for, asynchronously). */
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 1_000; i++) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`Never: ${what}`);
+}
+
+const STATEMENTS = `subscription ($filter: StatementPublishedFilter) {
+  statementPublished(filter: $filter) { cursor statement { id text speaker { id } } }
+}`;
+
+describe.each(testEngines)('live updates on $name', (engine) => {
+  let database: TestDatabase;
+  let api: TestServer;
+  /** A second server on the same database: another process, as far as the first can tell. */
+  let other: TestServer;
+  let tokens: Tokens;
+  const clients: Client[] = [];
+  const connect = (token: string | null, server: TestServer = api) => {
+    const client = createClient({
+      url: server.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+      retryAttempts: 0,
+    });
+    clients.push(client);
+    return client;
+  };
+  const listening = () => api.server.live.follower.listening;
+
+  beforeAll(async () => {
+    database = await engine.open({ seed: true });
+    tokens = await createTokens(database);
+    api = await startTestServer(database, { live: { maxSubscriptions: 3 } });
+    other = await startTestServer(database);
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.dispose()));
+    await other?.stop();
+    await api?.stop();
+    await database?.close();
+  });
+
+  it('delivers what is published, by the API or another server, in each subscriber’s visibility, and resumes with changes(after:)', async () => {
+    const editor = builders(as(other, tokens.editor));
+    const [speaker, quiet] = [await editor.actor(), await editor.actor()];
+    const anonymous = subscribe(connect(null), STATEMENTS);
+    const byQuiet = subscribe(connect(null), STATEMENTS, { filter: { speakerId: quiet.id } });
+    await until(() => listening() === 2, 'both subscribers listen');
+
+    // A draft with a statement, never published: no subscriber hears of it.
+    const draft = await editor.article();
+    const hidden = await editor.statement(draft.id, { speakerId: speaker.id });
+    // Published through the other server: the first one's subscribers hear it.
+    const story = await editor.article();
+    const said = await editor.statement(story.id, { speakerId: speaker.id });
+    await editor.publish(story);
+
+    const event = await anonymous.take();
+    expect(event).toMatchObject({
+      kind: 'next',
+      value: { data: { statementPublished: { statement: { id: said.id, speaker: { id: speaker.id } } } } },
+    });
+    expect(JSON.stringify(event)).not.toContain(hidden.id);
+
+    // A statement by the quiet actor, added to the published story: the filtered subscriber's first event.
+    const quietWords = await editor.statement(story.id, { speakerId: quiet.id });
+    expect(await byQuiet.take()).toMatchObject({
+      kind: 'next',
+      value: { data: { statementPublished: { statement: { id: quietWords.id } } } },
+    });
+    expect(await anonymous.take()).toMatchObject({
+      value: { data: { statementPublished: { statement: { id: quietWords.id } } } },
+    });
+
+    // Written by raw SQL on another connection: the draft is published by hand.
+    const cursor = (event as { value: any }).value.data.statementPublished.cursor as string;
+    await database.withRawTransaction((raw) =>
+      raw.query("update articles set status = 'PUBLISHED' where id = $1", [
+        Buffer.from(draft.id, 'base64url').toString().split(':')[1],
+      ]),
+    );
+    expect(await anonymous.take()).toMatchObject({
+      value: { data: { statementPublished: { statement: { id: hidden.id } } } },
+    });
+
+    // A reader who was away from `cursor` on misses nothing, and sees no draft's changes.
+    const away = await as(api, null)(
+      `query ($after: String) { changes(after: $after, first: 100, types: [Statement, Article]) {
+        edges { node { type nodeId operation visible wasVisible } } pageInfo { hasNextPage } } }`,
+      { after: cursor },
+    );
+    expect(away.errors).toBeUndefined();
+    const seen = away.data?.changes.edges.map(
+      (e: any) => `${e.node.type} ${e.node.nodeId} ${e.node.visible}`,
+    );
+    expect(seen).toEqual([
+      `Statement ${quietWords.id} true`,
+      `Article ${draft.id} true`,
+      `Statement ${hidden.id} true`,
+    ]);
+    anonymous.dispose();
+    byQuiet.dispose();
+    await until(() => listening() === 0, 'the subscribers are gone');
+  });
+
+  it('tells when a treaty gets a new action, to any subscriber', async () => {
+    const editor = builders(as(api, tokens.editor));
+    const treaty = await editor.treaty();
+    const changed = subscribe(
+      connect(tokens.reader),
+      'subscription ($id: ID!) { treatyChanged(id: $id) { cursor treaty { id actions { type } } } }',
+      { id: treaty.id },
+    );
+    await until(() => listening() === 1, 'the subscriber listens');
+    await editor.action(treaty.id, { type: 'SIGNATURE' });
+    expect(await changed.take()).toMatchObject({
+      value: { data: { treatyChanged: { treaty: { id: treaty.id, actions: [{ type: 'SIGNATURE' }] } } } },
+    });
+    changed.dispose();
+    await until(() => listening() === 0, 'the subscriber is gone');
+  });
+
+  it('refuses bad input with a clear error', async () => {
+    const client = connect(null);
+    const refused = async (query: string, variables: Record<string, unknown> = {}) => {
+      const subscription = subscribe(client, query, variables);
+      const message = await subscription.take();
+      if (message.kind === 'error') return message.error[0];
+      expect(message.kind).toBe('next');
+      return (message as { value: any }).value.errors[0];
+    };
+    expect(
+      await refused(STATEMENTS, {
+        filter: { speakerId: gid('Actor', '00000000-0000-4000-8000-000000000009') },
+      }),
+    ).toMatchObject({
+      message: expect.stringMatching(/^filter.speakerId: there is no actor with the ID/),
+      extensions: { code: 'NOT_FOUND' },
+    });
+    expect(await refused(STATEMENTS, { filter: { treatyId: 'nonsense' } })).toMatchObject({
+      message: expect.stringContaining('Invalid ID "nonsense"'),
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    expect(await refused('{ treaties { totalCount } }')).toMatchObject({
+      message: 'Only subscriptions go over WebSocket; send queries with POST /graphql.',
+    });
+    const deep = `subscription { treatyChanged(id: "x") { treaty { parties { roles { organization { roles { organization { roles { organization { roles { organization { name } } } } } } } } } } } }`;
+    expect(await refused(deep)).toMatchObject({ extensions: { code: 'DEPTH_LIMIT_EXCEEDED' } });
+
+    // Three subscriptions per connection here; the fourth is refused.
+    const held = [1, 2, 3].map(() => subscribe(client, STATEMENTS));
+    await until(() => listening() === 3, 'three subscriptions listen');
+    expect(await refused(STATEMENTS)).toMatchObject({ extensions: { code: 'SUBSCRIPTION_LIMIT_EXCEEDED' } });
+    for (const subscription of held) subscription.dispose();
+
+    const stranger = subscribe(connect(`chy_${'x'.repeat(43)}`), STATEMENTS);
+    expect(await stranger.take()).toMatchObject({
+      kind: 'error',
+      error: {
+        code: 4403,
+        reason: expect.stringMatching(/^Unauthenticated: The API token is unknown or has been revoked/),
+      },
+    });
+
+    const badCursor = await as(api, null)('{ changes(after: "nope") { edges { cursor } } }');
+    expect(badCursor.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/^Invalid change cursor "nope": pass the `cursor` of a change/),
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  });
+
+  it('closes subscribers’ sockets with 1001 (going away) when the server stops', async () => {
+    const server = await startTestServer(database);
+    const subscription = subscribe(connect(null, server), STATEMENTS);
+    await until(() => server.server.live.follower.listening === 1, 'the subscriber listens');
+    await server.stop();
+    expect(await subscription.take()).toMatchObject({ kind: 'error', error: { code: 1001 } });
+  });
+});
+
+describe('live-update settings', () => {
+  it('reads the change log retention and the subscriptions per connection, and names a bad value', () => {
+    expect(loadConfig({}).live).toEqual({ changeLogDays: 30, maxSubscriptions: 20 });
+    expect(loadConfig({ CHANCERY_CHANGE_LOG_DAYS: '0', CHANCERY_MAX_SUBSCRIPTIONS: '5' }).live).toEqual({
+      changeLogDays: 0,
+      maxSubscriptions: 5,
+    });
+    expect(() => loadConfig({ CHANCERY_CHANGE_LOG_DAYS: 'a week' })).toThrow(ConfigError);
+    expect(() => loadConfig({ CHANCERY_CHANGE_LOG_DAYS: 'a week' })).toThrow(
+      'CHANCERY_CHANGE_LOG_DAYS="a week": not a whole number; must be a whole number from 0 to 3650 (days the change log keeps each change; 0 keeps them for ever); default 30',
+    );
+  });
+});
