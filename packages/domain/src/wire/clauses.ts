@@ -368,6 +368,13 @@ export function bareClauseStart(
   // "said on Wednesday, citing …": a participle phrase, not a reported clause.
   if (/^\p{Ll}+ing\b/u.test(text.slice(start, start + 30))) return null;
   const end = clauseEnd(text, quotes, start, sentenceEnd);
-  const firstComma = commasOutsideQuotes(text, quotes, start, end)[0] ?? end;
-  return looksLikeClause(tokenize(text, start, firstComma)) ? start : null;
+  const commas = commasOutsideQuotes(text, quotes, start, end);
+  const firstComma = commas[0] ?? end;
+  if (looksLikeClause(tokenize(text, start, firstComma))) return start;
+  // "said her client, Omar Zaid, would appeal": the subject, a name in apposition, then the verb.
+  const second = commas[1];
+  if (second === undefined || !isNameLike(text, firstComma + 1, second)) return null;
+  const subject = tokenize(text, start, firstComma);
+  const predicate = tokenize(text, second + 1, commas[2] ?? end);
+  return subject.length <= 4 && looksLikeClause(predicate) && isVerbAt(predicate, 0) ? start : null;
 }

@@ -170,6 +170,9 @@ function addShortForms(context: StoryContext, organizations: ActorRecord[], clai
   for (const org of organizations) {
     const acronym = initials(org.name);
     if (acronym.length >= 2 && acronym !== org.name && standsAlone(acronym)) addForm(org, acronym);
+    // "Hanseo Joint Chiefs of Staff" … "the JCS": the initials without the leading owner's name.
+    const owned = initials(org.name.split(/\s+/).slice(1).join(' '));
+    if (owned.length >= 3 && owned !== acronym && standsAlone(owned)) addForm(org, owned);
     const words = org.name.split(/\s+/);
     for (let drop = 1; drop <= words.length - 2; drop++) {
       const suffix = words.slice(drop).join(' ');

@@ -278,6 +278,11 @@ class ParagraphReader {
       );
     if (!match?.[1]) return null;
     const start = cue.end + match[0].length - match[1].length;
+    // "said the mediator, Henrik Falk, …": the name in apposition is the speaker's.
+    const named = /^,\s+(\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+){1,3})(?=\s*[,.;:]|\s*$)/u.exec(
+      rest.slice(match[0].length),
+    );
+    if (named?.[1] && /^the\s/i.test(match[1])) return [start, cue.end + match[0].length + named[0].length];
     return [start, start + match[1].length];
   }
 
@@ -321,6 +326,18 @@ class ParagraphReader {
       // Narration ending in a partial quote: “… as "groundless",” she said — a reported clause.
       this.emitIndirect(sentence.start, before.quote.end, resolution, cue.word);
       return resolution;
+    }
+    // "…, according to the JCS, which said it was …": the relative pronoun stands for the source before it.
+    const relative = /,\s*(?:which|who)\s+(?:\p{Ll}+\s+){0,2}$/u.exec(
+      this.text.slice(sentence.start, cue.start),
+    );
+    if (relative) {
+      const commaAt = sentence.start + relative.index;
+      const before = this.text.slice(sentence.start, commaAt);
+      const partStart = sentence.start + before.lastIndexOf(',') + 1;
+      const source = /^\s*(?:according\s+to\s+)?/i.exec(this.text.slice(partStart, commaAt))?.[0].length ?? 0;
+      const resolution = this.resolve(partStart + source, commaAt);
+      if (resolution.kind === 'actor' && this.readComplement(sentence, cue, resolution)) return resolution;
     }
     const group = speakerGroupBefore(this.text, this.quotes, sentence.start, cue.start);
     if (!group) return this.readInvertedClauseBefore(sentence, cue);
@@ -418,6 +435,10 @@ class ParagraphReader {
     const comma = before.search(/,\s*$/);
     if (comma < 0) return;
     // CLAUSE, according to SOURCE.
+    // "X said the government would …, according to his office": the clause is already X's statement.
+    const clauseStart = sentence.start;
+    const clauseStop = sentence.start + comma;
+    if (this.drafts.some((d) => d.start >= clauseStart && d.end <= clauseStop)) return;
     const rest = this.text.slice(cue.end, sentence.end);
     const sourceEnd = cue.end + (rest.search(/[,;]/) >= 0 ? rest.search(/[,;]/) : rest.length);
     const resolution = this.resolve(cue.end, sourceEnd);
