@@ -14,13 +14,18 @@ export type RunOptions = {
   breakAfter?: (token: Token) => boolean;
 };
 
+/** A capitalised word, or an Arabic family name with its article ("al-Rashid", "bin-Salman"). */
+function isNameWord(word: string): boolean {
+  return isCapitalized(word) || /^(?:al|el|ad|ash|as|at|ben|bin|ibn|abu)-\p{Lu}/u.test(word);
+}
+
 export function capitalizedRuns(context: StoryContext, paragraph: number, options: RunOptions): Run[] {
   const text = context.paragraphs[paragraph] ?? '';
   const runs: Run[] = [];
   const isBlocked = blockedLookup(options.blocked);
   let current: Token[] = [];
   const flush = () => {
-    while (current.length > 0 && !isCapitalized(current[current.length - 1]?.text ?? '')) current.pop();
+    while (current.length > 0 && !isNameWord(current[current.length - 1]?.text ?? '')) current.pop();
     const first = current[0];
     const last = current[current.length - 1];
     if (first && last) {
@@ -36,13 +41,17 @@ export function capitalizedRuns(context: StoryContext, paragraph: number, option
   };
   for (const token of tokenize(text, context.bodyStarts[paragraph] ?? 0)) {
     const previous = current[current.length - 1];
-    const joined = previous !== undefined && /^[ \t]+$/.test(text.slice(previous.end, token.start));
+    // "Halvar Nurses' Union": a plural possessive's apostrophe does not end the name.
+    const gap = text.slice(previous?.end ?? 0, token.start);
+    const joined =
+      previous !== undefined &&
+      (/^[ \t]+$/.test(gap) || (/s$/.test(previous.text) && /^['’][ \t]+$/.test(gap)));
     if (!joined) flush();
     if (isBlocked(paragraph, token.start, token.end) || inQuote(context, paragraph, token.start)) {
       flush();
       continue;
     }
-    if (isCapitalized(token.text)) {
+    if (isCapitalized(token.text) || (current.length > 0 && isNameWord(token.text))) {
       current.push(token);
       if (isPossessive(token.text) && options.breakAfter?.(token)) flush();
     } else if (current.length > 0 && options.connectors.has(token.text)) {
