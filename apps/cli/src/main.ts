@@ -8,6 +8,7 @@ import { registerExportCommand } from './commands/export.ts';
 import { registerGenerateCommand } from './commands/generate.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerTokenCommands } from './commands/token.ts';
+import { registerWatchCommand } from './commands/watch.ts';
 import { withDatabase } from './database.ts';
 
 const program = new Command('chancery')
@@ -68,6 +69,7 @@ registerTokenCommands(program);
 registerImportCommand(program);
 registerExportCommand(program);
 registerGenerateCommand(program);
+registerWatchCommand(program);
 
 try {
   await program.parseAsync(process.argv);

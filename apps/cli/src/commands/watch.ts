@@ -1,0 +1,140 @@
+// `chancery watch <url|dir>… [--interval 5m]`: polls feeds, pages and drop folders and imports what
+// is new or changed, one summary line per poll. SIGTERM or SIGINT stops it between sources (a story
+// is stored whole or not at all either way) and closes the database.
+import { DEFAULT_FETCH_LIMITS } from '@chancery/db/import/fetch';
+import type { ItemOutcome } from '@chancery/db/import/items';
+import { type PollReport, Watcher } from '@chancery/db/import/watch';
+import { migrate } from '@chancery/db/migrate';
+import { badInput } from '@chancery/domain/errors';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { withDatabase } from '../database.ts';
+import { secondsOption } from './import.ts';
+
+type WatchOptions = {
+  interval: number;
+  polls?: number;
+  timeout: number;
+  status: 'draft' | 'published';
+  publisher?: string;
+};
+
+/** `90`, `30s`, `5m`, `1h` as milliseconds. */
+export function intervalOption(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(value.trim());
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match?.[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  const ms = match ? Number(match[1]) * unit : Number.NaN;
+  if (!Number.isFinite(ms) || ms < 100 || ms > 24 * 3_600_000) {
+    throw new InvalidArgumentError('expected a duration from 100ms to 24h, e.g. 30s, 5m or 1h');
+  }
+  return ms;
+}
+
+function pollsOption(value: string): number {
+  const polls = Number(value);
+  if (!Number.isInteger(polls) || polls < 1)
+    throw new InvalidArgumentError('expected a whole number of polls, 1 or more');
+  return polls;
+}
+
+export function registerWatchCommand(program: Command): void {
+  program
+    .command('watch')
+    .description(
+      'Poll feeds and pages (http(s) URLs) and drop folders (directories) and import what is new or changed, ' +
+        'until stopped (SIGTERM, Ctrl-C). What was seen is kept in the database, so a restart imports nothing twice.',
+    )
+    .argument(
+      '<sources...>',
+      'http(s) URLs of feeds, items or pages; directories other tools write files into',
+    )
+    .option('--interval <duration>', 'time between polls: 30s, 5m, 1h', intervalOption, 5 * 60_000)
+    .option('--polls <n>', 'stop after this many polls (default: never)', pollsOption)
+    .option('--timeout <seconds>', 'time limit for fetching one URL', secondsOption, 30)
+    .addOption(
+      new Option('--status <status>', 'status of new articles')
+        .choices(['draft', 'published'])
+        .default('draft'),
+    )
+    .option('--publisher <name>', 'the publisher of the stories (default: the agency in each dateline)')
+    .action((sources: string[], options: WatchOptions) => runWatch(sources, options));
+}
+
+async function runWatch(sources: string[], options: WatchOptions): Promise<void> {
+  if (options.publisher !== undefined && options.publisher.trim() === '') {
+    throw badInput('--publisher must name the publisher, e.g. --publisher TASS');
+  }
+  let stopping = false;
+  let wake: () => void = () => {};
+  const stop = () => {
+    stopping = true;
+    wake();
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  let failed = false;
+  await withDatabase(async (database) => {
+    await migrate(database);
+    const watcher = new Watcher(database.db, sources, {
+      intervalMs: options.interval,
+      limits: { ...DEFAULT_FETCH_LIMITS, timeoutMs: options.timeout * 1000 },
+      status: options.status === 'published' ? 'PUBLISHED' : 'DRAFT',
+      publisher: options.publisher ? { name: options.publisher.trim() } : null,
+    });
+    console.log(
+      `watching ${sources.length === 1 ? sources[0] : `${sources.length} sources`} every ${duration(options.interval)}`,
+    );
+    for (let poll = 1; !stopping; poll++) {
+      const started = performance.now();
+      const report = await watcher.poll(() => stopping);
+      if (printPoll(report, (performance.now() - started) / 1000)) failed = true;
+      if (options.polls !== undefined && poll >= options.polls) break;
+      if (stopping) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, options.interval);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  });
+  process.off('SIGTERM', stop);
+  process.off('SIGINT', stop);
+  if (stopping) console.log('stopped');
+  if (failed) process.exitCode = 1;
+}
+
+function duration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+/** Prints what one poll did: a line per item stored or failed, then the summary. True if anything failed. */
+function printPoll(report: PollReport, seconds: number): boolean {
+  const items: ItemOutcome[] = report.sources.flatMap((s) => s.items);
+  for (const item of items) {
+    if (item.kind === 'error') console.error(`chancery: ${item.error}`);
+    else if (item.kind === 'story' && item.result.outcome !== 'unchanged') {
+      const r = item.result;
+      const verb = r.outcome === 'created' ? 'created' : `updated to version ${r.article.version}`;
+      console.log(`${verb}: ${r.source} → ${r.article.slug} (${r.statements.length} statements)`);
+    }
+  }
+  for (const source of report.sources) {
+    if (source.state === 'failed') {
+      console.error(`chancery: ${source.error}${source.retryAt ? ` (next try ${source.retryAt})` : ''}`);
+    }
+  }
+  const count = (state: string) => report.sources.filter((s) => s.state === state).length;
+  const stories = items.filter((i): i is Extract<ItemOutcome, { kind: 'story' }> => i.kind === 'story');
+  const outcome = (o: string) => stories.filter((s) => s.result.outcome === o).length;
+  const seen = items.filter((i) => i.kind === 'seen').length + outcome('unchanged');
+  const failedItems = items.filter((i) => i.kind === 'error').length;
+  const failed = count('failed') + failedItems;
+  console.log(
+    `poll ${report.poll}: ${report.sources.length} source${report.sources.length === 1 ? '' : 's'} (${count('fetched')} read, ${count('not-modified') + count('unchanged')} unchanged, ${count('waiting')} backing off, ${count('failed')} failed); ` +
+      `items: ${outcome('created')} created, ${outcome('updated')} updated, ${seen} seen before, ${failedItems} failed; ${seconds.toFixed(1)} s`,
+  );
+  return failed > 0;
+}
