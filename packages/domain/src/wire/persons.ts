@@ -55,6 +55,7 @@ export function isRoleWord(word: string): boolean {
 
 function isNameWord(token: Token, stateWords: ReadonlySet<string>): boolean {
   const text = token.text;
+  if (/^(?:al|el|ad|ash|as|at|ben|bin|ibn|abu)-\p{Lu}\p{L}+$/u.test(text)) return true; // "al-Rashid"
   if (!isCapitalized(text) || isPossessive(text)) return false;
   if (text.length > 1 && text === text.toUpperCase()) return false; // acronyms
   if (text.split('-').some((part) => NAME_TITLES.has(part))) return false; // "Secretary-General"
