@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, databaseEnv, parseEnv } from '@chancery/db/config';
 import { z } from 'zod';
 import type { QueryLimits } from './limits/limits.ts';
@@ -124,6 +125,20 @@ const scaleEnv = {
     .string()
     .regex(/^[A-Za-z0-9:_.-]{1,100}$/, 'must be 1 to 100 letters, digits or : _ . -; default chancery')
     .default('chancery'),
+  CHANCERY_WORKERS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const text = value?.trim() ?? '';
+      if (text === '') return 1;
+      if (text === 'auto') return availableParallelism();
+      if (/^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 256) return Number(text);
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a whole number from 1 to 256 (server processes sharing the port; PostgreSQL only) or auto (one per core, ${availableParallelism()} here); default 1`,
+      });
+      return z.NEVER;
+    }),
 };
 
 const serverEnv = {
@@ -175,6 +190,8 @@ export type ServerConfig = {
   limits: QueryLimits;
   /** With `redis` (REDIS_URL), counted in Redis for every process. */
   rateLimit: { perIp: number; perToken: number; redis?: { url: string; keyPrefix: string } };
+  /** Server processes sharing the port (CHANCERY_WORKERS; `auto` resolved to the cores). */
+  workers: number;
   trustProxy: number;
   shutdownGraceMs: number;
   /** Unset: no response cache. */
@@ -221,6 +238,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       perToken: e.CHANCERY_RATE_LIMIT_PER_TOKEN,
       ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, keyPrefix: e.CHANCERY_REDIS_KEY_PREFIX } } : {}),
     },
+    workers: e.CHANCERY_WORKERS,
     trustProxy: e.CHANCERY_TRUST_PROXY,
     shutdownGraceMs: e.CHANCERY_SHUTDOWN_GRACE_SECONDS * 1000,
     responseCache:

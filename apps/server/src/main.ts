@@ -3,6 +3,7 @@
 // let requests in flight finish (within CHANCERY_SHUTDOWN_GRACE_SECONDS) and close the database.
 // Logs are JSON lines on stdout; a bad setting stops the start with one line per variable on stderr.
 // `npm start` runs it compiled (scripts/build.ts → dist/main.mjs, plain node); `npm run dev` under tsx.
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '@chancery/db/config';
@@ -10,23 +11,31 @@ import { openDatabase } from '@chancery/db/database';
 import { DataDirectoryLockedError } from '@chancery/db/engine/lock';
 import { migrate } from '@chancery/db/migrate';
 import { loadSeed } from '@chancery/db/seed';
-import { loadConfig } from './config.ts';
-import { createLogger } from './logging.ts';
+import { runPrimary, workersToRun } from './cluster.ts';
+import { loadConfig, type ServerConfig } from './config.ts';
+import { createLogger, type Logger } from './logging.ts';
 import { createServer } from './server.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
-  for (const warning of config.warnings) logger.warn(warning);
-  const database = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    role: 'server',
-  });
-  const { applied } = await migrate(database);
-  if (applied.length > 0) logger.info({ applied }, `Applied migrations: ${applied.join(', ')}`);
-  const seed = await loadSeed(database.db);
-  if (seed.created) logger.info('Loaded the seed story.');
+  if (cluster.isPrimary) for (const warning of config.warnings) logger.warn(warning);
+  // CHANCERY_WORKERS > 1: this process prepares the database, then runs the workers (cluster.ts).
+  const workers = cluster.isPrimary ? workersToRun(config.workers, config, logger) : 1;
+  if (workers > 1)
+    return runPrimary({
+      count: workers,
+      logger,
+      prepare: async () => {
+        const database = await open(config);
+        await prepareDatabase(database, logger);
+        await database.close();
+      },
+      stopTimeoutMs: config.shutdownGraceMs + 20_000,
+    });
+  const database = await open(config);
+  // A worker finds the database its primary prepared.
+  if (cluster.isPrimary) await prepareDatabase(database, logger);
 
   // The reader web app, when it is built (`npm start` builds it first): served at /. The same path
   // from src/main.ts (tsx) and from dist/main.mjs (the build): both sit one level under apps/server.
@@ -51,7 +60,7 @@ async function main(): Promise<void> {
   const url = await server.listen(config.port, config.host);
   const where = database.engine === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL';
   logger.info(
-    { url, engine: database.engine, production: config.production },
+    { url, engine: database.engine, production: config.production, pid: process.pid },
     `Chancery is serving ${url} (database: ${where})`,
   );
   if (!config.production) logger.info(`Open ${url} in a browser for Apollo Sandbox.`);
@@ -90,6 +99,19 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // A worker whose primary is gone (killed) stops too, rather than linger unreachable.
+  if (cluster.isWorker) process.on('disconnect', () => void stop('Primary gone'));
+}
+
+const open = (config: ServerConfig) =>
+  openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, role: 'server' });
+
+/** Migrations, then the seed story: once, before anything serves. */
+async function prepareDatabase(database: Awaited<ReturnType<typeof open>>, logger: Logger): Promise<void> {
+  const { applied } = await migrate(database);
+  if (applied.length > 0) logger.info({ applied }, `Applied migrations: ${applied.join(', ')}`);
+  const seed = await loadSeed(database.db);
+  if (seed.created) logger.info('Loaded the seed story.');
 }
 
 main().catch((error: unknown) => {
