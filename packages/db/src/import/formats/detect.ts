@@ -81,7 +81,8 @@ export function readItems(text: string, format: SourceFormat, url: string | null
     const page = readArticlePage(text);
     return [
       {
-        id: url ?? page.url,
+        // The page's canonical URL names the article better than the address it was fetched from.
+        id: canonicalUrl(page.url, url),
         headline: page.headline,
         standfirst: page.standfirst,
         paragraphs: page.paragraphs,
@@ -121,4 +122,13 @@ export function readSource(bytes: Uint8Array, contentType: string | null, url: s
   const format = detectFormat(text);
   if (format === 'text' || format === 'bundle') return { format };
   return { format, items: readItems(text, format, url) };
+}
+
+function canonicalUrl(canonical: string | null, fetched: string | null): string | null {
+  if (!canonical) return fetched;
+  try {
+    return new URL(canonical, fetched ?? undefined).toString();
+  } catch {
+    return fetched ?? canonical;
+  }
 }
