@@ -341,7 +341,10 @@ export function resolveSpeaker(
 
   // Split "a spokeswoman for the ministry" into its head ("spokeswoman") and the owner ("ministry").
   const preposition = lower.findIndex((word, i) => i > 0 && PREPOSITIONS.has(word));
-  const headTokens = preposition > 0 ? tokens.slice(0, preposition) : tokens;
+  let headTokens = preposition > 0 ? tokens.slice(0, preposition) : tokens;
+  // "data released by the ministry": the participle is not the head.
+  if (headTokens.length > 1 && /^\p{Ll}+ed$/u.test(headTokens[headTokens.length - 1] ?? ''))
+    headTokens = headTokens.slice(0, -1);
   const head = stripPossessive(headTokens[headTokens.length - 1] ?? '').toLowerCase();
   const modifiers = headTokens
     .slice(0, -1)
@@ -349,7 +352,14 @@ export function resolveSpeaker(
     .map(stripPossessive);
   const possessiveOwner = headTokens.slice(0, -1).find((t) => isPossessive(t) && /^\p{Ll}/u.test(t));
   const tailOwner = preposition > 0 ? stripPossessive(tokens[tokens.length - 1] ?? '').toLowerCase() : null;
-  const owner = possessiveOwner ? stripPossessive(possessiveOwner).toLowerCase() : tailOwner;
+  // "company data", "ministry figures": a document noun after the organisation it comes from.
+  const modifierOwner = headTokens
+    .slice(0, -1)
+    .map((t) => t.toLowerCase())
+    .find((t) => ORGANIZATION_REFERENCES.has(t));
+  const owner = possessiveOwner
+    ? stripPossessive(possessiveOwner).toLowerCase()
+    : (tailOwner ?? modifierOwner);
   const ownerOrganization = () =>
     owner && ORGANIZATION_REFERENCES.has(owner) ? resolveOrganizationReference(index, [], owner, pos) : null;
 

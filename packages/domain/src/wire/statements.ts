@@ -408,7 +408,17 @@ class ParagraphReader {
     const quote = this.quotes.find((q) => q.open > cue.end && q.open < sentence.end);
     if (!quote || this.consumed.has(quote) || this.insideIndirect(quote.open)) return;
     if (!CHARACTERISATION.test(this.text.slice(cue.end, quote.open))) return;
-    const group = speakerGroupBefore(this.text, this.quotes, sentence.start, cue.start);
+    // "posts … that prosecutors described as “…”": the subject of the relative clause.
+    const relative = /\b(?:that|which|whom)\s+([^,;"“”]{1,60}?)\s*$/u.exec(
+      this.text.slice(sentence.start, cue.start),
+    );
+    const relativeStart = relative?.[1]
+      ? sentence.start + relative.index + relative[0].indexOf(relative[1])
+      : -1;
+    const group =
+      relative?.[1] && relativeStart >= 0
+        ? { start: relativeStart, end: relativeStart + relative[1].length }
+        : speakerGroupBefore(this.text, this.quotes, sentence.start, cue.start);
     const subject = group ?? subjectBefore(this.text, this.quotes, sentence.start, cue.start);
     if (!subject) return;
     const resolution = this.resolve(subject.start, subject.end);
