@@ -52,8 +52,16 @@ export const BUNDLE_TABLES = [
 /**
  * Tables a bundle never holds. The change log is this database's own record of its writes: a
  * restore logs the records it brings in as changes of its own. Sessions are credentials, as tokens are.
+ * Where feed items came from and what `chancery watch` saw (source_items, source_states) belong to the
+ * database that fetched them: another database fetches for itself.
  */
-export const NOT_IN_BUNDLES = ['api_tokens', 'editor_sessions', 'change_log'] as const;
+export const NOT_IN_BUNDLES = [
+  'api_tokens',
+  'editor_sessions',
+  'change_log',
+  'source_items',
+  'source_states',
+] as const;
 
 type Column = {
   name: string;
