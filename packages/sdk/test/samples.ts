@@ -49,12 +49,17 @@ export function queryVariables(ids: SeedIds): { [N in QueryName]: OperationVaria
     actors: { first: 10, filter: { kind: 'PERSON' }, orderBy: 'NAME_ASC' },
     article: { slug: SEED.article },
     articles: { first: 10, filter: { mentionsActorId: ids.actorId } },
+    editorArticles: { status: 'PUBLISHED', first: 10 },
     node: { id: ids.treatyId },
     nodes: { ids: [ids.actorId, ids.statementId, ids.articleId] },
     readerArticle: { slug: SEED.article },
     readerSearch: { query: 'Article 4', first: 10, filter: { treatyId: ids.treatyId } },
     readerStatements: { first: 10, filter: { speakerId: ids.actorId }, orderBy: 'SAID_ON_DESC' },
     readerTreaty: { slug: SEED.partnership },
+    reviewQueue: {
+      filter: { attributionMethod: 'MANUAL', maxConfidence: 1, articleId: ids.articleId },
+      first: 10,
+    },
     search: {
       query: 'defensive treaty',
       first: 10,

@@ -116,6 +116,7 @@ const ArticleFilter = builder.inputType('ArticleFilter', {
     treatyId: t.id({ description: 'Articles that mention the treaty.' }),
     publishedFrom: t.field({ type: 'DateTime', description: 'Published at or after this instant.' }),
     publishedTo: t.field({ type: 'DateTime', description: 'Published at or before this instant.' }),
+    status: t.field({ type: ArticleStatus, description: 'Only editors see DRAFT and WITHDRAWN articles.' }),
   }),
 });
 
@@ -125,6 +126,7 @@ type ArticleFilterInput = {
   treatyId?: string | null;
   publishedFrom?: string | null;
   publishedTo?: string | null;
+  status?: 'DRAFT' | 'PUBLISHED' | 'WITHDRAWN' | null;
 };
 
 export function articleCondition(ctx: Context, filter: ArticleFilterInput | null | undefined) {
@@ -140,6 +142,7 @@ export function articleCondition(ctx: Context, filter: ArticleFilterInput | null
     and(
       visible(table),
       publisherId ? eq(table.publisherId, publisherId) : undefined,
+      f.status ? eq(table.status, f.status) : undefined,
       f.publishedFrom ? gte(table.publishedAt, f.publishedFrom) : undefined,
       f.publishedTo ? lte(table.publishedAt, f.publishedTo) : undefined,
       actorId

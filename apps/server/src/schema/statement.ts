@@ -88,6 +88,8 @@ const StatementOrder = orderingEnum(
     SAID_ON_DESC: { saidOn: 'desc' },
     SAID_ON_ASC: { saidOn: 'asc' },
     READING_ORDER: { articleId: 'asc', paragraph: 'asc', start: 'asc' },
+    // The review queue: the attributions the rules were least sure of first.
+    CONFIDENCE_ASC: { attributionConfidence: 'asc', articleId: 'asc', paragraph: 'asc', start: 'asc' },
   },
   {
     default: 'SAID_ON_DESC',
@@ -104,6 +106,11 @@ const StatementFilter = builder.inputType('StatementFilter', {
     kind: t.field({ type: StatementKind }),
     saidFrom: t.field({ type: 'Date', description: 'On or after this date.' }),
     saidTo: t.field({ type: 'Date', description: 'On or before this date.' }),
+    attributionMethod: t.field({
+      type: AttributionMethod,
+      description: 'RULES: attributed by the importer and not yet reviewed; MANUAL: by an editor.',
+    }),
+    maxConfidence: t.float({ description: 'Attribution confidence at most this (0 to 1).' }),
   }),
 });
 
@@ -115,12 +122,17 @@ type StatementFilterInput = {
   kind?: 'DIRECT' | 'INDIRECT' | null;
   saidFrom?: string | null;
   saidTo?: string | null;
+  attributionMethod?: 'MANUAL' | 'RULES' | null;
+  maxConfidence?: number | null;
 };
 
 export function statementCondition(ctx: Context, filter: StatementFilterInput | null | undefined) {
   const f = filter ?? {};
   if (f.saidFrom && f.saidTo && f.saidFrom > f.saidTo) {
     throw badInput('filter.saidFrom must be on or before filter.saidTo.');
+  }
+  if (f.maxConfidence != null && !(f.maxConfidence >= 0 && f.maxConfidence <= 1)) {
+    throw badInput(`filter.maxConfidence must be from 0 to 1; it was ${f.maxConfidence}.`);
   }
   const speakerId = f.speakerId != null ? parseNodeId(f.speakerId, 'Actor') : null;
   const treatyId = f.treatyId != null ? parseNodeId(f.treatyId, 'Treaty') : null;
@@ -133,6 +145,8 @@ export function statementCondition(ctx: Context, filter: StatementFilterInput | 
       speakerId ? eq(table.speakerId, speakerId) : undefined,
       articleId ? eq(table.articleId, articleId) : undefined,
       f.kind ? eq(table.kind, f.kind) : undefined,
+      f.attributionMethod ? eq(table.attributionMethod, f.attributionMethod) : undefined,
+      f.maxConfidence != null ? lte(table.attributionConfidence, f.maxConfidence) : undefined,
       f.saidFrom ? gte(table.saidOn, f.saidFrom) : undefined,
       f.saidTo ? lte(table.saidOn, f.saidTo) : undefined,
       treatyId
