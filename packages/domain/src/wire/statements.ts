@@ -18,6 +18,7 @@ import {
   thatClauseStart,
   trimStatement,
 } from './clauses.ts';
+import { calibratedConfidence, UNNAMED_SPEAKER_CONFIDENCE } from './confidence.ts';
 import { position } from './context.ts';
 import { REPORTING_PARTICIPLES, REPORTING_VERBS, THAT_ONLY_VERBS } from './lexicon.ts';
 import { isInsideQuote, type Quote, type Sentence } from './quotes.ts';
@@ -540,7 +541,7 @@ function toStatement(index: ActorIndex, draft: Draft): ExtractedStatement {
   };
   const { resolution } = draft;
   if (resolution.kind === 'actor') {
-    const confidence = Math.round(resolution.confidence * draft.confidenceScale * 100) / 100;
+    const confidence = calibratedConfidence(resolution.confidence * draft.confidenceScale);
     return {
       ...base,
       speaker: resolution.actor.name,
@@ -552,7 +553,7 @@ function toStatement(index: ActorIndex, draft: Draft): ExtractedStatement {
     ...base,
     speaker: null,
     speakerRole: resolution.kind === 'unknown' ? resolution.role : null,
-    confidence: 0.3,
+    confidence: UNNAMED_SPEAKER_CONFIDENCE,
   };
 }
 
