@@ -116,6 +116,13 @@ describe('extractStory on the labelled corpus', () => {
     expect(score(indirect).recall).toBeGreaterThanOrEqual(0.85);
   });
 
+  it('extracts the seed and dev stories exactly as their gold files say (the importer stores them so)', () => {
+    const errors = stories.flatMap(({ name, story, gold, extraction }) =>
+      scoreStory(story, extraction, gold).errors.map((error) => `${name}: ${error}`),
+    );
+    expect(errors).toEqual([]);
+  });
+
   it('never makes a statement of a notStatement', () => {
     for (const { gold, extraction } of stories) {
       for (const label of gold.notStatements ?? []) {
