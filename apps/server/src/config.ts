@@ -125,6 +125,31 @@ const scaleEnv = {
     .string()
     .regex(/^[A-Za-z0-9:_.-]{1,100}$/, 'must be 1 to 100 letters, digits or : _ . -; default chancery')
     .default('chancery'),
+  DATABASE_READ_URL: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const urls = (value ?? '')
+        .split(',')
+        .map((url) => url.trim())
+        .filter((url) => url !== '');
+      const rule =
+        "must be one or more PostgreSQL URLs, comma-separated (postgres://user:password@replica:5432/db,…), where anonymous and readers' queries go; needs DATABASE_URL";
+      for (const [index, url] of urls.entries()) {
+        let protocol: string | null = null;
+        try {
+          protocol = new URL(url).protocol;
+        } catch {}
+        if (protocol === 'postgres:' || protocol === 'postgresql:') continue;
+        const problem = protocol === null ? 'not a URL' : `a "${protocol.replace(/:$/, '')}" URL`;
+        ctx.addIssue({
+          code: 'custom',
+          message: `URL ${index + 1} of ${urls.length} is ${problem}; ${rule}`,
+        });
+        return z.NEVER;
+      }
+      return urls;
+    }),
   CHANCERY_WORKERS: z
     .string()
     .optional()
@@ -192,6 +217,8 @@ export type ServerConfig = {
   rateLimit: { perIp: number; perToken: number; redis?: { url: string; keyPrefix: string } };
   /** Server processes sharing the port (CHANCERY_WORKERS; `auto` resolved to the cores). */
   workers: number;
+  /** Read replicas' URLs (DATABASE_READ_URL); empty: every query goes to DATABASE_URL. */
+  databaseReadUrls: string[];
   trustProxy: number;
   shutdownGraceMs: number;
   /** Unset: no response cache. */
@@ -216,6 +243,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`${error.message}\n${tokenProblem}`);
   }
   if (tokenProblem) throw new ConfigError(`Invalid configuration:\n${tokenProblem}`);
+  if (e.DATABASE_READ_URL.length > 0 && !e.DATABASE_URL)
+    throw new ConfigError(
+      'Invalid configuration:\n  DATABASE_READ_URL: set, but DATABASE_URL is not; read replicas stand beside a PostgreSQL primary: set DATABASE_URL too, or unset DATABASE_READ_URL',
+    );
   return {
     port: e.PORT,
     host: e.HOST,
@@ -239,6 +270,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, keyPrefix: e.CHANCERY_REDIS_KEY_PREFIX } } : {}),
     },
     workers: e.CHANCERY_WORKERS,
+    databaseReadUrls: e.DATABASE_READ_URL,
     trustProxy: e.CHANCERY_TRUST_PROXY,
     shutdownGraceMs: e.CHANCERY_SHUTDOWN_GRACE_SECONDS * 1000,
     responseCache:

@@ -27,13 +27,13 @@ async function main(): Promise<void> {
       count: workers,
       logger,
       prepare: async () => {
-        const database = await open(config);
+        const database = await open(config, logger);
         await prepareDatabase(database, logger);
         await database.close();
       },
       stopTimeoutMs: config.shutdownGraceMs + 20_000,
     });
-  const database = await open(config);
+  const database = await open(config, logger);
   // A worker finds the database its primary prepared.
   if (cluster.isPrimary) await prepareDatabase(database, logger);
 
@@ -103,8 +103,23 @@ async function main(): Promise<void> {
   if (cluster.isWorker) process.on('disconnect', () => void stop('Primary gone'));
 }
 
-const open = (config: ServerConfig) =>
-  openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, role: 'server' });
+const open = (config: ServerConfig, logger: Logger) =>
+  openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    role: 'server',
+    readUrls: config.databaseReadUrls,
+    onReplicaChange: (replica, up, error) =>
+      up
+        ? logger.info(
+            { replica: replica.where },
+            `Read replica ${replica.name} answers again: reads go to it.`,
+          )
+        : logger.warn(
+            { replica: replica.where, err: error },
+            `Read replica ${replica.name} failed: its reads go elsewhere until it answers again.`,
+          ),
+  });
 
 /** Migrations, then the seed story: once, before anything serves. */
 async function prepareDatabase(database: Awaited<ReturnType<typeof open>>, logger: Logger): Promise<void> {

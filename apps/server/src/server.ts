@@ -231,6 +231,8 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
       );
     attachRecord(httpGraphQLRequest, record);
     const stamp = responseCache?.begin() ?? 0;
+    // The pool the request's context picked (read replicas): reported outside production.
+    let pool = 'primary';
     const {
       result: response,
       count,
@@ -241,7 +243,15 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
           apollo.executeHTTPGraphQLRequest({
             httpGraphQLRequest,
             context: () =>
-              createRequestContext({ db, headers: httpGraphQLRequest.headers, requestId: record.id }),
+              createRequestContext({
+                db,
+                readDb: () => options.database.readDb(),
+                onPool: (chosen) => {
+                  pool = chosen;
+                },
+                headers: httpGraphQLRequest.headers,
+                requestId: record.id,
+              }),
           }),
         ),
       { keepLog: responseCache !== null },
@@ -254,6 +264,7 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
     for (const [key, value] of response.headers) res.setHeader(key, value);
     // Tests and the benchmark read how many SQL statements a request issued.
     if (!production) res.setHeader('x-chancery-sql-statements', String(count));
+    if (!production) res.setHeader('x-chancery-db-pool', pool);
     res.statusCode = response.status ?? 200;
     // GraphQL over HTTP: in plain JSON, a well-formed request whose document is refused (syntax,
     // validation, variables, limits) is answered 200; Apollo answers 400 whatever the type.
@@ -377,6 +388,7 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
     database: options.database,
     isDraining: () => drain.draining,
     rateLimits: () => rateLimiter?.store,
+    replicas: () => options.database.replicas(),
   });
 
   function openRecord(req: IncomingMessage, url: URL): RequestRecord {

@@ -139,6 +139,17 @@ describe('server configuration', () => {
       { CHANCERY_WORKERS: 'many' },
       'CHANCERY_WORKERS="many": must be a whole number from 1 to 256 (server processes sharing the port; PostgreSQL only) or auto (one per core,',
     ],
+    [
+      {
+        DATABASE_URL: 'postgres://db/chancery',
+        DATABASE_READ_URL: 'postgres://replica1/chancery, mysql://replica2/x',
+      },
+      'DATABASE_READ_URL: URL 2 of 2 is a "mysql" URL; must be one or more PostgreSQL URLs, comma-separated',
+    ],
+    [
+      { DATABASE_READ_URL: 'postgres://replica1/chancery' },
+      'DATABASE_READ_URL: set, but DATABASE_URL is not; read replicas stand beside a PostgreSQL primary',
+    ],
     [{ CHANCERY_WORKERS: '0' }, 'CHANCERY_WORKERS="0": must be a whole number from 1 to 256'],
     [
       { CHANCERY_INTROSPECTION: 'yes' },
@@ -161,6 +172,16 @@ describe('server configuration', () => {
     expect(loadConfig({}).workers).toBe(1);
     expect(loadConfig({ CHANCERY_WORKERS: '3' }).workers).toBe(3);
     expect(loadConfig({ CHANCERY_WORKERS: 'auto' }).workers).toBe(availableParallelism());
+  });
+
+  it('reads from replicas listed in DATABASE_READ_URL', () => {
+    expect(loadConfig({}).databaseReadUrls).toEqual([]);
+    expect(
+      loadConfig({
+        DATABASE_URL: 'postgres://db/c',
+        DATABASE_READ_URL: ' postgres://r1/c , postgresql://r2/c ',
+      }).databaseReadUrls,
+    ).toEqual(['postgres://r1/c', 'postgresql://r2/c']);
   });
 
   it('lists every bad variable at once', () => {

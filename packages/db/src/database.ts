@@ -5,6 +5,7 @@ import type { PgAsyncDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { type ChangeFeed, type ChangeWatcher, watchEmbeddedChanges, watchServerChanges } from './changes.ts';
 import { type OpenSqlClientOptions, openSqlClient, type SqlClient } from './engine/open.ts';
+import { type Replica, ReplicaSet } from './engine/replicas.ts';
 import { relations } from './relations.ts';
 
 export type ChanceryDb = PgAsyncDatabase<PgQueryResultHKT, typeof relations>;
@@ -27,6 +28,13 @@ export type Database = {
    * process that owns the database can watch it: not through a PGlite owner's socket.
    */
   watchChanges(watcher: ChangeWatcher): Promise<ChangeFeed>;
+  /**
+   * Where a request that only reads may go: the next read replica that is up (DATABASE_READ_URL),
+   * or the primary (`db`) when there is none. Writes, and editors' reads, always use `db`.
+   */
+  readDb(): { db: ChanceryDb; pool: string };
+  /** The read replicas and whether each is in use; empty without DATABASE_READ_URL. */
+  replicas(): { name: string; up: boolean }[];
   close(): Promise<void>;
 };
 
@@ -70,17 +78,36 @@ export function startSqlStatementCount(): { readonly count: number } {
   return counter;
 }
 
-export type OpenDatabaseOptions = OpenSqlClientOptions;
+export type OpenDatabaseOptions = OpenSqlClientOptions & {
+  /** Read replicas' PostgreSQL URLs (DATABASE_READ_URL); only with `databaseUrl`. */
+  readUrls?: string[];
+  /** Told when a replica stops being used (it failed) and when it is used again. */
+  onReplicaChange?: (replica: Pick<Replica, 'name' | 'where'>, up: boolean, error?: Error) => void;
+};
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
-  return fromSqlClient(await openSqlClient(options));
+  const client = await openSqlClient(options);
+  const readUrls = options.readUrls ?? [];
+  if (readUrls.length === 0) return fromSqlClient(client);
+  if (client.kind !== 'pg' || client.via !== 'server') {
+    await client.close();
+    throw new Error('Read replicas (DATABASE_READ_URL) need a PostgreSQL primary (DATABASE_URL).');
+  }
+  const replicas = new ReplicaSet(readUrls, {
+    primary: client.pool,
+    onChange: options.onReplicaChange,
+    onPoolError: options.onPoolError,
+  });
+  return fromSqlClient(client, replicas);
 }
 
-export function fromSqlClient(client: SqlClient): Database {
+/** `replicas`: read replicas beside a PostgreSQL primary (openDatabase makes them; tests too). */
+export function fromSqlClient(client: SqlClient, replicas?: ReplicaSet): Database {
   if (client.kind === 'pglite') {
     const pglite = client.pglite;
+    const db = drizzlePglite({ client: pglite, relations, logger: countingLogger }) as unknown as ChanceryDb;
     return {
-      db: drizzlePglite({ client: pglite, relations, logger: countingLogger }) as unknown as ChanceryDb,
+      db,
       engine: 'pglite',
       via: 'embedded',
       withRawTransaction: (work) =>
@@ -94,12 +121,21 @@ export function fromSqlClient(client: SqlClient): Database {
         ),
       watchChanges: (watcher) =>
         watchEmbeddedChanges(pglite, client.onSocketNotification ?? (() => () => undefined), watcher),
+      readDb: () => ({ db, pool: 'primary' }),
+      replicas: () => [],
       close: client.close,
     };
   }
   const pool = client.pool;
+  const db = drizzlePg({ client: pool, relations, logger: countingLogger }) as unknown as ChanceryDb;
+  const replicaDbs = new Map(
+    (replicas?.replicas ?? []).map((r) => [
+      r,
+      drizzlePg({ client: r.pool, relations, logger: countingLogger }) as unknown as ChanceryDb,
+    ]),
+  );
   return {
-    db: drizzlePg({ client: pool, relations, logger: countingLogger }) as unknown as ChanceryDb,
+    db,
     engine: client.via === 'socket' ? 'pglite' : 'postgres',
     via: client.via,
     async withRawTransaction(work) {
@@ -127,6 +163,16 @@ export function fromSqlClient(client: SqlClient): Database {
         throw new Error('Changes are watched by the process that owns the database, not through its socket.');
       return watchServerChanges(pool.options, watcher);
     },
-    close: client.close,
+    readDb() {
+      const replica = replicas?.pick();
+      return replica
+        ? { db: replicaDbs.get(replica) as ChanceryDb, pool: replica.name }
+        : { db, pool: 'primary' };
+    },
+    replicas: () => (replicas?.replicas ?? []).map((r) => ({ name: r.name, up: r.up })),
+    async close() {
+      await replicas?.close();
+      await client.close();
+    },
   };
 }

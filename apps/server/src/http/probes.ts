@@ -24,6 +24,8 @@ export function createProbes(options: {
   isDraining: () => boolean;
   /** Where rate limits are counted now; undefined without rate limits. */
   rateLimits?: () => RateLimitStore | undefined;
+  /** The read replicas and whether each is in use (a failed one is skipped: degraded, not down). */
+  replicas?: () => { name: string; up: boolean }[];
 }): Probes {
   const { database } = options;
   let migrationsApplied = false;
@@ -68,11 +70,16 @@ export function createProbes(options: {
       if (pending.length > 0)
         return sendJson(res, 503, { status: 'unready', database: 'ok', migrations: { pending } });
       const rateLimits = options.rateLimits?.();
+      const replicas = options.replicas?.() ?? [];
+      const degraded = rateLimits === 'fallback' || replicas.some((r) => !r.up);
       sendJson(res, 200, {
-        status: rateLimits === 'fallback' ? 'degraded' : 'ready',
+        status: degraded ? 'degraded' : 'ready',
         database: 'ok',
         migrations: 'applied',
         ...(rateLimits ? { rateLimits } : {}),
+        ...(replicas.length > 0
+          ? { replicas: Object.fromEntries(replicas.map((r) => [r.name, r.up ? 'ok' : 'unreachable'])) }
+          : {}),
       });
     },
   };

@@ -82,6 +82,15 @@ function redact(url: URL): string {
   return copy.href;
 }
 
+/** A connection URL without its password, for logs; a string that is no URL is not shown. */
+export function redactUrl(url: string): string {
+  try {
+    return redact(new URL(url));
+  } catch {
+    return '(not a URL)';
+  }
+}
+
 /**
  * Checks that `databaseUrl` is a PostgreSQL URL and returns it trimmed.
  * @throws InvalidDatabaseUrlError
