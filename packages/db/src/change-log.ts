@@ -115,10 +115,13 @@ export async function readChanges(
 ): Promise<{ changes: Change[]; hasNextPage: boolean }> {
   const after = options.after ? decodeChangeCursor(options.after) : null;
   if (after) {
-    const [known] = await rows<{ found: boolean }>(
+    const [known] = await rows<{ found: boolean; ahead: boolean }>(
       db,
-      sql`select exists (select 1 from change_log where xid = ${after.xid}::xid8 and id = ${after.id}::bigint) as found`,
+      sql`select exists (select 1 from change_log where xid = ${after.xid}::xid8 and id = ${after.id}::bigint) as found,
+                 not exists (select 1 from change_log where (xid, id) > (${after.xid}::xid8, ${after.id}::bigint)) as ahead`,
     );
+    // A cursor past the end: a read replica that has not yet replayed the change (or nothing since).
+    if (known && !known.found && known.ahead) return { changes: [], hasNextPage: false };
     if (!known?.found) {
       const kept = options.retentionDays ? ` (changes are kept ${options.retentionDays} days)` : '';
       throw badInput(
@@ -130,11 +133,18 @@ export async function readChanges(
   return { changes: found.slice(0, options.first).map(toChange), hasNextPage: found.length > options.first };
 }
 
-/** Deletes changes older than `days`; returns how many. */
+/**
+ * Deletes changes older than `days`; returns how many. The newest change always stays, so a cursor
+ * past it is known to be ahead (readChanges), and one before it pruned.
+ */
 export async function pruneChangeLog(db: ChanceryDb, days: number): Promise<number> {
   const deleted = await rows<{ n: number }>(
     db,
-    sql`with gone as (delete from change_log where changed_at < now() - make_interval(days => ${days}) returning 1)
+    sql`with newest as (select xid, id from change_log order by xid desc, id desc limit 1),
+             gone as (delete from change_log
+                      where changed_at < now() - make_interval(days => ${days})
+                        and (xid, id) < (select xid, id from newest)
+                      returning 1)
         select count(*)::int as n from gone`,
   );
   return deleted[0]?.n ?? 0;
