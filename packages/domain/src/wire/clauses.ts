@@ -194,8 +194,8 @@ export function speakerGroupBefore(
       /^(?:a|an)\s/i.test(part) &&
       !blank(i - 1) &&
       isNounPhrase(text, parts[i - 1] as { start: number; end: number });
-    // "Jonas Beck, on Thursday denied": a time adjunct between commas is not the speaker.
-    const timeOnly = LEADING_ADJUNCT_ALONE.test(part);
+    // "Jonas Beck, on Thursday denied", "Ishida, 64, said": a time adjunct or an age is not the speaker.
+    const timeOnly = LEADING_ADJUNCT_ALONE.test(part) || /^\d{1,3}$/.test(part);
     if (!PARENTHETICAL.test(part) && !appositive && !timeOnly) break;
     i--;
     while (i > 0 && blank(i)) i--;
@@ -240,6 +240,8 @@ export function clauseEnd(text: string, quotes: readonly Quote[], from: number, 
       // "… since 2019 and warned that …": a second reporting verb starts a second statement.
       const coordinated = /^ (?:and|but) (?:also |later |then )?(\p{Ll}+)\b/u.exec(text.slice(i, i + 40));
       if (coordinated && REPORTING_VERBS.has(coordinated[1] ?? '')) return i;
+      // "… but declined to give a date": the speaker's refusal is not part of what was said.
+      if (coordinated && /^(?:declined|refused)$/.test(coordinated[1] ?? '')) return i;
     }
     if ((ch !== ',' && ch !== ';') || isInsideQuote(quotes, i)) continue;
     if (ch === ';') return i;
@@ -373,7 +375,10 @@ export function bareClauseStart(
   if (looksLikeClause(tokenize(text, start, firstComma))) return start;
   // "said her client, Omar Zaid, would appeal": the subject, a name in apposition, then the verb.
   const second = commas[1];
-  if (second === undefined || !isNameLike(text, firstComma + 1, second)) return null;
+  const between = text.slice(firstComma + 1, second ?? firstComma).trim();
+  // … and "said the draft, which it published on Wednesday, showed otherwise".
+  if (second === undefined || !(isNameLike(text, firstComma + 1, second) || /^(?:which|who)\s/.test(between)))
+    return null;
   const subject = tokenize(text, start, firstComma);
   const predicate = tokenize(text, second + 1, commas[2] ?? end);
   return subject.length <= 4 && looksLikeClause(predicate) && isVerbAt(predicate, 0) ? start : null;

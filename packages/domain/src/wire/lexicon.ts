@@ -82,7 +82,7 @@ export const ORGANIZATION_HEADS = set(`
   Coalition Front Movement Network University Academy Police Mission Programme Program Society Institution
   Consortium Group Knesset Bundestag Sejm Rada Majlis Storting Riksdag Folketing Diet Cortes Secretariat
   Federation Command Ministry Inspectorate Observatory Cooperative Syndicate Council Caucus Administration
-  Chiefs Mining Holdings Industries Conference
+  Chiefs Mining Holdings Industries Conference Embassy Consulate
 `);
 
 /** Lower-case nouns that refer back to an organisation ("the ministry", "the council’s secretariat"). */
@@ -91,7 +91,7 @@ export const ORGANIZATION_REFERENCES = set(`
   committee agency bank fund company office secretariat court tribunal authority association alliance
   league party forum centre center foundation department bureau directorate chamber federation coalition
   movement network university academy mission society institution consortium group operator body bloc
-  railways railway cabinet caucus command firm
+  railways railway cabinet caucus command firm embassy consulate
 `);
 
 /** Parts of an organisation that speak for it: "the council’s secretariat said". */

@@ -28,9 +28,14 @@ function organizationIn(run: Run): Found | null {
   }
   // A title before the name belongs to a person ("Chairwoman Rina …"), never to the organisation.
   let last = headIndex;
+  // After the head only an "of …" complement belongs to the name: "Ministry of Foreign Affairs", but not
+  // the person in "the Vostrian Foreign Ministry Irina Sokol".
+  let complement = false;
   for (let i = headIndex + 1; i < tokens.length; i++) {
     const text = tokens[i]?.text ?? '';
     if (NAME_TITLES.has(text) || MONTHS.has(text) || WEEKDAYS.has(text)) break;
+    if (ORG_CONNECTORS.has(text)) complement = true;
+    else if (!complement) break;
     if (isCapitalized(text)) last = i;
   }
   const start = tokens[first];

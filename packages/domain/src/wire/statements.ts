@@ -99,6 +99,21 @@ function cuesIn(text: string, quotes: readonly Quote[], sentence: Sentence): Cue
       });
     } else if (CHARACTERISING_VERBS.has(word) && !NOT_A_CUE_AFTER.has(previous?.text.toLowerCase() ?? '')) {
       cues.push({ start: token.start, end: token.end, word: token.text, kind: 'called' });
+    } else if (
+      word === 'in' &&
+      /^(?:his|her|their|its)$/i.test(next?.text ?? '') &&
+      tokens[i + 2]?.text.toLowerCase() === 'words' &&
+      next
+    ) {
+      // "In her words, the mission would …": reported like "According to her, …".
+      const words = tokens[i + 2] as { end: number };
+      cues.push({
+        start: token.start,
+        end: words.end,
+        word: 'in her words',
+        kind: 'according',
+        speaker: [next.start, next.end],
+      });
     } else if (word === 'according' && next?.text.toLowerCase() === 'to') {
       cues.push({ start: token.start, end: next.end, word: 'according to', kind: 'according' });
     } else if (REPORTING_VERBS.has(word) && !NOT_A_CUE_AFTER.has(previous?.text.toLowerCase() ?? '')) {
@@ -434,7 +449,9 @@ class ParagraphReader {
       const comma = this.text.slice(cue.end, sentence.end).search(/,/);
       if (comma < 0) return;
       const sourceEnd = cue.end + comma;
-      const resolution = this.resolve(cue.end, sourceEnd);
+      const resolution = cue.speaker
+        ? this.resolve(cue.speaker[0], cue.speaker[1])
+        : this.resolve(cue.end, sourceEnd);
       this.emitIndirect(
         sourceEnd + 1,
         clauseEnd(this.text, this.quotes, sourceEnd + 1, sentence.end),
