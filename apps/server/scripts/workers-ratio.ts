@@ -1,0 +1,211 @@
+// Requests per second of the three read scenarios (the benchmark's 1-3: latest statements, an
+// actor page, treaties) with CHANCERY_WORKERS=N against 1, on a PostgreSQL database that already
+// holds data, uncached (no response cache, no rate limits, logs at warn). Closed loop: `concurrency`
+// requests always in flight, from this process over keep-alive connections.
+//
+//   npx tsx apps/server/scripts/workers-ratio.ts --database-url postgres://…/db [--workers 2]
+//     [--concurrency 16] [--duration 10] [--warmup 3] [--rounds 2]
+//
+// The database is migrated by the server as at any start. The load generator shares the machine
+// (and, on a small one, the cores) with the servers and PostgreSQL: the ratio is what this machine
+// gives, not what more cores would.
+import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+const SCENARIOS = {
+  latest: `query Latest {
+  statements(first: 20) { nodes { id text saidOn speaker { name } source { article { headline } } } }
+}`,
+  'actor-page': `query ActorPage($slug: String!) {
+  actor(slug: $slug) {
+    name
+    roles { title }
+    statements(first: 20) { totalCount nodes { id text saidOn source { article { headline } } } }
+  }
+}`,
+  treaties: `query Treaties {
+  treaties(first: 10) {
+    nodes {
+      title
+      parties { name }
+      provisions { number statements(first: 3) { nodes { text speaker { name } } } }
+    }
+  }
+}`,
+} as const;
+type ScenarioId = keyof typeof SCENARIOS;
+
+const { values } = parseArgs({
+  options: {
+    'database-url': { type: 'string', default: process.env.DATABASE_URL },
+    workers: { type: 'string', default: '2' },
+    concurrency: { type: 'string', default: '16' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '2' },
+  },
+});
+const databaseUrl = values['database-url'];
+if (!databaseUrl) {
+  console.error('workers-ratio: --database-url postgres://… (a database with data) is required.');
+  process.exit(2);
+}
+const wholeNumber = (name: string, text: string | undefined, min: number) => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) {
+    console.error(`workers-ratio: --${name} must be a whole number from ${min}; got ${text}.`);
+    process.exit(2);
+  }
+  return n;
+};
+const workers = wholeNumber('workers', values.workers, 2);
+const concurrency = wholeNumber('concurrency', values.concurrency, 1);
+const durationMs = wholeNumber('duration', values.duration, 1) * 1000;
+const warmupMs = wholeNumber('warmup', values.warmup, 0) * 1000;
+const rounds = wholeNumber('rounds', values.rounds, 1);
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+async function startServer(count: number) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      CHANCERY_WORKERS: String(count),
+      CHANCERY_RESPONSE_CACHE_MB: '0',
+      CHANCERY_RATE_LIMIT_PER_IP: '0',
+      CHANCERY_RATE_LIMIT_PER_TOKEN: '0',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const deadline = Date.now() + 120_000;
+  // Ready once every worker answers: /readyz from as many distinct connections as workers, twice.
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
+    const answers = await Promise.all(
+      Array.from({ length: count * 2 }, () =>
+        fetch(`http://127.0.0.1:${port}/readyz`, { headers: { connection: 'close' } })
+          .then((r) => r.status)
+          .catch(() => 0),
+      ),
+    );
+    if (answers.every((s) => s === 200)) break;
+    if (Date.now() > deadline) throw new Error('the server was not ready within 120 s');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function post(agent: Agent, port: number, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/graphql',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Requests per second over `ms`, `concurrency` in flight; every answer must be 200. */
+async function load(port: number, body: string, ms: number): Promise<number> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const end = Date.now() + ms;
+  let done = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < end) {
+        const status = await post(agent, port, body);
+        if (status !== 200) throw new Error(`HTTP ${status}`);
+        done += 1;
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  agent.destroy();
+  return done / seconds;
+}
+
+async function busiestSpeakerSlug(port: number): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: '{ actors(first: 100) { nodes { slug statements(first: 1) { totalCount } } } }',
+    }),
+  });
+  const nodes = ((await response.json()) as any).data.actors.nodes as {
+    slug: string;
+    statements: { totalCount: number };
+  }[];
+  nodes.sort((a, b) => b.statements.totalCount - a.statements.totalCount);
+  if (!nodes[0]) throw new Error('The database has no actors: load data first (chancery import).');
+  return nodes[0].slug;
+}
+
+const results: Record<ScenarioId, Record<number, number[]>> = { latest: {}, 'actor-page': {}, treaties: {} };
+let slug: string | null = null;
+for (let round = 1; round <= rounds; round++) {
+  for (const count of round % 2 === 1 ? [1, workers] : [workers, 1]) {
+    const server = await startServer(count);
+    slug ??= await busiestSpeakerSlug(server.port);
+    for (const id of Object.keys(SCENARIOS) as ScenarioId[]) {
+      const body = JSON.stringify({ query: SCENARIOS[id], variables: id === 'actor-page' ? { slug } : {} });
+      if (warmupMs > 0) await load(server.port, body, warmupMs);
+      const rate = await load(server.port, body, durationMs);
+      results[id][count] = [...(results[id][count] ?? []), rate];
+      console.error(`round ${round}, ${count} worker(s), ${id}: ${rate.toFixed(0)} req/s`);
+    }
+    await server.stop();
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+console.log(`| scenario | 1 worker, req/s | ${workers} workers, req/s | ratio |`);
+console.log('| --- | --- | --- | --- |');
+for (const id of Object.keys(SCENARIOS) as ScenarioId[]) {
+  const one = median(results[id][1] ?? []);
+  const many = median(results[id][workers] ?? []);
+  console.log(`| ${id} | ${one.toFixed(0)} | ${many.toFixed(0)} | ${(many / one).toFixed(2)}× |`);
+}
+console.log(
+  `\nc = ${concurrency}, ${durationMs / 1000} s per run after ${warmupMs / 1000} s of warm-up, median of ${rounds} round(s); ${(await import('node:os')).availableParallelism()} cores shared by the load generator, the servers and PostgreSQL.`,
+);
