@@ -7,7 +7,10 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   plugins: [react()],
   server: {
-    proxy: { '/graphql': process.env.CHANCERY_API_URL ?? 'http://127.0.0.1:4000' },
+    // /auth: the editors' sign-in (the session cookie is the API's, so it must come through here).
+    proxy: Object.fromEntries(
+      ['/graphql', '/auth'].map((path) => [path, process.env.CHANCERY_API_URL ?? 'http://127.0.0.1:4000']),
+    ),
   },
   build: {
     target: 'es2022',

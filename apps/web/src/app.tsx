@@ -1,7 +1,7 @@
 // The frame of every page — skip link, masthead with navigation and search, main, footer — and
 // the page the URL names.
-import { type FormEvent, useEffect, useState } from 'react';
-import { NotFound } from './components.tsx';
+import { type FormEvent, lazy, Suspense, useEffect, useState } from 'react';
+import { Loading, NotFound } from './components.tsx';
 import { ActorPage } from './pages/actor.tsx';
 import { ActorsPage } from './pages/actors.tsx';
 import { ArticlePage } from './pages/article.tsx';
@@ -12,6 +12,8 @@ import { TreatiesPage } from './pages/treaties.tsx';
 import { TreatyPage } from './pages/treaty.tsx';
 import { Link, navigate, useLocation } from './router.tsx';
 import { paths, type Route } from './routes.ts';
+
+const EditorPages = lazy(() => import('./editor/pages.tsx'));
 
 export function App() {
   const { route } = useLocation();
@@ -61,6 +63,14 @@ function Page({ route }: { route: Route }) {
       );
     case 'search':
       return <SearchPage params={route.params} />;
+    case 'editor-sign-in':
+    case 'editor-review':
+    case 'editor-drafts':
+      return (
+        <Suspense fallback={<Loading label="Loading the editorial workspace…" />}>
+          <EditorPages route={route} />
+        </Suspense>
+      );
     case 'not-found':
       return <NotFound what="page" path={route.path} />;
   }

@@ -76,4 +76,16 @@ describe('routes', () => {
     expect(statementFromHash('#statement-')).toBeNull();
     expect(statementFromHash('#statement-%E0%A4%A')).toBeNull();
   });
+  it('reads the editorial workspace’s pages and the review queue’s filters, dropping a confidence out of range', () => {
+    expect(route('/editor')).toEqual({ page: 'editor-sign-in' });
+    expect(route('/editor/drafts')).toEqual({ page: 'editor-drafts' });
+    const filter = { articleId: 'A:1', speakerId: 'S:2', maxConfidence: 0.5 };
+    expect(paths.editorReview(filter)).toBe('/editor/review?article=A%3A1&speaker=S%3A2&max=0.5');
+    expect(route(paths.editorReview(filter))).toEqual({ page: 'editor-review', filter });
+    expect(route('/editor/review?max=7')).toEqual({
+      page: 'editor-review',
+      filter: { articleId: null, speakerId: null, maxConfidence: null },
+    });
+    expect(route('/editor/elsewhere')).toMatchObject({ page: 'not-found' });
+  });
 });

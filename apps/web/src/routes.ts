@@ -9,6 +9,13 @@ export type SearchParams = {
   year: number | null;
 };
 
+/** The review queue's filters (`/editor/review?article=…&speaker=…&max=0.5`). */
+export type ReviewFilter = {
+  articleId: string | null;
+  speakerId: string | null;
+  maxConfidence: number | null;
+};
+
 export type SearchTypeParam = 'ARTICLE' | 'STATEMENT' | 'ACTOR' | 'TREATY';
 export type StatementOrderParam = 'newest' | 'oldest';
 export type ActorKindParam = 'PERSON' | 'STATE' | 'ORGANIZATION';
@@ -22,6 +29,9 @@ export type Route =
   | { page: 'treaty'; slug: string }
   | { page: 'provision'; treatySlug: string; number: string }
   | { page: 'search'; params: SearchParams }
+  | { page: 'editor-sign-in' }
+  | { page: 'editor-review'; filter: ReviewFilter }
+  | { page: 'editor-drafts' }
   | { page: 'not-found'; path: string };
 
 const SEARCH_TYPES: readonly SearchTypeParam[] = ['ARTICLE', 'STATEMENT', 'ACTOR', 'TREATY'];
@@ -48,6 +58,16 @@ export const paths = {
     if (params.year) query.set('year', String(params.year));
     return `/search?${query.toString()}`;
   },
+  editor: () => '/editor',
+  editorReview: (filter: Partial<ReviewFilter> = {}) => {
+    const query = new URLSearchParams();
+    if (filter.articleId) query.set('article', filter.articleId);
+    if (filter.speakerId) query.set('speaker', filter.speakerId);
+    if (filter.maxConfidence != null) query.set('max', String(filter.maxConfidence));
+    const search = query.toString();
+    return search ? `/editor/review?${search}` : '/editor/review';
+  },
+  editorDrafts: () => '/editor/drafts',
 };
 
 /** The page a URL shows. Anything unknown is `not-found` (the page says so; the URL stays). */
@@ -71,6 +91,7 @@ export function parseRoute(url: { pathname: string; search: string; hash: string
       }
       if (first === 'treaties') return { page: 'treaties' };
       if (first === 'search') return { page: 'search', params: parseSearchParams(query) };
+      if (first === 'editor') return { page: 'editor-sign-in' };
       break;
     case 2:
       if (first === 'articles')
@@ -78,6 +99,9 @@ export function parseRoute(url: { pathname: string; search: string; hash: string
       if (first === 'actors')
         return { page: 'actor', slug: second!, order: query.get('order') === 'oldest' ? 'oldest' : 'newest' };
       if (first === 'treaties') return { page: 'treaty', slug: second! };
+      if (first === 'editor' && second === 'review')
+        return { page: 'editor-review', filter: parseReviewFilter(query) };
+      if (first === 'editor' && second === 'drafts') return { page: 'editor-drafts' };
       break;
     case 4:
       if (first === 'treaties' && third === 'provisions')
@@ -85,6 +109,15 @@ export function parseRoute(url: { pathname: string; search: string; hash: string
       break;
   }
   return { page: 'not-found', path: url.pathname };
+}
+
+function parseReviewFilter(query: URLSearchParams): ReviewFilter {
+  const max = Number(query.get('max') ?? Number.NaN);
+  return {
+    articleId: query.get('article') || null,
+    speakerId: query.get('speaker') || null,
+    maxConfidence: query.has('max') && max >= 0 && max <= 1 ? max : null,
+  };
 }
 
 function parseSearchParams(query: URLSearchParams): SearchParams {

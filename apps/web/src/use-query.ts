@@ -10,6 +10,14 @@ export type QueryState<T> =
 const CACHE_SIZE = 50;
 const cache = new Map<string, unknown>();
 
+/**
+ * Forgets every remembered answer: after a write (an edited statement shows on the reader's pages
+ * too), and when the session changes (drafts read by an editor are not for a reader).
+ */
+export function forgetQueries(): void {
+  cache.clear();
+}
+
 function remember(key: string, value: unknown): void {
   cache.delete(key);
   cache.set(key, value);

@@ -1,0 +1,296 @@
+// The editorial workspace in a real browser (Debian's Chromium, playwright-core) against a real
+// listening server on a seeded database, as reader.test.ts does: an editor signs in with a token,
+// fixes a misattributed statement by keyboard alone, reviews the rest, publishes the story, signs
+// out; readers then see the fix. One engine (the embedded one): the API's own suites cover both.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTokens, type TestDatabase, testEngines } from '@chancery/db/testing';
+import { type ChanceryServer, createServer } from '@chancery/server/server';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const webDir = fileURLToPath(new URL('../../', import.meta.url));
+const resultsDir = path.join(webDir, 'test-results');
+// Its own build: reader.test.ts may be building into test-results/app in another worker.
+const appDir = path.join(resultsDir, 'app-editor');
+const shots = path.join(resultsDir, 'editor');
+
+const ARTICLE = 'tass-2024-10-24-russia-dprk-treaty';
+const ARTICLE_4 = 'Article 4 of the document is of particular importance';
+
+async function buildApp(): Promise<void> {
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      root: webDir,
+      configFile: path.join(webDir, 'vite.config.ts'),
+      mode: 'production',
+      logLevel: 'warn',
+      build: { outDir: appDir, emptyOutDir: true, sourcemap: false },
+    });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+}
+
+describe.runIf(haveChromium)('the editorial workspace', () => {
+  const engine = testEngines[0]!;
+  let database: TestDatabase;
+  let server: ChanceryServer;
+  let base: string;
+  let context: BrowserContext;
+  let userDataDir: string;
+  let tokens: Record<'reader' | 'editor' | 'admin', string>;
+  const problems: string[] = [];
+
+  /** A GraphQL request from the test itself, as a script with a token would make it. */
+  async function api(
+    query: string,
+    variables: Record<string, unknown> = {},
+    token?: string,
+    cookie?: string,
+  ) {
+    const response = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(cookie ? { cookie } : {}),
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as {
+      data?: any;
+      errors?: { message: string; extensions?: { code?: string } }[];
+    };
+  }
+
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    await buildApp();
+    database = await engine.open({ seed: true });
+    tokens = await createTokens(database);
+    server = await createServer({ database, webRoot: appDir });
+    base = (await server.listen(0, '127.0.0.1')).replace(/\/graphql$/, '');
+
+    // The seed story as the importer's rules might have left it: a draft whose Article 4 quote is
+    // given to the wrong speaker with little confidence, and another quote attributed rightly.
+    const { data } = await api(
+      `query ($slug: String!) { article(slug: $slug) { id version statements(first: 10) { nodes { id version text } } }
+        actors(first: 20) { nodes { id name } } }`,
+      { slug: ARTICLE },
+      tokens.editor,
+    );
+    const article = data.article;
+    const putin = data.actors.nodes.find((a: { name: string }) => a.name === 'Vladimir Putin');
+    const [wrong, right] = [
+      article.statements.nodes.find((s: { text: string }) => s.text.startsWith(ARTICLE_4)),
+      article.statements.nodes.find((s: { text: string }) => !s.text.startsWith(ARTICLE_4)),
+    ];
+    const update = `mutation ($id: ID!, $v: Int!, $input: UpdateStatementInput!) {
+      updateStatement(id: $id, expectedVersion: $v, input: $input) { __typename } }`;
+    for (const [statement, input] of [
+      [wrong, { speakerId: putin.id, attribution: { method: 'RULES', confidence: 0.35 } }],
+      [right, { attribution: { method: 'RULES', confidence: 0.9 } }],
+    ] as const) {
+      const result = await api(update, { id: statement.id, v: statement.version, input }, tokens.editor);
+      expect(result.data?.updateStatement.__typename).toBe('StatementPayload');
+    }
+    const unpublished = await api(
+      `mutation ($id: ID!, $v: Int!) { unpublishArticle(id: $id, expectedVersion: $v) { __typename } }`,
+      { id: article.id, v: article.version },
+      tokens.editor,
+    );
+    expect(unpublished.data?.unpublishArticle.__typename).toBe('ArticlePayload');
+
+    userDataDir = mkdtempSync(path.join(tmpdir(), 'chancery-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+      ],
+      viewport: { width: 1280, height: 900 },
+      locale: 'en-GB',
+      reducedMotion: 'reduce',
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await server?.stop();
+    await database?.close();
+  });
+
+  async function open(pathname: string): Promise<Page> {
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.removeAllListeners('console');
+    page.removeAllListeners('pageerror');
+    page.on('console', (message) => {
+      // A refused sign-in is answered 401/403, which the browser logs as a failed resource.
+      if (message.type() === 'error' && !/status of 40[13]/.test(message.text()))
+        problems.push(`${page.url()}: console: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
+    await page.goto(base + pathname);
+    return page;
+  }
+
+  const shoot = async (page: Page, name: string) => {
+    await page.evaluate(() => document.fonts.ready);
+    await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+  };
+
+  const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  async function accessibilityViolations(page: Page): Promise<string[]> {
+    await page.evaluate(axeSource);
+    return (await page.evaluate(async () => {
+      const result = await (window as any).axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      });
+      return result.violations.map(
+        (v: any) =>
+          `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`,
+      );
+    })) as string[];
+  }
+
+  it('signs in, fixes a misattributed quote by keyboard, reviews the rest, publishes, signs out; readers see the fix', async () => {
+    // No session: the sign-in form, and no editor data even when asked for directly.
+    const page = await open('/editor/review');
+    await page.getByRole('heading', { level: 1, name: 'Sign in to edit' }).waitFor();
+    expect(await page.locator('.review-queue').count()).toBe(0);
+    const draftsSeen = await page.evaluate(async () => {
+      const response = await fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ articles(filter: { status: DRAFT }) { totalCount } }' }),
+      });
+      return ((await response.json()) as any).data.articles.totalCount;
+    });
+    expect(draftsSeen).toBe(0);
+
+    // A reader's token cannot edit, and says so.
+    const field = page.getByLabel('API token');
+    await field.fill(tokens.reader);
+    await field.press('Enter');
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toBe('This token cannot edit: "reader" has the reader role. Sign in with an editor or admin token.');
+    expect(await field.inputValue()).toBe('');
+    await shoot(page, '1-sign-in-refused');
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    // An editor's token opens a session held in an HttpOnly, SameSite=Strict cookie; the page keeps no token.
+    await field.fill(tokens.editor);
+    await field.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Review statements' }).waitFor();
+    const [cookie] = await context.cookies(base);
+    expect(cookie).toMatchObject({
+      name: 'chancery_session',
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: false,
+    });
+    expect(
+      await page.evaluate(
+        (token) =>
+          localStorage.length +
+          sessionStorage.length +
+          (document.documentElement.outerHTML.includes(token) ? 1 : 0),
+        tokens.editor,
+      ),
+    ).toBe(0);
+
+    // The queue: least confident first, the paragraph with the span highlighted.
+    const rows = page.locator('.review-row');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(2);
+    const first = rows.first();
+    expect(await first.locator('.review-speaker').textContent()).toBe(
+      'Vladimir Putin · Russian Deputy Foreign Minister',
+    );
+    expect(await first.locator('.confidence').textContent()).toBe('35% sure');
+    expect(await first.locator('mark').textContent()).toMatch(new RegExp(`^${ARTICLE_4}`));
+    await expect.poll(() => first.getAttribute('aria-current')).toBe('true');
+    await shoot(page, '2-review-queue');
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    // Keyboard only: e edits, the speaker is picked by typing, Enter picks, Enter saves.
+    await page.keyboard.press('e');
+    const speaker = first.getByRole('combobox', { name: 'Speaker' });
+    await expect.poll(() => speaker.evaluate((input) => input === document.activeElement)).toBe(true);
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('Rudenko');
+    await first.getByRole('option', { name: /^Andrey Rudenko/ }).waitFor();
+    await shoot(page, '3-edit-speaker');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => speaker.inputValue()).toBe('Andrey Rudenko');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => rows.count()).toBe(1);
+    await expect.poll(() => page.locator('.notice').textContent()).toMatch(/^Saved: “Article 4/);
+
+    // The statement that is right takes one key; a deletion can be undone.
+    await expect.poll(() => rows.first().getAttribute('aria-current')).toBe('true');
+    await page.keyboard.press('d');
+    await expect.poll(() => rows.count()).toBe(0);
+    await page.keyboard.press('u');
+    await expect.poll(() => rows.count()).toBe(1);
+    await expect.poll(() => rows.first().getAttribute('aria-current')).toBe('true');
+    await page.keyboard.press('a');
+    await expect.poll(() => rows.count()).toBe(0);
+    await page.getByText('Nothing to review here').waitFor();
+
+    // Publish the story from the drafts.
+    await page.getByRole('link', { name: 'Drafts' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Drafts' }).waitFor();
+    const publish = page.getByRole('button', { name: /^Publish “Russia, North Korea/ });
+    await publish.waitFor();
+    await shoot(page, '4-drafts');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await publish.click();
+    await expect
+      .poll(() => page.getByRole('status').first().textContent())
+      .toMatch(/^Published: “Russia, North Korea/);
+
+    // Signing out ends the session on the server: the cookie it held no longer edits anything.
+    const held = `chancery_session=${cookie!.value}`;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sign in to edit' }).waitFor();
+    expect(await context.cookies(base)).toEqual([]);
+    const after = await api(
+      'mutation { deleteArticle(id: "x", expectedVersion: 1) { __typename } }',
+      {},
+      undefined,
+      held,
+    );
+    expect(after.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    await page.goto(`${base}/editor/drafts`);
+    await page.getByRole('heading', { level: 1, name: 'Sign in to edit' }).waitFor();
+
+    // Readers see the published story with the fix.
+    await page.goto(`${base}/articles/${ARTICLE}`);
+    const quote = page.locator('mark.statement').filter({ hasText: ARTICLE_4 });
+    await quote.click();
+    await expect
+      .poll(() => page.locator('#statement-panel dd').first().textContent())
+      .toMatch(/^Andrey Rudenko/);
+    await shoot(page, '5-article-fixed');
+    const { data } = await api(`{ statements(filter: { attributionMethod: RULES }) { totalCount } }`);
+    expect(data.statements.totalCount).toBe(0);
+    expect(problems).toEqual([]);
+  });
+});
