@@ -252,6 +252,8 @@ export function clauseEnd(text: string, quotes: readonly Quote[], from: number, 
     if (REPORTING_PARTICIPLES.has(first)) return i;
     if ((first === 'a' || first === 'an') && REMARK_NOUNS.has(second)) return i;
     if (first === 'according' && second === 'to') return i;
+    // "…, but his faction voted in favour": narration about the speaker, not what was said.
+    if (first === 'but' && /^(?:his|her|its|their)$/.test(second)) return i;
     // "…, while Ostrava's minister insisted …": another speaker's statement starts here.
     if (CONTRASTIVE.has(first) && startsReportingClause(text, quotes, i + 1, sentenceEnd)) return i;
   }

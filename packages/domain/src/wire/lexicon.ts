@@ -62,7 +62,7 @@ export const NAME_TITLES = set(`
   Negotiator Official Adviser Advisor Aide Leader Commander General Governor Mayor King Queen Prince
   Princess Emir Sultan Deputy Senator Consul Commissioner Ombudsman Prosecutor Judge Coordinator
   Rapporteur Admiral Colonel Lieutenant Major Captain Marshal Dr Dr. Mr Mr. Mrs Mrs. Ms Ms. Professor Prof.
-  Sheikh Archbishop Pope Cardinal Justice Speaker
+  Sheikh Archbishop Pope Cardinal Justice Speaker Lawmaker Legislator
 `);
 
 /** Honorifics and ranks that are not roles in their own right. */
@@ -91,7 +91,7 @@ export const ORGANIZATION_REFERENCES = set(`
   committee agency bank fund company office secretariat court tribunal authority association alliance
   league party forum centre center foundation department bureau directorate chamber federation coalition
   movement network university academy mission society institution consortium group operator body bloc
-  railways railway cabinet caucus command firm embassy consulate
+  railways railway cabinet caucus command firm embassy consulate administration service
 `);
 
 /** Parts of an organisation that speak for it: "the council’s secretariat said". */

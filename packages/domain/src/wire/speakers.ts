@@ -352,11 +352,14 @@ export function resolveSpeaker(
     .map(stripPossessive);
   const possessiveOwner = headTokens.slice(0, -1).find((t) => isPossessive(t) && /^\p{Ll}/u.test(t));
   const tailOwner = preposition > 0 ? stripPossessive(tokens[tokens.length - 1] ?? '').toLowerCase() : null;
-  // "company data", "ministry figures": a document noun after the organisation it comes from.
-  const modifierOwner = headTokens
-    .slice(0, -1)
-    .map((t) => t.toLowerCase())
-    .find((t) => ORGANIZATION_REFERENCES.has(t));
+  // "company data", "ministry figures": a document noun after the organisation it comes from (but
+  // "court officials" stay unnamed people).
+  const modifierOwner = DOCUMENT_NOUNS.has(head)
+    ? headTokens
+        .slice(0, -1)
+        .map((t) => t.toLowerCase())
+        .find((t) => ORGANIZATION_REFERENCES.has(t))
+    : undefined;
   const owner = possessiveOwner
     ? stripPossessive(possessiveOwner).toLowerCase()
     : (tailOwner ?? modifierOwner);

@@ -121,7 +121,7 @@ function cuesIn(text: string, quotes: readonly Quote[], sentence: Sentence): Cue
     } else if (
       REPORTING_PARTICIPLES.has(word) &&
       previous &&
-      /,\s*$/.test(text.slice(previous.end, token.start))
+      /,["”]?\s*$/.test(text.slice(previous.end, token.start))
     ) {
       cues.push({ start: token.start, end: token.end, word: token.text, kind: 'participle' });
     }
