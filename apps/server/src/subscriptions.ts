@@ -1,14 +1,16 @@
 // GraphQL subscriptions over WebSocket, the graphql-ws protocol, on the same /graphql path as
 // HTTP (what Apollo Client, urql and Apollo Sandbox speak). The connection authenticates once, in
 // `connection_init` (`{ "authorization": "Bearer <token>" }`, or the upgrade request's
-// Authorization header), as HTTP requests do; every subscription document passes the same limits
+// Authorization header, or an editor session's cookie on a socket opened by this site's pages), as
+// HTTP requests do; every subscription document passes the same limits
 // as an HTTP query (document guard, cost budget); only subscriptions go over the socket (queries and
 // mutations take POST, with its rate limits and cache). A connection holds a bounded number of
 // subscriptions; idle sockets are pinged and dropped when they stop answering; stop() closes them
 // with 1001 (going away), and clients reconnect to another process.
 import type { Server } from 'node:http';
 import type { Database } from '@chancery/db/database';
-import type { Viewer } from '@chancery/domain/viewer';
+import { findSession } from '@chancery/db/sessions';
+import { ANONYMOUS, type Viewer } from '@chancery/domain/viewer';
 import {
   GraphQLError,
   type GraphQLFormattedError,
@@ -23,6 +25,7 @@ import { WebSocketServer } from 'ws';
 import { viewerFromHeaders } from './auth.ts';
 import { createContext } from './context.ts';
 import { createErrorFormatter } from './errors.ts';
+import { sessionIdFromCookies } from './http/session.ts';
 import { createCostModel } from './limits/cost.ts';
 import type { DocumentGuard } from './limits/guard.ts';
 import { LIMIT_CODES, type QueryLimits } from './limits/limits.ts';
@@ -71,20 +74,35 @@ export function attachSubscriptions(options: {
     {
       schema,
       isProd: production,
-      // Authenticates the connection: the token in connection_init's payload, else the upgrade's header.
+      // Authenticates the connection: the token in connection_init's payload, else the upgrade's
+      // Authorization header, else the editor session's cookie (from this site's pages only).
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const given = params.authorization ?? params.Authorization;
-        const header = typeof given === 'string' ? given : ctx.extra.request.headers.authorization;
+        const { headers } = ctx.extra.request;
+        const header = typeof given === 'string' ? given : headers.authorization;
+        const refuse = (reason: string) => {
+          ctx.extra.socket.close(CloseCode.Forbidden, closeReason(reason));
+          return false;
+        };
         try {
+          if (header === undefined && sessionIdFromCookies(headers.cookie) !== null) {
+            // Browsers send cookies with a WebSocket from any site's page: only our own pages' count.
+            if (!sameOrigin(headers.origin, headers.host))
+              return refuse(
+                'Forbidden: a WebSocket signed in by the session cookie must come from this site’s pages.',
+              );
+            const session = await findSession(database.db, sessionIdFromCookies(headers.cookie) as string);
+            ctx.extra.viewer = session ? { role: session.role, tokenName: session.name } : ANONYMOUS;
+            return true;
+          }
           ctx.extra.viewer = await viewerFromHeaders(database.db, {
             get: (name) => (name === 'authorization' ? header : undefined),
           });
           return true;
         } catch (error) {
           if (!(error instanceof GraphQLError)) throw error;
-          ctx.extra.socket.close(CloseCode.Forbidden, closeReason(`Unauthenticated: ${error.message}`));
-          return false;
+          return refuse(`Unauthenticated: ${error.message}`);
         }
       },
       onSubscribe: (ctx, _id, payload) => {
@@ -150,6 +168,16 @@ export function attachSubscriptions(options: {
     },
     close: () => server.dispose() as Promise<void>,
   };
+}
+
+/** The page that opened the socket is this site's: its Origin names our Host. */
+function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (!origin || !host) return false;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }
 
 /** Cut to what a close frame can carry, at a word. */

@@ -170,6 +170,48 @@ describe.each(testEngines)('live updates on $name', (engine) => {
     await until(() => listening() === 0, 'the subscriber is gone');
   });
 
+  it('signs a socket in with an editor session’s cookie, from this site’s pages only', async () => {
+    const signedIn = await fetch(api.url.replace(/graphql$/, 'auth/session'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: tokens.editor }),
+    });
+    const cookie = /^(chancery_session=[^;]*)/.exec(signedIn.headers.get('set-cookie') ?? '')?.[1] as string;
+    expect(cookie).toBeDefined();
+    const host = new URL(api.url).host;
+    const browser = (origin: string) => {
+      const client = createClient({
+        url: api.url.replace(/^http/, 'ws'),
+        webSocketImpl: class extends WebSocket {
+          constructor(url: string, protocols?: string | string[]) {
+            super(url, protocols, { headers: { cookie, origin } });
+          }
+        },
+        retryAttempts: 0,
+      });
+      clients.push(client);
+      return client;
+    };
+    const editor = builders(as(api, tokens.editor));
+    const treaty = await editor.treaty();
+    const history =
+      'subscription ($id: ID!) { treatyChanged(id: $id) { treaty { revisions { totalCount } } } }';
+    const ours = subscribe(browser(`http://${host}`), history, { id: treaty.id });
+    await until(() => listening() === 1, 'the signed-in subscriber listens');
+    await editor.action(treaty.id);
+    // History is editors' reading (anonymous subscribers count none): the session's editor sees it.
+    const event = await ours.take();
+    expect(event.kind).toBe('next');
+    expect((event as { value: any }).value.data.treatyChanged.treaty.revisions.totalCount).toBeGreaterThan(0);
+    ours.dispose();
+    const theirs = subscribe(browser('https://elsewhere.example'), history, { id: treaty.id });
+    expect(await theirs.take()).toMatchObject({
+      kind: 'error',
+      error: { code: 4403, reason: expect.stringMatching(/session cookie must come from this site/) },
+    });
+    await until(() => listening() === 0, 'the subscriber is gone');
+  });
+
   it('refuses bad input with a clear error', async () => {
     const client = connect(null);
     const refused = async (query: string, variables: Record<string, unknown> = {}) => {
