@@ -192,7 +192,10 @@ function resolvePersonDescription(
     if (head === 'leader') return LEADER.test(titles);
     if (head === 'official') return titles.length > 0;
     // "the minister" is not how a story refers back to its prime minister.
-    if (head === 'minister') return /(?<!prime )minister/i.test(titles);
+    if (head === 'minister')
+      return titleWords.some((word) => /^prime$/i.test(word))
+        ? /prime minister/i.test(titles)
+        : /(?<!prime )minister/i.test(titles);
     return new RegExp(`\\b${head}`, 'i').test(titles);
   };
   const exact = lastMentionBefore(index, pos, (m) => fits(m.actor))?.actor;
@@ -247,6 +250,8 @@ function resolveOrganizationReference(
   };
   return lastMentionBefore(index, pos, (m) => fits(m.actor))?.actor ?? index.actors.find(fits) ?? null;
 }
+
+const OBJECT_PRONOUNS: Record<string, string> = { him: 'he', her: 'she', them: 'they' };
 
 const SPOKES_BEFORE = {
   he: /\bspokes(?:man|person)\s+for\s+(?:the\s+)?$/i,
@@ -326,8 +331,9 @@ export function resolveSpeaker(
       confidence: full ? 0.95 : 0.9,
     };
   }
-  if (tokens.length === 1 && /^(he|she|it|they)$/.test(lower[0] ?? ''))
-    return resolvePronoun(index, lower[0] ?? '', pos);
+  // "he said", and the object forms after "according to him", "in her words".
+  if (tokens.length === 1 && /^(he|she|it|they|him|her|them)$/.test(lower[0] ?? ''))
+    return resolvePronoun(index, OBJECT_PRONOUNS[lower[0] ?? ''] ?? lower[0] ?? '', pos);
 
   // "Analysts at the Institute for Continental Energy": the group speaks for the body it belongs to.
   const organization = mentions.filter((m) => m.actor.kind === 'ORGANIZATION').pop();
