@@ -137,6 +137,12 @@ describe('chancery import of feeds, agency items and pages', () => {
     expect(fromFeeds.stderr).toBe('');
     expect(fromFeeds.code).toBe(0);
     expect(fromText.code).toBe(0);
+    // Five files, seven stories: a feed of two items is one file.
+    expect(JSON.parse(fromFeeds.stdout).summary).toMatchObject({
+      files: 5,
+      failed: 0,
+      stories: { created: 7 },
+    });
     const feedStories = JSON.parse(fromFeeds.stdout).files as StoryReport[];
     expect(feedStories.map((s) => [s.outcome, s.article.status])).toEqual(
       Array(7).fill(['created', 'PUBLISHED']),

@@ -41,10 +41,11 @@ type ImportOptions = {
   timeout: number;
 };
 
+/** `file`: the feed or item file (or URL) an item came from, when `source` names the item (`feed.xml#2`). */
 type FileOutcome =
-  | { source: string; kind: 'story'; result: StoryImportResult }
+  | { source: string; kind: 'story'; result: StoryImportResult; file?: string }
   | { source: string; kind: 'bundle'; result: BundleImportResult; records: number }
-  | { source: string; kind: 'error'; error: string; line: number | null };
+  | { source: string; kind: 'error'; error: string; line: number | null; file?: string };
 
 /** Extensions of feeds, agency items and pages, for files found in directories. */
 const NEWS_EXTENSIONS = new Set(['.xml', '.rss', '.atom', '.json', '.html', '.htm']);
@@ -300,10 +301,11 @@ async function importOne(
         return items.map((item): FileOutcome => {
           if (item.kind === 'story') {
             progress.story();
-            return { source: item.source, kind: 'story', result: item.result };
+            return { source: item.source, kind: 'story', result: item.result, file: source };
           }
           return {
             source: item.source,
+            file: source,
             kind: 'error',
             error: item.kind === 'error' ? item.error : `${item.source}: seen`,
             line: null,
@@ -413,8 +415,9 @@ function counts(outcomes: FileOutcome[]) {
     stories.filter((s) => s.result.outcome === outcome).length;
   const sum = (pick: (r: StoryImportResult) => number) => stories.reduce((n, s) => n + pick(s.result), 0);
   return {
-    files: outcomes.length,
-    failed: outcomes.filter((o) => o.kind === 'error').length,
+    // A feed of several items is one file, failed if any of its items failed.
+    files: new Set(outcomes.map((o) => (o.kind === 'bundle' ? o.source : (o.file ?? o.source)))).size,
+    failed: new Set(outcomes.filter((o) => o.kind === 'error').map((o) => o.file ?? o.source)).size,
     stories: { created: by('created'), updated: by('updated'), unchanged: by('unchanged') },
     statements: sum((r) =>
       r.outcome === 'unchanged' ? 0 : r.statements.filter((s) => s.change === 'create').length,

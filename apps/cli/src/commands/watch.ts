@@ -1,7 +1,8 @@
 // `chancery watch <url|dir>… [--interval 5m]`: polls feeds, pages and drop folders and imports what
 // is new or changed, one summary line per poll. SIGTERM or SIGINT stops it between sources (a story
 // is stored whole or not at all either way) and closes the database.
-import { DEFAULT_FETCH_LIMITS } from '@chancery/db/import/fetch';
+import { stat } from 'node:fs/promises';
+import { DEFAULT_FETCH_LIMITS, isUrl } from '@chancery/db/import/fetch';
 import type { ItemOutcome } from '@chancery/db/import/items';
 import { type PollReport, Watcher } from '@chancery/db/import/watch';
 import { migrate } from '@chancery/db/migrate';
@@ -47,7 +48,11 @@ export function registerWatchCommand(program: Command): void {
       '<sources...>',
       'http(s) URLs of feeds, items or pages; directories other tools write files into',
     )
-    .option('--interval <duration>', 'time between polls: 30s, 5m, 1h', intervalOption, 5 * 60_000)
+    .addOption(
+      new Option('--interval <duration>', 'time between polls: 30s, 5m, 1h')
+        .argParser(intervalOption)
+        .default(5 * 60_000, '5m'),
+    )
     .option('--polls <n>', 'stop after this many polls (default: never)', pollsOption)
     .option('--timeout <seconds>', 'time limit for fetching one URL', secondsOption, 30)
     .addOption(
@@ -62,6 +67,15 @@ export function registerWatchCommand(program: Command): void {
 async function runWatch(sources: string[], options: WatchOptions): Promise<void> {
   if (options.publisher !== undefined && options.publisher.trim() === '') {
     throw badInput('--publisher must name the publisher, e.g. --publisher TASS');
+  }
+  for (const source of sources) {
+    if (isUrl(source)) continue;
+    const info = await stat(source).catch(() => null);
+    if (!info?.isDirectory()) {
+      throw badInput(
+        `${source}: is neither an http(s) URL nor a directory (a drop folder); watch takes those`,
+      );
+    }
   }
   let stopping = false;
   let wake: () => void = () => {};
