@@ -56,8 +56,10 @@ export async function importItems(
         continue;
       }
       // A dateline in the text says when and where; without one the item's own fields do.
-      const published =
-        options.published ?? (!story.dateline && item.published ? { instant: item.published } : null);
+      // A year given for datelines (--published 2024) says nothing about an item without one.
+      const own = !story.dateline && item.published ? { instant: item.published } : null;
+      const given = options.published ?? null;
+      const published = given && !('year' in given && own) ? given : (own ?? given);
       const result = await importer.importStory({
         source,
         text: '',
