@@ -66,6 +66,7 @@ function Page({ route }: { route: Route }) {
     case 'editor-sign-in':
     case 'editor-review':
     case 'editor-drafts':
+    case 'editor-import':
       return (
         <Suspense fallback={<Loading label="Loading the editorial workspace…" />}>
           <EditorPages route={route} />

@@ -79,6 +79,7 @@ describe('routes', () => {
   it('reads the editorial workspace’s pages and the review queue’s filters, dropping a confidence out of range', () => {
     expect(route('/editor')).toEqual({ page: 'editor-sign-in' });
     expect(route('/editor/drafts')).toEqual({ page: 'editor-drafts' });
+    expect(route(paths.editorImport())).toEqual({ page: 'editor-import' });
     const filter = { articleId: 'A:1', speakerId: 'S:2', maxConfidence: 0.5 };
     expect(paths.editorReview(filter)).toBe('/editor/review?article=A%3A1&speaker=S%3A2&max=0.5');
     expect(route(paths.editorReview(filter))).toEqual({ page: 'editor-review', filter });

@@ -32,6 +32,7 @@ export type Route =
   | { page: 'editor-sign-in' }
   | { page: 'editor-review'; filter: ReviewFilter }
   | { page: 'editor-drafts' }
+  | { page: 'editor-import' }
   | { page: 'not-found'; path: string };
 
 const SEARCH_TYPES: readonly SearchTypeParam[] = ['ARTICLE', 'STATEMENT', 'ACTOR', 'TREATY'];
@@ -68,6 +69,7 @@ export const paths = {
     return search ? `/editor/review?${search}` : '/editor/review';
   },
   editorDrafts: () => '/editor/drafts',
+  editorImport: () => '/editor/import',
 };
 
 /** The page a URL shows. Anything unknown is `not-found` (the page says so; the URL stays). */
@@ -102,6 +104,7 @@ export function parseRoute(url: { pathname: string; search: string; hash: string
       if (first === 'editor' && second === 'review')
         return { page: 'editor-review', filter: parseReviewFilter(query) };
       if (first === 'editor' && second === 'drafts') return { page: 'editor-drafts' };
+      if (first === 'editor' && second === 'import') return { page: 'editor-import' };
       break;
     case 4:
       if (first === 'treaties' && third === 'provisions')

@@ -2,6 +2,7 @@
 // download them.
 import type { Route } from '../routes.ts';
 import { DraftsPage } from './drafts.tsx';
+import { ImportPage } from './import.tsx';
 import { ReviewPage } from './review.tsx';
 import { EditorFrame } from './workspace.tsx';
 
@@ -10,6 +11,7 @@ export default function EditorPages({ route }: { route: Route }) {
     <EditorFrame route={route}>
       {route.page === 'editor-review' ? <ReviewPage filter={route.filter} /> : null}
       {route.page === 'editor-drafts' ? <DraftsPage /> : null}
+      {route.page === 'editor-import' ? <ImportPage /> : null}
     </EditorFrame>
   );
 }

@@ -38,6 +38,11 @@ function EditorNav({ route, session }: { route: Route; session: EditorSession })
             Drafts
           </Link>
         </li>
+        <li>
+          <Link to={paths.editorImport()} aria-current={route.page === 'editor-import' ? 'page' : undefined}>
+            Import
+          </Link>
+        </li>
       </ul>
       <p className="muted">
         Signed in as {session.tokenName} ({session.role}){' '}
