@@ -6,6 +6,7 @@ import { type TestDatabase, testEngines } from '@chancery/db/testing';
 import { revokeToken } from '@chancery/db/tokens';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from '../src/server.ts';
 import { createTokens, ERROR_FIELDS, type Tokens } from './editorial.ts';
 import { startTestServer, type TestServer } from './http.ts';
 
@@ -148,6 +149,36 @@ describe.each(testEngines)('editor sessions on $name', (engine) => {
     expect(await actorNamed('After Sign Out')).toBe(0);
     const whoAfter = await fetch(`${base}/auth/session`, { headers: cookie });
     expect(await whoAfter.json()).toEqual({ session: null });
+  });
+
+  it('marks the cookie Secure behind a trusted https proxy, and never answers a session from the response cache', async () => {
+    const proxied = await createServer({ database, trustProxy: 1, responseCache: { maxBytes: 1_000_000 } });
+    const url = await proxied.listen(0, '127.0.0.1');
+    try {
+      const response = await fetch(url.replace(/\/graphql$/, '/auth/session'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https' },
+        body: JSON.stringify({ token: tokens.editor }),
+      });
+      expect(response.headers.get('set-cookie')).toMatch(/; HttpOnly; SameSite=Strict; Secure$/);
+      const drafts = async (headers: Record<string, string>) => {
+        const answer = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ query: '{ articles(filter: { status: DRAFT }) { totalCount } }' }),
+        });
+        return ((await answer.json()) as { data: { articles: { totalCount: number } } }).data.articles
+          .totalCount;
+      };
+      await database.db.execute(sql`update articles set status = 'DRAFT'`);
+      const cookie = { cookie: `chancery_session=${cookieOf(response)}` };
+      expect(await drafts(cookie)).toBe(1);
+      expect(await drafts({})).toBe(0);
+      expect(await drafts(cookie)).toBe(1);
+    } finally {
+      await proxied.stop();
+      await database.db.execute(sql`update articles set status = 'PUBLISHED'`);
+    }
   });
 
   it('ends the sessions of a revoked token', async () => {
