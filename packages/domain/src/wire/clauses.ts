@@ -145,7 +145,7 @@ function trimPreVerb(text: string, from: number, to: number): number {
 }
 
 const PARENTHETICAL =
-  /^(?:who|which|whose|whom|where|when|seen|known|described|quoted|based|citing|according|however|meanwhile|though|too|also|nevertheless|instead|in turn|for (?:his|her|its|their) part)\b|^\p{Ll}+ing\b/u;
+  /^(?:who|which|whose|whom|where|when|seen|known|described|quoted|based|citing|according|however|meanwhile|though|too|also|nevertheless|instead|in turn|for (?:his|her|its|their) part|in (?:a|an|its|his|her|their) (?:statement|interview|speech|letter|post|ruling|report))\b|^\p{Ll}+ing\b/u;
 
 function isAppositiveRole(text: string, start: number, end: number): boolean {
   const tokens = tokenize(text, start, end);

@@ -421,5 +421,10 @@ export function resolveSpeaker(
     mentions.filter((m) => m.actor.kind === 'STATE').pop()?.actor ??
     tokens.map((t) => stateOfWord(index, t)).find(Boolean);
   if (state) return { kind: 'actor', actor: state, role: null, confidence: 0.8 };
+  // "The government also said …" with no state named in the phrase: the state the story was last about.
+  if (lower.length === 2 && lower[0] === 'the' && head === 'government') {
+    const last = lastMentionBefore(index, pos, (m) => m.actor.kind === 'STATE')?.actor;
+    if (last) return { kind: 'actor', actor: last, role: null, confidence: 0.55 };
+  }
   return { kind: 'unknown', role: tokens.join(' ') };
 }

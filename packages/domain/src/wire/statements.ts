@@ -232,7 +232,7 @@ class ParagraphReader {
       } else if (cue.kind === 'put' && cue.speaker) {
         last = this.resolve(cue.speaker[0], cue.speaker[1]);
         this.readPutIt(sentence, cue, last);
-      } else if (cue.kind === 'called') this.readCharacterisation(sentence, cue);
+      } else if (cue.kind === 'called') last = this.readCharacterisation(sentence, cue) ?? last;
       else if (cue.kind === 'participle') {
         // "Tarvonia rejected the plan, saying …": without an earlier cue, the sentence's subject speaks.
         last ??= this.sentenceSubject(sentence, cue);
@@ -420,10 +420,10 @@ class ParagraphReader {
   }
 
   /** "X called the launch “an outrageous act”": the quoted words are the subject's. */
-  private readCharacterisation(sentence: Sentence, cue: Cue): void {
+  private readCharacterisation(sentence: Sentence, cue: Cue): Resolution | null {
     const quote = this.quotes.find((q) => q.open > cue.end && q.open < sentence.end);
-    if (!quote || this.consumed.has(quote) || this.insideIndirect(quote.open)) return;
-    if (!CHARACTERISATION.test(this.text.slice(cue.end, quote.open))) return;
+    if (!quote || this.consumed.has(quote) || this.insideIndirect(quote.open)) return null;
+    if (!CHARACTERISATION.test(this.text.slice(cue.end, quote.open))) return null;
     // "posts … that prosecutors described as “…”": the subject of the relative clause.
     const relative = /\b(?:that|which|whom)\s+([^,;"“”]{1,60}?)\s*$/u.exec(
       this.text.slice(sentence.start, cue.start),
@@ -436,10 +436,11 @@ class ParagraphReader {
         ? { start: relativeStart, end: relativeStart + relative[1].length }
         : speakerGroupBefore(this.text, this.quotes, sentence.start, cue.start);
     const subject = group ?? subjectBefore(this.text, this.quotes, sentence.start, cue.start);
-    if (!subject) return;
+    if (!subject) return null;
     const resolution = this.resolve(subject.start, subject.end);
-    if (resolution.kind === 'none') return;
+    if (resolution.kind === 'none') return null;
     this.emitDirect(quote, resolution, cue.word);
+    return resolution;
   }
 
   private readAccordingTo(sentence: Sentence, cue: Cue): void {
