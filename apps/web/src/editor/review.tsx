@@ -156,18 +156,34 @@ function Queue({ initial, total, reload }: { initial: Row[]; total: number; relo
     forgetQueries();
   }, []);
 
-  const run = useCallback(async (write: () => Promise<WriteOutcome>, after: (version: number) => void) => {
-    setBusy(true);
-    try {
-      const outcome = await write();
-      if (outcome.ok) after(outcome.version);
-      else setNotice({ kind: outcome.conflict ? 'conflict' : 'error', text: outcome.message });
-    } catch (error) {
-      setNotice({ kind: 'error', text: writeProblem(error) });
-    } finally {
-      setBusy(false);
-    }
+  // A conflict says what changed: the statement as it is now, against the row as it was read.
+  const conflicted = useCallback((row: Row, message: string) => {
+    setNotice({ kind: 'conflict', text: message });
+    client.statement({ id: row.id }).then(
+      ({ statement }) => {
+        const changes = statement ? changesSince(row, statement) : 'it has been deleted';
+        setNotice({ kind: 'conflict', text: `${message} Now: ${changes}.` });
+      },
+      () => undefined,
+    );
   }, []);
+
+  const run = useCallback(
+    async (write: () => Promise<WriteOutcome>, after: (version: number) => void, row?: Row) => {
+      setBusy(true);
+      try {
+        const outcome = await write();
+        if (outcome.ok) after(outcome.version);
+        else if (outcome.conflict && row) conflicted(row, outcome.message);
+        else setNotice({ kind: outcome.conflict ? 'conflict' : 'error', text: outcome.message });
+      } catch (error) {
+        setNotice({ kind: 'error', text: writeProblem(error) });
+      } finally {
+        setBusy(false);
+      }
+    },
+    [conflicted],
+  );
 
   const accept = useCallback(
     (row: Row) =>
@@ -184,6 +200,7 @@ function Queue({ initial, total, reload }: { initial: Row[]; total: number; relo
           leave(row.id);
           setNotice({ kind: 'info', text: `Accepted: “${shorten(row.text)}”.` });
         },
+        row,
       ),
     [run, leave],
   );
@@ -203,6 +220,7 @@ function Queue({ initial, total, reload }: { initial: Row[]; total: number; relo
             undo: { id: row.id, version },
           });
         },
+        row,
       ),
     [run, leave],
   );
@@ -316,7 +334,7 @@ function Queue({ initial, total, reload }: { initial: Row[]; total: number; relo
                       leave(row.id);
                       setNotice({ kind: 'info', text: `Saved: “${shorten(row.text)}”.` });
                     }}
-                    onConflict={(text) => setNotice({ kind: 'conflict', text })}
+                    onConflict={(text) => conflicted(row, text)}
                   />
                 ) : (
                   <>
@@ -539,6 +557,28 @@ function outcomeOf(
     default:
       return { ok: false, conflict: false, message: result.message };
   }
+}
+
+/** What differs between a statement as the queue read it and as it is now, in words. */
+function changesSince(
+  row: Row,
+  now: {
+    text: string;
+    kind: Row['kind'];
+    speaker?: { name: string } | null;
+    attribution: { method: string };
+    version: number;
+  },
+): string {
+  const changes = [
+    (row.speaker?.name ?? null) !== (now.speaker?.name ?? null)
+      ? `the speaker is ${now.speaker?.name ?? 'unknown'} (was ${row.speaker?.name ?? 'unknown'})`
+      : null,
+    row.kind !== now.kind ? `it is ${statementKindLabel[now.kind].toLowerCase()}` : null,
+    row.text !== now.text ? `its words are “${shorten(now.text)}”` : null,
+    now.attribution.method === 'MANUAL' ? 'it has been reviewed' : null,
+  ].filter((change) => change !== null);
+  return changes.length > 0 ? changes.join('; ') : `version ${now.version}, with other fields changed`;
 }
 
 const shorten = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}…` : text);

@@ -53,6 +53,7 @@ describe.runIf(haveChromium)('the editorial workspace', () => {
   let userDataDir: string;
   let tokens: Record<'reader' | 'editor' | 'admin', string>;
   const problems: string[] = [];
+  let putin: { id: string; name: string };
 
   /** A GraphQL request from the test itself, as a script with a token would make it. */
   async function api(
@@ -93,7 +94,7 @@ describe.runIf(haveChromium)('the editorial workspace', () => {
       tokens.editor,
     );
     const article = data.article;
-    const putin = data.actors.nodes.find((a: { name: string }) => a.name === 'Vladimir Putin');
+    putin = data.actors.nodes.find((a: { name: string }) => a.name === 'Vladimir Putin');
     const [wrong, right] = [
       article.statements.nodes.find((s: { text: string }) => s.text.startsWith(ARTICLE_4)),
       article.statements.nodes.find((s: { text: string }) => !s.text.startsWith(ARTICLE_4)),
@@ -287,6 +288,29 @@ describe.runIf(haveChromium)('the editorial workspace', () => {
     await rows.first().waitFor();
     const toReview = await rows.count();
     expect(toReview).toBeGreaterThan(0);
+
+    // Someone else changes the first statement meanwhile: accepting it is refused, saying what changed.
+    const articleId = new URL(page.url()).searchParams.get('article');
+    const queued = await api(
+      `query ($articleId: ID!) { statements(filter: { articleId: $articleId, attributionMethod: RULES }, orderBy: CONFIDENCE_ASC, first: 1) { nodes { id version speaker { name } } } }`,
+      { articleId },
+      tokens.editor,
+    );
+    const [meanwhile] = queued.data.statements.nodes;
+    const changed = await api(
+      `mutation ($id: ID!, $v: Int!, $speakerId: ID!) { updateStatement(id: $id, expectedVersion: $v, input: { speakerId: $speakerId }) { __typename } }`,
+      { id: meanwhile.id, v: meanwhile.version, speakerId: putin.id },
+      tokens.admin,
+    );
+    expect(changed.data?.updateStatement.__typename).toBe('StatementPayload');
+    await expect.poll(() => rows.first().getAttribute('aria-current')).toBe('true');
+    await page.keyboard.press('a');
+    await expect
+      .poll(() => page.locator('.notice-conflict').textContent())
+      .toContain(`Now: the speaker is Vladimir Putin (was ${meanwhile.speaker.name})`);
+    await shoot(page, '6-conflict');
+    await page.getByRole('button', { name: 'Reload' }).click();
+    await expect.poll(() => rows.first().locator('.review-speaker').textContent()).toMatch(/^Vladimir Putin/);
     for (let left = toReview; left > 0; left--) {
       await expect.poll(() => rows.first().getAttribute('aria-current')).toBe('true');
       await page.keyboard.press('a');
@@ -315,7 +339,7 @@ describe.runIf(haveChromium)('the editorial workspace', () => {
     await expect
       .poll(() => page.locator('#statement-panel dd').first().textContent())
       .toMatch(/^Andrey Rudenko/);
-    await shoot(page, '6-article-fixed');
+    await shoot(page, '7-article-fixed');
     expect(problems).toEqual([]);
   });
 });
