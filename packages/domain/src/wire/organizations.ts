@@ -103,6 +103,17 @@ export function findOrganizations(
 const DESCRIBED_ORGANIZATION =
   /\b(?:[Tt]he|[Aa]n?|[Ii]ts)\s+(?:[\p{L}-]+\s+){0,3}?(?:operator|company|firm|utility|carrier|agency|broadcaster|bank|airline|producer|exporter|importer|monopoly|consortium|regulator|watchdog|charity|think tank|association|network|group)\s*,?\s+(\p{Lu}[\p{L}\p{M}'’-]*(?:\s+\p{Lu}[\p{L}\p{M}'’-]*){0,3})/gu;
 
+// "Kessastal, the largest steelmaker in …", "Nordair, the flag carrier of …": a one-word name described as a
+// business right after it.
+const NAME_THEN_BUSINESS =
+  /(?<![\p{L}\p{M}'’-])(\p{Lu}[\p{L}\p{M}'’-]+),\s+(?:the|an?)\s+(?:[\p{L}'’-]+\s+){0,4}?(?:company|firm|carrier|airline|steelmaker|carmaker|automaker|producer|exporter|manufacturer|retailer|insurer|lender|utility|operator|conglomerate|bank)\b/gu;
+
+/** "Viktor Hlavac … said Hlavac, a former …": a word printed after a first name is a surname. */
+function isSurname(context: StoryContext, word: string): boolean {
+  const afterName = new RegExp(`\\p{Lu}[\\p{L}\\p{M}'’-]+\\s+${word}(?![\\p{L}\\p{M}])`, 'u');
+  return context.paragraphs.some((text) => afterName.test(text));
+}
+
 function addNamedByDescription(
   context: StoryContext,
   organizations: ActorRecord[],
@@ -111,9 +122,16 @@ function addNamedByDescription(
 ): void {
   const agency = context.story.dateline?.agency ?? null;
   context.paragraphs.forEach((text, paragraph) => {
-    for (const match of text.matchAll(DESCRIBED_ORGANIZATION)) {
-      const name = match[1] ?? '';
-      const start = (match.index ?? 0) + match[0].length - name.length;
+    const described = [
+      ...[...text.matchAll(DESCRIBED_ORGANIZATION)].map((m) => ({
+        name: m[1] ?? '',
+        start: (m.index ?? 0) + m[0].length - (m[1] ?? '').length,
+      })),
+      ...[...text.matchAll(NAME_THEN_BUSINESS)]
+        .filter((m) => !isSurname(context, m[1] ?? ''))
+        .map((m) => ({ name: m[1] ?? '', start: m.index ?? 0 })),
+    ];
+    for (const { name, start } of described) {
       const first = name.split(/\s+/)[0] ?? '';
       if (
         start < (context.bodyStarts[paragraph] ?? 0) ||
