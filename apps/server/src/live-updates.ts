@@ -59,8 +59,36 @@ export async function startLiveUpdates(options: {
   };
 }
 
-/** The context of a subscription: a request's, plus this process's follower of the log. */
-export type LiveContext = Context & { live?: LiveUpdates };
+/**
+ * The context of a subscription: a request's, plus this process's follower of the log, and what
+ * decides its events' results (the viewer's role and the operation with its variables): equal keys
+ * get the same result for the same event, computed once (subscriptions.ts).
+ */
+export type LiveContext = Context & { live?: LiveUpdates; shareKey?: string };
+
+const batchResults = new WeakMap<readonly Change[], Map<string, Promise<unknown>>>();
+
+/**
+ * `compute` once per batch of changes for all the subscribers asking with the same `key` (the same
+ * filter in the same visibility): a thousand anonymous subscribers cost one query, not a thousand.
+ */
+export function sharedPerBatch<T>(
+  changes: readonly Change[],
+  key: string,
+  compute: () => Promise<T>,
+): Promise<T> {
+  let results = batchResults.get(changes);
+  if (!results) {
+    results = new Map();
+    batchResults.set(changes, results);
+  }
+  let result = results.get(key) as Promise<T> | undefined;
+  if (!result) {
+    result = compute();
+    results.set(key, result);
+  }
+  return result;
+}
 
 export function followerOf(ctx: Context): ChangeLogFollower {
   const live = (ctx as LiveContext).live;

@@ -12,6 +12,10 @@ import type { Database } from '@chancery/db/database';
 import { findSession } from '@chancery/db/sessions';
 import { ANONYMOUS, type Viewer } from '@chancery/domain/viewer';
 import {
+  createSourceEventStream,
+  type ExecutionArgs,
+  type ExecutionResult,
+  execute,
   GraphQLError,
   type GraphQLFormattedError,
   type GraphQLSchema,
@@ -69,6 +73,7 @@ export function attachSubscriptions(options: {
     new GraphQLError(message, { extensions: { code, ...extensions } }),
   ];
 
+  const sharedResults = new SharedResults();
   const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
   const server = useServer<Record<string, unknown> | undefined, Extra>(
     {
@@ -141,9 +146,12 @@ export function attachSubscriptions(options: {
             LIMIT_CODES.maxCost,
             { cost: { requested, limit: limits.maxCost } },
           );
+        const viewer = ctx.extra.viewer ?? ANONYMOUS;
         const contextValue: LiveContext = {
-          ...createContext({ db: database.db, viewer: ctx.extra.viewer }),
+          ...createContext({ db: database.db, viewer }),
           live,
+          // Results depend on the role, not on which token: subscribers alike share each event's.
+          shareKey: `${viewer.role}\n${payload.operationName ?? ''}\n${payload.query}\n${JSON.stringify(payload.variables ?? {})}`,
         };
         return {
           schema,
@@ -153,6 +161,7 @@ export function attachSubscriptions(options: {
           contextValue,
         };
       },
+      subscribe: (args) => subscribeSharing(args, sharedResults),
       onError: (_ctx, _id, _payload, errors) => format(errors),
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: format(result.errors) } : undefined,
@@ -168,6 +177,64 @@ export function attachSubscriptions(options: {
     },
     close: () => server.dispose() as Promise<void>,
   };
+}
+
+/**
+ * Recent events' results by share key and cursor: a thousand subscribers with the same document,
+ * variables and role get one execution per event. Kept a few seconds, past any batch's delivery.
+ */
+class SharedResults {
+  private readonly results = new Map<string, Promise<ExecutionResult>>();
+  get(key: string, execute: () => Promise<ExecutionResult>): Promise<ExecutionResult> {
+    let result = this.results.get(key);
+    if (!result) {
+      result = execute();
+      this.results.set(key, result);
+      setTimeout(() => this.results.delete(key), SHARED_RESULT_MS).unref();
+    }
+    return result;
+  }
+}
+const SHARED_RESULT_MS = 5_000;
+
+/**
+ * graphql-js's subscribe, except that each event's result is shared by the subscribers with the
+ * same share key (live-updates.ts, LiveContext) rather than executed for each of them.
+ */
+async function subscribeSharing(
+  args: ExecutionArgs,
+  shared: SharedResults,
+): Promise<AsyncGenerator<ExecutionResult> | ExecutionResult> {
+  const stream = await createSourceEventStream(args);
+  if (!(Symbol.asyncIterator in stream)) return stream;
+  const source = stream as AsyncGenerator<{ cursor?: string }>;
+  const shareKey = (args.contextValue as LiveContext).shareKey;
+  const run = (event: { cursor?: string }) =>
+    Promise.resolve(execute({ ...args, rootValue: event })) as Promise<ExecutionResult>;
+  const results: AsyncGenerator<ExecutionResult> = {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next() {
+      const next = await source.next();
+      if (next.done) return { value: undefined, done: true };
+      const event = next.value;
+      const value =
+        shareKey && event.cursor
+          ? await shared.get(`${shareKey}\n${event.cursor}`, () => run(event))
+          : await run(event);
+      return { value, done: false };
+    },
+    async return() {
+      await source.return?.(undefined);
+      return { value: undefined, done: true };
+    },
+    async throw(error) {
+      await source.return?.(undefined);
+      throw error;
+    },
+  };
+  return results;
 }
 
 /** The page that opened the socket is this site's: its Origin names our Host. */

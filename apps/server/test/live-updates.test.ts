@@ -170,6 +170,24 @@ describe.each(testEngines)('live updates on $name', (engine) => {
     await until(() => listening() === 0, 'the subscriber is gone');
   });
 
+  it('shares an event’s result only among subscribers who may see the same', async () => {
+    const editor = builders(as(api, tokens.editor));
+    const treaty = await editor.treaty();
+    const history =
+      'subscription ($id: ID!) { treatyChanged(id: $id) { treaty { revisions { totalCount } } } }';
+    const anonymous = subscribe(connect(null), history, { id: treaty.id });
+    const editing = subscribe(connect(tokens.editor), history, { id: treaty.id });
+    await until(() => listening() === 2, 'both subscribers listen');
+    await editor.action(treaty.id);
+    const count = async (subscription: typeof anonymous) =>
+      ((await subscription.take()) as { value: any }).value.data.treatyChanged.treaty.revisions.totalCount;
+    expect(await count(anonymous)).toBe(0);
+    expect(await count(editing)).toBeGreaterThan(0);
+    anonymous.dispose();
+    editing.dispose();
+    await until(() => listening() === 0, 'the subscribers are gone');
+  });
+
   it('signs a socket in with an editor session’s cookie, from this site’s pages only', async () => {
     const signedIn = await fetch(api.url.replace(/graphql$/, 'auth/session'), {
       method: 'POST',

@@ -7,11 +7,12 @@ import type { Change } from '@chancery/db/change-log';
 import { rows } from '@chancery/db/repositories/sql';
 import { articles, statements } from '@chancery/db/schema';
 import { DomainError } from '@chancery/domain/errors';
+import { canSeeUnpublished } from '@chancery/domain/viewer';
 import { and, inArray, type SQL, sql } from 'drizzle-orm';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { parseNodeId } from '../global-id.ts';
-import { changeEvents, followerOf } from '../live-updates.ts';
+import { changeEvents, followerOf, sharedPerBatch } from '../live-updates.ts';
 import { visibleArticle, visibleStatement } from '../visibility.ts';
 import { Article, articleCondition } from './article.ts';
 import { StatementKind } from './enums.ts';
@@ -125,25 +126,36 @@ async function knownId(
 const publishedChanges = (changes: readonly Change[], type: Change['nodeType']) =>
   changes.filter((c) => c.nodeType === type && c.visible && c.operation !== 'DELETE');
 
-/** Of `candidates`, the events of those whose node passes `condition` now, in log order. */
+/**
+ * Of `candidates`, the events of those whose node passes `condition` now, in log order. Asked once
+ * per batch for every subscriber with the same `key` (field, filter and visibility).
+ */
 async function eventsWhere(
   ctx: Context,
+  changes: readonly Change[],
   candidates: Change[],
+  key: string,
   table: typeof statements | typeof articles,
   condition: SQL,
 ): Promise<NodeEvent[]> {
   if (candidates.length === 0) return [];
-  const ids = [...new Set(candidates.map((c) => c.nodeId))];
-  const found = new Set(
-    (
-      await ctx.db
-        .select({ id: table.id })
-        .from(table)
-        .where(and(inArray(table.id, ids), condition))
-    ).map((row) => row.id),
-  );
+  const found = await sharedPerBatch(changes, key, async () => {
+    const ids = [...new Set(candidates.map((c) => c.nodeId))];
+    return new Set(
+      (
+        await ctx.db
+          .select({ id: table.id })
+          .from(table)
+          .where(and(inArray(table.id, ids), condition))
+      ).map((row) => row.id),
+    );
+  });
   return candidates.filter((c) => found.has(c.nodeId)).map((c) => ({ cursor: c.cursor, id: c.nodeId }));
 }
+
+/** What decides which events a subscriber gets: the field, its filter, and what the viewer may see. */
+const selectionKey = (ctx: Context, field: string, filter: unknown) =>
+  `${field}\n${canSeeUnpublished(ctx.viewer)}\n${JSON.stringify(filter ?? {})}`;
 
 builder.subscriptionFields((t) => ({
   statementPublished: t.field({
@@ -160,8 +172,9 @@ builder.subscriptionFields((t) => ({
         knownId(ctx, 'filter.provisionId', f.provisionId, 'TreatyProvision'),
       ]);
       const condition = statementCondition(ctx, f)(statements);
+      const key = selectionKey(ctx, 'statementPublished', f);
       return changeEvents(follower, (changes) =>
-        eventsWhere(ctx, publishedChanges(changes, 'Statement'), statements, condition),
+        eventsWhere(ctx, changes, publishedChanges(changes, 'Statement'), key, statements, condition),
       );
     },
     resolve: (event) => event,
@@ -183,8 +196,9 @@ builder.subscriptionFields((t) => ({
         treatyId: f.treatyId,
         mentionsActorId: f.actorId,
       })(articles);
+      const key = selectionKey(ctx, 'articlePublished', f);
       return changeEvents(follower, (changes) =>
-        eventsWhere(ctx, publishedChanges(changes, 'Article'), articles, condition),
+        eventsWhere(ctx, changes, publishedChanges(changes, 'Article'), key, articles, condition),
       );
     },
     resolve: (event) => event,
