@@ -4,7 +4,7 @@
 // requests always in flight, from this process over keep-alive connections.
 //
 //   npx tsx apps/server/scripts/workers-ratio.ts --database-url postgres://…/db [--workers 2]
-//     [--concurrency 16] [--duration 10] [--warmup 3] [--rounds 2]
+//     [--concurrency 16] [--duration 4] [--warmup 3] [--rounds 6]
 //
 // The database is migrated by the server as at any start. The load generator shares the machine
 // (and, on a small one, the cores) with the servers and PostgreSQL: the ratio is what this machine
@@ -45,9 +45,9 @@ const { values } = parseArgs({
     'database-url': { type: 'string', default: process.env.DATABASE_URL },
     workers: { type: 'string', default: '2' },
     concurrency: { type: 'string', default: '16' },
-    duration: { type: 'string', default: '10' },
+    duration: { type: 'string', default: '4' },
     warmup: { type: 'string', default: '3' },
-    rounds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '6' },
   },
 });
 const databaseUrl = values['database-url'];
@@ -177,35 +177,48 @@ async function busiestSpeakerSlug(port: number): Promise<string> {
   return nodes[0].slug;
 }
 
-const results: Record<ScenarioId, Record<number, number[]>> = { latest: {}, 'actor-page': {}, treaties: {} };
-let slug: string | null = null;
-for (let round = 1; round <= rounds; round++) {
-  for (const count of round % 2 === 1 ? [1, workers] : [workers, 1]) {
-    const server = await startServer(count);
-    slug ??= await busiestSpeakerSlug(server.port);
-    for (const id of Object.keys(SCENARIOS) as ScenarioId[]) {
-      const body = JSON.stringify({ query: SCENARIOS[id], variables: id === 'actor-page' ? { slug } : {} });
-      if (warmupMs > 0) await load(server.port, body, warmupMs);
-      const rate = await load(server.port, body, durationMs);
-      results[id][count] = [...(results[id][count] ?? []), rate];
-      console.error(`round ${round}, ${count} worker(s), ${id}: ${rate.toFixed(0)} req/s`);
-    }
-    await server.stop();
+// Both servers run at once and take turns, run by run: the machine's other work drifts, and each
+// ratio compares two runs a few seconds apart.
+const servers = { one: await startServer(1), many: await startServer(workers) };
+const slug = await busiestSpeakerSlug(servers.one.port);
+const rates: Record<ScenarioId, { one: number[]; many: number[]; ratios: number[] }> = {
+  latest: { one: [], many: [], ratios: [] },
+  'actor-page': { one: [], many: [], ratios: [] },
+  treaties: { one: [], many: [], ratios: [] },
+};
+for (const id of Object.keys(SCENARIOS) as ScenarioId[]) {
+  const body = JSON.stringify({ query: SCENARIOS[id], variables: id === 'actor-page' ? { slug } : {} });
+  if (warmupMs > 0) for (const server of [servers.one, servers.many]) await load(server.port, body, warmupMs);
+  for (let round = 1; round <= rounds; round++) {
+    const order = round % 2 === 1 ? (['one', 'many'] as const) : (['many', 'one'] as const);
+    const measured: Partial<Record<'one' | 'many', number>> = {};
+    for (const which of order) measured[which] = await load(servers[which].port, body, durationMs);
+    const { one = 0, many = 0 } = measured;
+    rates[id].one.push(one);
+    rates[id].many.push(many);
+    rates[id].ratios.push(many / one);
+    console.error(
+      `${id}, round ${round}: 1 worker ${one.toFixed(0)} req/s, ${workers} workers ${many.toFixed(0)} req/s`,
+    );
   }
 }
+await Promise.all([servers.one.stop(), servers.many.stop()]);
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 };
-console.log(`| scenario | 1 worker, req/s | ${workers} workers, req/s | ratio |`);
+console.log(
+  `| scenario | 1 worker, req/s | ${workers} workers, req/s | ratio (median of the rounds' ratios) |`,
+);
 console.log('| --- | --- | --- | --- |');
 for (const id of Object.keys(SCENARIOS) as ScenarioId[]) {
-  const one = median(results[id][1] ?? []);
-  const many = median(results[id][workers] ?? []);
-  console.log(`| ${id} | ${one.toFixed(0)} | ${many.toFixed(0)} | ${(many / one).toFixed(2)}× |`);
+  const { one, many, ratios } = rates[id];
+  console.log(
+    `| ${id} | ${median(one).toFixed(0)} | ${median(many).toFixed(0)} | ${median(ratios).toFixed(2)}× |`,
+  );
 }
 console.log(
-  `\nc = ${concurrency}, ${durationMs / 1000} s per run after ${warmupMs / 1000} s of warm-up, median of ${rounds} round(s); ${(await import('node:os')).availableParallelism()} cores shared by the load generator, the servers and PostgreSQL.`,
+  `\nc = ${concurrency}, ${durationMs / 1000} s per run after ${warmupMs / 1000} s of warm-up, ${rounds} alternating round(s); ${(await import('node:os')).availableParallelism()} cores shared by the load generator, the servers and PostgreSQL.`,
 );
