@@ -370,7 +370,13 @@ export function bareClauseStart(
   const start = skipAdjuncts(text, from, cue);
   if (start >= sentenceEnd || /^[,.;:!?)]/.test(text[start] ?? '')) return null;
   // "said on Wednesday, citing …": a participle phrase, not a reported clause.
-  if (/^\p{Ll}+ing\b/u.test(text.slice(start, start + 30))) return null;
+  // ("said listening devices had been found" is a clause: the -ing word is a modifier there.)
+  if (
+    /^\p{Ll}+ing\s+(?:the|a|an|its|his|her|their|that|this|these|those|to|on|in|at|for|with)\b/u.test(
+      text.slice(start, start + 40),
+    )
+  )
+    return null;
   const end = clauseEnd(text, quotes, start, sentenceEnd);
   const commas = commasOutsideQuotes(text, quotes, start, end);
   const firstComma = commas[0] ?? end;
