@@ -4,15 +4,19 @@
 import { type KeyboardEvent, type Ref, useEffect, useId, useState } from 'react';
 import { client } from '../api.ts';
 
-export type PickedActor = { id: string; name: string };
+/** An actor picked by name; `create`: a new person of that name, made when the edit is saved. */
+export type PickedActor = { id: string; name: string; create?: boolean };
 
 export function ActorPicker({
   label,
   value,
   onChange,
   inputRef,
+  allowCreate = false,
 }: {
   label: string;
+  /** Offer “New person: <what was typed>” when no actor has exactly that name. */
+  allowCreate?: boolean;
   value: PickedActor | null;
   onChange: (actor: PickedActor | null) => void;
   inputRef?: Ref<HTMLInputElement>;
@@ -20,6 +24,7 @@ export function ActorPicker({
   const id = useId();
   const [text, setText] = useState(value?.name ?? '');
   const [options, setOptions] = useState<(PickedActor & { detail: string })[]>([]);
+  // Suggestions are asked for as one types; a new person is offered last.
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
 
@@ -33,14 +38,16 @@ export function ActorPicker({
     const timer = setTimeout(() => {
       client.suggestActors({ prefix, limit: 8 }, { signal: controller.signal }).then(
         ({ suggestActors }) => {
-          setOptions(
-            suggestActors.map((actor) => ({
-              id: actor.id,
-              name: actor.name,
-              detail: actor.roles[0]?.title ?? actor.description ?? actor.kind.toLowerCase(),
-            })),
-          );
-          setActive(suggestActors.length > 0 ? 0 : -1);
+          const found: (PickedActor & { detail: string })[] = suggestActors.map((actor) => ({
+            id: actor.id,
+            name: actor.name,
+            detail: actor.roles[0]?.title ?? actor.description ?? actor.kind.toLowerCase(),
+          }));
+          const known = found.some((actor) => actor.name.toLowerCase() === prefix.toLowerCase());
+          if (allowCreate && !known)
+            found.push({ id: '', name: prefix, create: true, detail: 'a new person' });
+          setOptions(found);
+          setActive(found.length > 0 ? 0 : -1);
         },
         () => undefined,
       );
@@ -49,10 +56,10 @@ export function ActorPicker({
       clearTimeout(timer);
       controller.abort();
     };
-  }, [text, open, value?.name]);
+  }, [text, open, value?.name, allowCreate]);
 
   function pick(actor: PickedActor) {
-    onChange({ id: actor.id, name: actor.name });
+    onChange({ id: actor.id, name: actor.name, ...(actor.create ? { create: true } : {}) });
     setText(actor.name);
     setOpen(false);
     setOptions([]);
@@ -121,6 +128,7 @@ export function ActorPicker({
               pick(option);
             }}
           >
+            {option.create ? 'New person: ' : ''}
             {option.name} <span className="muted">· {option.detail}</span>
           </div>
         ))}

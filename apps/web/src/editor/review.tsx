@@ -447,7 +447,7 @@ function EditStatement({
   const changes = useMemo(
     () => ({
       attribution: { method: 'MANUAL' as const },
-      ...(speaker?.id !== row.speaker?.id ? { speakerId: speaker?.id ?? null } : {}),
+      ...(speaker?.id !== row.speaker?.id || speaker?.create ? { speakerId: speaker?.id ?? null } : {}),
       ...(kind !== row.kind ? { kind } : {}),
       ...(moved
         ? {
@@ -470,9 +470,19 @@ function EditStatement({
     setSaving(true);
     setProblem(null);
     try {
-      const result = (
-        await client.updateStatement({ id: row.id, expectedVersion: row.version, input: changes })
-      ).updateStatement;
+      const input = { ...changes };
+      if (speaker?.create) {
+        // A new person: made first, then named as the speaker.
+        const created = (await client.createActor({ input: { name: speaker.name, kind: 'PERSON' } }))
+          .createActor;
+        if (created.__typename !== 'ActorPayload') {
+          setProblem(created.message);
+          return;
+        }
+        input.speakerId = created.actor.id;
+      }
+      const result = (await client.updateStatement({ id: row.id, expectedVersion: row.version, input }))
+        .updateStatement;
       const outcome = outcomeOf(result);
       if (outcome.ok) onSaved();
       else if (outcome.conflict) onConflict(outcome.message);
@@ -496,7 +506,7 @@ function EditStatement({
         }
       }}
     >
-      <ActorPicker label="Speaker" value={speaker} onChange={setSpeaker} inputRef={speakerRef} />
+      <ActorPicker label="Speaker" value={speaker} onChange={setSpeaker} inputRef={speakerRef} allowCreate />
       <fieldset className="kind-choice">
         <legend>Kind</legend>
         {(['DIRECT', 'INDIRECT'] as const).map((value) => (

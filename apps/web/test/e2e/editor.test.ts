@@ -311,7 +311,30 @@ describe.runIf(haveChromium)('the editorial workspace', () => {
     await shoot(page, '6-conflict');
     await page.getByRole('button', { name: 'Reload' }).click();
     await expect.poll(() => rows.first().locator('.review-speaker').textContent()).toMatch(/^Vladimir Putin/);
-    for (let left = toReview; left > 0; left--) {
+
+    // Nobody stored said it: the editor names a new person, made when the edit is saved.
+    await expect.poll(() => rows.first().getAttribute('aria-current')).toBe('true');
+    await page.keyboard.press('e');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('Ines Kovac');
+    await rows
+      .first()
+      .getByRole('option', { name: /^New person: Ines Kovac/ })
+      .waitFor();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => rows.count()).toBe(toReview - 1);
+    const said = await api(
+      `query ($id: ID!) { statement(id: $id) { speaker { name kind } attribution { method } } }`,
+      { id: meanwhile.id },
+      tokens.editor,
+    );
+    expect(said.data.statement).toEqual({
+      speaker: { name: 'Ines Kovac', kind: 'PERSON' },
+      attribution: { method: 'MANUAL' },
+    });
+
+    for (let left = toReview - 1; left > 0; left--) {
       await expect.poll(() => rows.first().getAttribute('aria-current')).toBe('true');
       await page.keyboard.press('a');
       await expect.poll(() => rows.count()).toBe(left - 1);
