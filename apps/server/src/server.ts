@@ -382,6 +382,7 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
     limits,
     production,
     logger,
+    trustedDocuments: options.trustedDocuments,
     ...options.live,
   });
   const probes = createProbes({

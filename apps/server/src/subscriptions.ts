@@ -35,6 +35,7 @@ import type { DocumentGuard } from './limits/guard.ts';
 import { LIMIT_CODES, type QueryLimits } from './limits/limits.ts';
 import type { LiveContext, LiveUpdates } from './live-updates.ts';
 import type { Logger } from './logging.ts';
+import { readTrustedManifest, sha256, type TrustedDocumentsOptions } from './trusted-documents.ts';
 
 export const DEFAULT_MAX_SUBSCRIPTIONS = 20;
 /** How often idle sockets are pinged; one that has not answered by the next ping is dropped. */
@@ -62,11 +63,19 @@ export function attachSubscriptions(options: {
   logger: Logger;
   maxSubscriptions?: number;
   keepAliveMs?: number;
+  /** As for HTTP: only the manifest's documents run (admins' too, with the bypass). */
+  trustedDocuments?: TrustedDocumentsOptions;
 }): SubscriptionServer {
   const { schema, database, live, guard, limits, production, logger } = options;
   const maxSubscriptions = options.maxSubscriptions ?? DEFAULT_MAX_SUBSCRIPTIONS;
   const formatError = createErrorFormatter({ schema, production });
   const costModel = createCostModel(schema, { budget: limits.maxCost });
+  const trusted = options.trustedDocuments;
+  const manifest = trusted
+    ? typeof trusted.manifest === 'string'
+      ? readTrustedManifest(trusted.manifest)
+      : trusted.manifest
+    : null;
   const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
     errors.map((error) => formatError(error.toJSON(), error));
   const refuse = (message: string, code: string, extensions: Record<string, unknown> = {}) => [
@@ -117,12 +126,28 @@ export function attachSubscriptions(options: {
             'SUBSCRIPTION_LIMIT_EXCEEDED',
             { limit: { max: maxSubscriptions } },
           );
-        const violation = guard.check(payload.query);
+        const sentHash = (payload.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)
+          ?.sha256Hash;
+        // A client may send a trusted document by its hash alone, as over HTTP.
+        const query =
+          !payload.query && typeof sentHash === 'string'
+            ? (manifest?.documents.get(sentHash) ?? '')
+            : (payload.query ?? '');
+        if (
+          manifest &&
+          !(trusted?.adminBypass && ctx.extra.viewer?.role === 'admin') &&
+          !manifest.documents.has(sha256(query))
+        )
+          return refuse(
+            `This server runs only trusted operations, and this subscription is not one of them: the sha256 hash of its text (${sha256(query)}) is not in the server's manifest.`,
+            'OPERATION_NOT_TRUSTED',
+          );
+        const violation = guard.check(query);
         if (violation)
           return refuse(violation.message, violation.code, violation.limit ? { limit: violation.limit } : {});
         let document: ReturnType<typeof parse>;
         try {
-          document = parse(payload.query, { maxTokens: limits.maxTokens });
+          document = parse(query, { maxTokens: limits.maxTokens });
         } catch (error) {
           return [error as GraphQLError];
         }
@@ -151,7 +176,7 @@ export function attachSubscriptions(options: {
           ...createContext({ db: database.db, viewer }),
           live,
           // Results depend on the role, not on which token: subscribers alike share each event's.
-          shareKey: `${viewer.role}\n${payload.operationName ?? ''}\n${payload.query}\n${JSON.stringify(payload.variables ?? {})}`,
+          shareKey: `${viewer.role}\n${payload.operationName ?? ''}\n${query}\n${JSON.stringify(payload.variables ?? {})}`,
         };
         return {
           schema,

@@ -8,6 +8,8 @@ import { type Client, createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { loadConfig } from '../src/config.ts';
+import { createServer } from '../src/server.ts';
+import { sha256 } from '../src/trusted-documents.ts';
 import { as, builders, createTokens, gid, type Tokens } from './editorial.ts';
 import { startTestServer, type TestServer } from './http.ts';
 
@@ -277,6 +279,35 @@ describe.each(testEngines)('live updates on $name', (engine) => {
       message: expect.stringMatching(/^Invalid change cursor "nope": pass the `cursor` of a change/),
       extensions: { code: 'BAD_USER_INPUT' },
     });
+  });
+
+  it('runs only trusted subscriptions when the server runs only trusted documents', async () => {
+    const trustedText = 'subscription { treatyChanged(id: "x") { cursor } }';
+    const server = await createServer({
+      database,
+      trustedDocuments: {
+        manifest: { path: 'test', documents: new Map([[sha256(trustedText), trustedText]]) },
+      },
+    });
+    const url = await server.listen(0);
+    try {
+      const client = createClient({
+        url: url.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+      });
+      clients.push(client);
+      // Trusted, it runs (and fails on its unknown ID); anything else is refused unseen.
+      expect(await subscribe(client, trustedText).take()).toMatchObject({
+        value: { errors: [{ extensions: { code: 'BAD_USER_INPUT' } }] },
+      });
+      expect(await subscribe(client, STATEMENTS).take()).toMatchObject({
+        kind: 'error',
+        error: [{ extensions: { code: 'OPERATION_NOT_TRUSTED' } }],
+      });
+    } finally {
+      await server.stop();
+    }
   });
 
   it('closes subscribers’ sockets with 1001 (going away) when the server stops', async () => {
