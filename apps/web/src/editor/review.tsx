@@ -11,7 +11,7 @@ import { navigate, useDocumentTitle } from '../router.tsx';
 import { paths, type ReviewFilter } from '../routes.ts';
 import { forgetQueries, useQuery } from '../use-query.ts';
 import { ActorPicker, type PickedActor } from './actor-picker.tsx';
-import { type Span, spanFromSelection } from './span.ts';
+import { moveSpanEdge, type Span, spanFromSelection } from './span.ts';
 import { type WriteOutcome, writeProblem } from './writes.ts';
 
 type Row = ReviewStatementFragment;
@@ -522,12 +522,38 @@ function EditStatement({
           </label>
         ))}
       </fieldset>
-      <p className="muted">Select words in the paragraph to move the statement’s span.</p>
+      <p className="muted">
+        Select words in the paragraph, or use the buttons below it, to move the statement’s span.
+      </p>
       <p ref={paragraphRef} className="paragraph review-paragraph selectable">
         {paragraphText.slice(0, span.start)}
         <mark className={`statement statement-${kind.toLowerCase()}`}>{span.text}</mark>
         {paragraphText.slice(span.end)}
       </p>
+      <fieldset className="span-moves">
+        <legend className="visually-hidden">Move the span a word at a time</legend>
+        {(
+          [
+            ['start', -1, 'Start: a word earlier'],
+            ['start', 1, 'Start: a word later'],
+            ['end', -1, 'End: a word earlier'],
+            ['end', 1, 'End: a word later'],
+          ] as const
+        ).map(([edge, direction, label]) => (
+          <button
+            key={label}
+            type="button"
+            className="button button-quiet button-small"
+            onClick={() => {
+              const result = moveSpanEdge(paragraphText, row.source.paragraph, span, edge, direction);
+              setSpanProblem(result.problem);
+              if (result.span) setSpan(result.span);
+            }}
+          >
+            {label}
+          </button>
+        ))}
+      </fieldset>
       <p className={spanProblem ? 'notice notice-error' : 'muted'} aria-live="polite">
         {spanProblem ?? (moved ? `New span: “${span.text}”.` : 'The span is unchanged.')}
       </p>

@@ -30,3 +30,32 @@ export function spanFromSelection(
   const problem = sourceSpanProblem(paragraphs, { paragraph, ...span });
   return { span: problem ? null : span, problem };
 }
+
+/**
+ * The span with one edge moved by a word (the keyboard's way to move it): the start to the
+ * previous or next word's first letter, the end past the previous or next word's last letter.
+ */
+export function moveSpanEdge(
+  paragraphText: string,
+  paragraph: number,
+  span: { start: number; end: number },
+  edge: 'start' | 'end',
+  direction: -1 | 1,
+): { span: Span | null; problem: string | null } {
+  const isWord = (at: number) => at >= 0 && at < paragraphText.length && WORD.test(paragraphText[at]!);
+  let { start, end } = span;
+  if (edge === 'start' && direction < 0) {
+    while (start > 0 && !isWord(start - 1)) start--;
+    while (start > 0 && isWord(start - 1)) start--;
+  } else if (edge === 'start') {
+    while (start < end && isWord(start)) start++;
+    while (start < end && !isWord(start)) start++;
+  } else if (direction > 0) {
+    while (end < paragraphText.length && !isWord(end)) end++;
+    while (end < paragraphText.length && isWord(end)) end++;
+  } else {
+    while (end > start && isWord(end - 1)) end--;
+    while (end > start && !isWord(end - 1)) end--;
+  }
+  return spanFromSelection(paragraphText, paragraph, { start, end });
+}

@@ -244,6 +244,17 @@ describe.runIf(haveChromium)('the editorial workspace', () => {
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.keyboard.press('Enter');
     await expect.poll(() => speaker.inputValue()).toBe('Andrey Rudenko');
+    // The span moves a word at a time from the keyboard too, checked as it moves.
+    const spanStatus = first.locator('[aria-live="polite"]');
+    for (const key of ['Tab', 'Tab', 'Tab', 'Tab']) await page.keyboard.press(key);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('End: a word earlier');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => spanStatus.textContent()).toMatch(/^New span: “Article 4 .* in a state of”\.$/);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => spanStatus.textContent()).toBe('The span is unchanged.');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Save');
     await page.keyboard.press('Enter');
     await expect.poll(() => rows.count()).toBe(1);
     await expect.poll(() => page.locator('.notice').textContent()).toMatch(/^Saved: “Article 4/);
