@@ -97,6 +97,12 @@ const liveEnv = {
     default: 20,
     meaning: 'subscriptions one WebSocket connection may hold',
   }),
+  CHANCERY_MAX_SOCKETS_PER_ADDRESS: wholeNumber({
+    min: 1,
+    max: 100_000,
+    default: 50,
+    meaning: 'WebSocket connections one client address may hold',
+  }),
 };
 
 // Running as several processes (README, Scaling out).
@@ -229,7 +235,7 @@ export type ServerConfig = {
   /** Set: only the manifest's operations are executed. */
   trustedDocuments: { manifest: TrustedManifest; adminBypass: boolean } | undefined;
   /** Days the change log keeps a change (0: for ever), and subscriptions per WebSocket connection. */
-  live: { changeLogDays: number; maxSubscriptions: number };
+  live: { changeLogDays: number; maxSubscriptions: number; maxSocketsPerAddress: number };
 };
 
 /** Reads the server's settings from the environment; throws ConfigError naming each bad variable. */
@@ -281,7 +287,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       manifest: e.CHANCERY_TRUSTED_DOCUMENTS,
       adminBypass: e.CHANCERY_TRUSTED_DOCUMENTS_ADMIN_BYPASS === '1',
     },
-    live: { changeLogDays: e.CHANCERY_CHANGE_LOG_DAYS, maxSubscriptions: e.CHANCERY_MAX_SUBSCRIPTIONS },
+    live: {
+      changeLogDays: e.CHANCERY_CHANGE_LOG_DAYS,
+      maxSubscriptions: e.CHANCERY_MAX_SUBSCRIPTIONS,
+      maxSocketsPerAddress: e.CHANCERY_MAX_SOCKETS_PER_ADDRESS,
+    },
   };
 }
 

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     metricsToken: config.metricsToken,
     shutdownGraceMs: config.shutdownGraceMs,
     responseCache: config.responseCache,
-    live: { changeLogDays: config.live.changeLogDays, maxSubscriptions: config.live.maxSubscriptions },
+    live: config.live,
     logger,
     webRoot,
   });

@@ -80,7 +80,12 @@ export type ChanceryServerOptions = {
   /** Keep the planner's statistics current (statistics.ts); default: on. */
   statistics?: StatisticsKeeperOptions | false;
   /** Live updates (subscriptions.ts, live-updates.ts): change-log retention, subscriptions per socket. */
-  live?: { changeLogDays?: number; maxSubscriptions?: number; keepAliveMs?: number };
+  live?: {
+    changeLogDays?: number;
+    maxSubscriptions?: number;
+    maxSocketsPerAddress?: number;
+    keepAliveMs?: number;
+  };
 };
 
 export type ChanceryServer = {
@@ -383,6 +388,7 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
     production,
     logger,
     trustedDocuments: options.trustedDocuments,
+    trustProxy,
     ...options.live,
   });
   const probes = createProbes({

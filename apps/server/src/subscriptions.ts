@@ -2,12 +2,13 @@
 // HTTP (what Apollo Client, urql and Apollo Sandbox speak). The connection authenticates once, in
 // `connection_init` (`{ "authorization": "Bearer <token>" }`, or the upgrade request's
 // Authorization header, or an editor session's cookie on a socket opened by this site's pages), as
-// HTTP requests do; every subscription document passes the same limits
-// as an HTTP query (document guard, cost budget); only subscriptions go over the socket (queries and
+// HTTP requests do; every subscription document passes the same limits as an HTTP query (trusted
+// documents, document guard, cost budget); only subscriptions go over the socket (queries and
 // mutations take POST, with its rate limits and cache). A connection holds a bounded number of
-// subscriptions; idle sockets are pinged and dropped when they stop answering; stop() closes them
-// with 1001 (going away), and clients reconnect to another process.
-import type { Server } from 'node:http';
+// subscriptions, and an address a bounded number of sockets; idle sockets are pinged and dropped
+// when they stop answering; stop() closes them with 1001 (going away), and clients reconnect to
+// another process.
+import type { IncomingMessage, Server } from 'node:http';
 import type { Database } from '@chancery/db/database';
 import { findSession } from '@chancery/db/sessions';
 import { ANONYMOUS, type Viewer } from '@chancery/domain/viewer';
@@ -29,6 +30,7 @@ import { WebSocketServer } from 'ws';
 import { viewerFromHeaders } from './auth.ts';
 import { createContext } from './context.ts';
 import { createErrorFormatter } from './errors.ts';
+import { clientAddress } from './http/client-address.ts';
 import { sessionIdFromCookies } from './http/session.ts';
 import { createCostModel } from './limits/cost.ts';
 import type { DocumentGuard } from './limits/guard.ts';
@@ -38,6 +40,7 @@ import type { Logger } from './logging.ts';
 import { readTrustedManifest, sha256, type TrustedDocumentsOptions } from './trusted-documents.ts';
 
 export const DEFAULT_MAX_SUBSCRIPTIONS = 20;
+export const DEFAULT_MAX_SOCKETS_PER_ADDRESS = 50;
 /** How often idle sockets are pinged; one that has not answered by the next ping is dropped. */
 const DEFAULT_KEEP_ALIVE_MS = 12_000;
 /** A WebSocket close reason is at most 123 bytes. */
@@ -62,6 +65,10 @@ export function attachSubscriptions(options: {
   production: boolean;
   logger: Logger;
   maxSubscriptions?: number;
+  /** Open sockets one client address may hold (beyond them the upgrade is answered 429). */
+  maxSocketsPerAddress?: number;
+  /** Proxies whose X-Forwarded-For names the client (CHANCERY_TRUST_PROXY). */
+  trustProxy?: number;
   keepAliveMs?: number;
   /** As for HTTP: only the manifest's documents run (admins' too, with the bypass). */
   trustedDocuments?: TrustedDocumentsOptions;
@@ -83,7 +90,30 @@ export function attachSubscriptions(options: {
   ];
 
   const sharedResults = new SharedResults();
-  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
+  const maxPerAddress = options.maxSocketsPerAddress ?? DEFAULT_MAX_SOCKETS_PER_ADDRESS;
+  const socketsByAddress = new Map<string, number>();
+  const addressOf = (req: IncomingMessage) => clientAddress(req, options.trustProxy ?? 0);
+  const wss = new WebSocketServer({
+    server: options.httpServer,
+    path: '/graphql',
+    verifyClient: ({ req }, done) => {
+      if ((socketsByAddress.get(addressOf(req)) ?? 0) < maxPerAddress) return done(true);
+      done(
+        false,
+        429,
+        `Too many WebSocket connections from this address: at most ${maxPerAddress}. Close one, or hold several subscriptions on one connection.`,
+      );
+    },
+  });
+  wss.on('connection', (socket, req) => {
+    const address = addressOf(req);
+    socketsByAddress.set(address, (socketsByAddress.get(address) ?? 0) + 1);
+    socket.once('close', () => {
+      const left = (socketsByAddress.get(address) ?? 1) - 1;
+      if (left > 0) socketsByAddress.set(address, left);
+      else socketsByAddress.delete(address);
+    });
+  });
   const server = useServer<Record<string, unknown> | undefined, Extra>(
     {
       schema,

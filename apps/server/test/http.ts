@@ -28,7 +28,7 @@ export async function startTestServer(
   options: {
     production?: boolean;
     responseCache?: { maxBytes: number };
-    live?: { maxSubscriptions?: number };
+    live?: { maxSubscriptions?: number; maxSocketsPerAddress?: number };
   } = {},
 ): Promise<TestServer> {
   const server = await createServer({

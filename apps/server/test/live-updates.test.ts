@@ -310,6 +310,20 @@ describe.each(testEngines)('live updates on $name', (engine) => {
     }
   });
 
+  it('refuses a client address more sockets than allowed', async () => {
+    const server = await startTestServer(database, { live: { maxSocketsPerAddress: 2 } });
+    try {
+      const held = [1, 2].map(() => subscribe(connect(null, server), STATEMENTS));
+      await until(() => server.server.live.follower.listening === 2, 'two sockets subscribe');
+      const refused = await subscribe(connect(null, server), STATEMENTS).take();
+      expect(refused).toMatchObject({ kind: 'error', error: { message: 'Unexpected server response: 429' } });
+      expect(server.server.live.follower.listening).toBe(2);
+      for (const subscription of held) subscription.dispose();
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('closes subscribers’ sockets with 1001 (going away) when the server stops', async () => {
     const server = await startTestServer(database);
     const subscription = subscribe(connect(null, server), STATEMENTS);
@@ -321,11 +335,18 @@ describe.each(testEngines)('live updates on $name', (engine) => {
 
 describe('live-update settings', () => {
   it('reads the change log retention and the subscriptions per connection, and names a bad value', () => {
-    expect(loadConfig({}).live).toEqual({ changeLogDays: 30, maxSubscriptions: 20 });
-    expect(loadConfig({ CHANCERY_CHANGE_LOG_DAYS: '0', CHANCERY_MAX_SUBSCRIPTIONS: '5' }).live).toEqual({
-      changeLogDays: 0,
-      maxSubscriptions: 5,
+    expect(loadConfig({}).live).toEqual({
+      changeLogDays: 30,
+      maxSubscriptions: 20,
+      maxSocketsPerAddress: 50,
     });
+    expect(
+      loadConfig({
+        CHANCERY_CHANGE_LOG_DAYS: '0',
+        CHANCERY_MAX_SUBSCRIPTIONS: '5',
+        CHANCERY_MAX_SOCKETS_PER_ADDRESS: '2',
+      }).live,
+    ).toEqual({ changeLogDays: 0, maxSubscriptions: 5, maxSocketsPerAddress: 2 });
     expect(() => loadConfig({ CHANCERY_CHANGE_LOG_DAYS: 'a week' })).toThrow(ConfigError);
     expect(() => loadConfig({ CHANCERY_CHANGE_LOG_DAYS: 'a week' })).toThrow(
       'CHANCERY_CHANGE_LOG_DAYS="a week": not a whole number; must be a whole number from 0 to 3650 (days the change log keeps each change; 0 keeps them for ever); default 30',
