@@ -2,24 +2,20 @@
 // listening server on a seeded database, as reader.test.ts does: an editor signs in with a token,
 // fixes a misattributed statement by keyboard alone, reviews the rest, publishes the story, signs
 // out; readers then see the fix. One engine (the embedded one): the API's own suites cover both.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createTokens, type TestDatabase, testEngines } from '@chancery/db/testing';
 import { type ChanceryServer, createServer } from '@chancery/server/server';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-const webDir = fileURLToPath(new URL('../../', import.meta.url));
-const resultsDir = path.join(webDir, 'test-results');
-// Its own build: reader.test.ts may be building into test-results/app in another worker.
-const appDir = path.join(resultsDir, 'app-editor');
-const shots = path.join(resultsDir, 'editor');
+import {
+  accessibilityViolations,
+  type Browser,
+  buildApp,
+  haveChromium,
+  launchBrowser,
+  resultsDir,
+  webDir,
+} from './browser.ts';
 
 const ARTICLE = 'tass-2024-10-24-russia-dprk-treaty';
 const ARTICLE_4 = 'Article 4 of the document is of particular importance';
@@ -28,31 +24,13 @@ const STORY = path.join(
   '../../packages/domain/fixtures/corpus/dev/01-arvand-meridia-border-talks.txt',
 );
 
-async function buildApp(): Promise<void> {
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({
-      root: webDir,
-      configFile: path.join(webDir, 'vite.config.ts'),
-      mode: 'production',
-      logLevel: 'warn',
-      build: { outDir: appDir, emptyOutDir: true, sourcemap: false },
-    });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
-}
-
 describe.runIf(haveChromium)('the editorial workspace', () => {
   const engine = testEngines[0]!;
   let database: TestDatabase;
   let server: ChanceryServer;
   let base: string;
-  let context: BrowserContext;
-  let userDataDir: string;
+  let browser: Browser;
   let tokens: Record<'reader' | 'editor' | 'admin', string>;
-  const problems: string[] = [];
   let putin: { id: string; name: string };
 
   /** A GraphQL request from the test itself, as a script with a token would make it. */
@@ -78,8 +56,8 @@ describe.runIf(haveChromium)('the editorial workspace', () => {
   }
 
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
-    await buildApp();
+    // Its own build: reader.test.ts may be building into test-results/app in another worker.
+    const appDir = await buildApp('app-editor');
     database = await engine.open({ seed: true });
     tokens = await createTokens(database);
     server = await createServer({ database, webRoot: appDir });
@@ -115,65 +93,23 @@ describe.runIf(haveChromium)('the editorial workspace', () => {
     );
     expect(unpublished.data?.unpublishArticle.__typename).toBe('ArticlePayload');
 
-    userDataDir = mkdtempSync(path.join(tmpdir(), 'chancery-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-      viewport: { width: 1280, height: 900 },
-      locale: 'en-GB',
-      reducedMotion: 'reduce',
+    browser = await launchBrowser({
+      base: () => base,
+      shots: path.join(resultsDir, 'editor'),
+      // A refused sign-in is answered 401/403, which the browser logs as a failed resource.
+      expected: /status of 40[13]/,
     });
   });
 
   afterAll(async () => {
-    await context?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await browser?.close();
     await server?.stop();
     await database?.close();
   });
 
-  async function open(pathname: string): Promise<Page> {
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.removeAllListeners('console');
-    page.removeAllListeners('pageerror');
-    page.on('console', (message) => {
-      // A refused sign-in is answered 401/403, which the browser logs as a failed resource.
-      if (message.type() === 'error' && !/status of 40[13]/.test(message.text()))
-        problems.push(`${page.url()}: console: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
-    await page.goto(base + pathname);
-    return page;
-  }
-
-  const shoot = async (page: Page, name: string) => {
-    await page.evaluate(() => document.fonts.ready);
-    await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-  };
-
-  const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  async function accessibilityViolations(page: Page): Promise<string[]> {
-    await page.evaluate(axeSource);
-    return (await page.evaluate(async () => {
-      const result = await (window as any).axe.run(document, {
-        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-      });
-      return result.violations.map(
-        (v: any) =>
-          `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`,
-      );
-    })) as string[];
-  }
-
   it('signs in, fixes a misattributed quote by keyboard, reviews the rest, publishes, signs out; readers see the fix', async () => {
     // No session: the sign-in form, and no editor data even when asked for directly.
+    const { open, shoot, context, problems } = browser;
     const page = await open('/editor/review');
     await page.getByRole('heading', { level: 1, name: 'Sign in to edit' }).waitFor();
     expect(await page.locator('.review-queue').count()).toBe(0);

@@ -4,24 +4,21 @@
 //
 // Without /usr/bin/chromium (or CHROMIUM_PATH) the suite is skipped with a loud message — except
 // under CI=true, where a missing browser fails it (`.ci/run` installs Chromium).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type TestDatabase, testEngines } from '@chancery/db/testing';
 import { type ChanceryServer, createServer } from '@chancery/server/server';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CI = process.env.CI === 'true';
-const haveChromium = existsSync(CHROMIUM);
-
-const webDir = fileURLToPath(new URL('../../', import.meta.url));
-const resultsDir = path.join(webDir, 'test-results');
-const appDir = path.join(resultsDir, 'app');
+import {
+  accessibilityViolations,
+  type Browser,
+  buildApp,
+  CHROMIUM,
+  CI,
+  haveChromium,
+  launchBrowser,
+  resultsDir,
+} from './browser.ts';
 
 const SEED = {
   article: 'tass-2024-10-24-russia-dprk-treaty',
@@ -47,109 +44,35 @@ describe.skipIf(haveChromium || !CI)('the browser', () => {
   });
 });
 
-/**
- * The app as built for production from the current sources, into test-results/app (never the
- * served dist/). Vitest sets NODE_ENV=test, which would give React's development build.
- */
-let built: Promise<void> | null = null;
-function buildApp(): Promise<void> {
-  built ??= (async () => {
-    const nodeEnv = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    try {
-      await build({
-        root: webDir,
-        configFile: path.join(webDir, 'vite.config.ts'),
-        mode: 'production',
-        logLevel: 'warn',
-        build: { outDir: appDir, emptyOutDir: true, sourcemap: false },
-      });
-    } finally {
-      process.env.NODE_ENV = nodeEnv;
-    }
-  })();
-  return built;
-}
-
 describe.runIf(haveChromium).each(testEngines)('the reader on $name', (engine) => {
   let database: TestDatabase;
   let server: ChanceryServer;
   let base: string;
-  let context: BrowserContext;
-  let userDataDir: string;
-  const shots = path.join(resultsDir, engine.name);
+  let browser: Browser;
   /** Console errors, page errors and CSP violations seen by any page: none are expected. */
-  const problems: string[] = [];
+  let problems: string[];
 
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
-    await buildApp();
+    const appDir = await buildApp('app');
     database = await engine.open({ seed: true });
     server = await createServer({ database, webRoot: appDir });
     base = (await server.listen(0, '127.0.0.1')).replace(/\/graphql$/, '');
-    userDataDir = mkdtempSync(path.join(tmpdir(), 'chancery-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1280, height: 900 },
-      locale: 'en-GB',
+    browser = await launchBrowser({
+      base: () => base,
+      shots: path.join(resultsDir, engine.name),
       timezoneId: 'Pacific/Honolulu', // far from UTC: days must still read as the record states them
-      reducedMotion: 'reduce',
     });
+    problems = browser.problems;
   });
 
   afterAll(async () => {
-    await context?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await browser?.close();
     await server?.stop();
     await database?.close();
   });
 
-  async function open(pathname: string): Promise<Page> {
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.removeAllListeners('console');
-    page.removeAllListeners('pageerror');
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`${page.url()}: console: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
-    await page.goto(base + pathname);
-    return page;
-  }
-
-  async function shoot(page: Page, name: string, fullPage = true): Promise<void> {
-    await page.evaluate(() => document.fonts.ready);
-    await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage });
-  }
-
-  const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-  /** axe-core's WCAG 2.1 A/AA rules on the page as it stands: every violation, with where. */
-  async function accessibilityViolations(page: Page): Promise<string[]> {
-    // Evaluated over the DevTools protocol, so the page's CSP (no inline scripts) does not apply.
-    await page.evaluate(axeSource);
-    const violations = await page.evaluate(async () => {
-      const axe = (window as any).axe;
-      const result = await axe.run(document, {
-        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-      });
-      return result.violations.map(
-        (v: any) =>
-          `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`,
-      );
-    });
-    return violations as string[];
-  }
+  const open = (pathname: string): Promise<Page> => browser.open(pathname);
+  const shoot = (page: Page, name: string, fullPage = true) => browser.shoot(page, name, fullPage);
 
   it('reads the seed story, follows Rudenko’s statement to his page, then to the treaty’s Article 4', async () => {
     const page = await open('/');
