@@ -50,6 +50,7 @@ export function queryVariables(ids: SeedIds): { [N in QueryName]: OperationVaria
     article: { slug: SEED.article },
     articles: { first: 10, filter: { mentionsActorId: ids.actorId } },
     editorArticles: { status: 'PUBLISHED', first: 10 },
+    editorActors: { first: 20 },
     node: { id: ids.treatyId },
     nodes: { ids: [ids.actorId, ids.statementId, ids.articleId] },
     readerArticle: { slug: SEED.article },
