@@ -67,6 +67,7 @@ function Page({ route }: { route: Route }) {
     case 'editor-review':
     case 'editor-drafts':
     case 'editor-import':
+    case 'editor-actors':
       return (
         <Suspense fallback={<Loading label="Loading the editorial workspace…" />}>
           <EditorPages route={route} />

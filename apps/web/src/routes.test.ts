@@ -80,6 +80,7 @@ describe('routes', () => {
     expect(route('/editor')).toEqual({ page: 'editor-sign-in' });
     expect(route('/editor/drafts')).toEqual({ page: 'editor-drafts' });
     expect(route(paths.editorImport())).toEqual({ page: 'editor-import' });
+    expect(route(paths.editorActors())).toEqual({ page: 'editor-actors' });
     const filter = { articleId: 'A:1', speakerId: 'S:2', maxConfidence: 0.5 };
     expect(paths.editorReview(filter)).toBe('/editor/review?article=A%3A1&speaker=S%3A2&max=0.5');
     expect(route(paths.editorReview(filter))).toEqual({ page: 'editor-review', filter });

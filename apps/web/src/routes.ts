@@ -33,6 +33,7 @@ export type Route =
   | { page: 'editor-review'; filter: ReviewFilter }
   | { page: 'editor-drafts' }
   | { page: 'editor-import' }
+  | { page: 'editor-actors' }
   | { page: 'not-found'; path: string };
 
 const SEARCH_TYPES: readonly SearchTypeParam[] = ['ARTICLE', 'STATEMENT', 'ACTOR', 'TREATY'];
@@ -70,6 +71,7 @@ export const paths = {
   },
   editorDrafts: () => '/editor/drafts',
   editorImport: () => '/editor/import',
+  editorActors: () => '/editor/actors',
 };
 
 /** The page a URL shows. Anything unknown is `not-found` (the page says so; the URL stays). */
@@ -105,6 +107,7 @@ export function parseRoute(url: { pathname: string; search: string; hash: string
         return { page: 'editor-review', filter: parseReviewFilter(query) };
       if (first === 'editor' && second === 'drafts') return { page: 'editor-drafts' };
       if (first === 'editor' && second === 'import') return { page: 'editor-import' };
+      if (first === 'editor' && second === 'actors') return { page: 'editor-actors' };
       break;
     case 4:
       if (first === 'treaties' && third === 'provisions')

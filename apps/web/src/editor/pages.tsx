@@ -1,6 +1,7 @@
 // The editorial workspace's pages, loaded only when an /editor URL is opened: readers never
 // download them.
 import type { Route } from '../routes.ts';
+import { ActorsPage } from './actors.tsx';
 import { DraftsPage } from './drafts.tsx';
 import { ImportPage } from './import.tsx';
 import { ReviewPage } from './review.tsx';
@@ -12,6 +13,7 @@ export default function EditorPages({ route }: { route: Route }) {
       {route.page === 'editor-review' ? <ReviewPage filter={route.filter} /> : null}
       {route.page === 'editor-drafts' ? <DraftsPage /> : null}
       {route.page === 'editor-import' ? <ImportPage /> : null}
+      {route.page === 'editor-actors' ? <ActorsPage /> : null}
     </EditorFrame>
   );
 }

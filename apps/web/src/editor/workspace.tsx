@@ -43,6 +43,11 @@ function EditorNav({ route, session }: { route: Route; session: EditorSession })
             Import
           </Link>
         </li>
+        <li>
+          <Link to={paths.editorActors()} aria-current={route.page === 'editor-actors' ? 'page' : undefined}>
+            Duplicates
+          </Link>
+        </li>
       </ul>
       <p className="muted">
         Signed in as {session.tokenName} ({session.role}){' '}

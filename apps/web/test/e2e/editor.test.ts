@@ -287,6 +287,32 @@ describe.runIf(haveChromium)('the editorial workspace', () => {
       await expect.poll(() => rows.count()).toBe(left - 1);
     }
 
+    // An import named someone already stored a little differently: the duplicate is found, and merged
+    // after a preview of what moves.
+    const twin = await api(
+      `mutation { createActor(input: { name: "Andrei Rudenko", kind: PERSON }) { __typename } }`,
+      {},
+      tokens.editor,
+    );
+    expect(twin.data?.createActor.__typename).toBe('ActorPayload');
+    await page.getByRole('link', { name: 'Duplicates' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Duplicate actors' }).waitFor();
+    const pair = page
+      .locator('li')
+      .filter({ has: page.getByRole('heading', { name: 'Andrei Rudenko and Andrey Rudenko' }) });
+    expect(await pair.locator('.merge-preview p').first().textContent()).toBe(
+      'Into “Andrey Rudenko”: moves 0 statements, 0 treaties, 0 stories; “Andrei Rudenko” becomes an alias; “Andrei Rudenko”’s address leads to it.',
+    );
+    await shoot(page, '7-duplicates');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await pair.getByRole('button', { name: 'Merge “Andrei Rudenko” into “Andrey Rudenko”' }).click();
+    await expect
+      .poll(() => page.getByRole('status').first().textContent())
+      .toBe('Merged “Andrei Rudenko” into “Andrey Rudenko”.');
+    const merged = await api(`{ actor(slug: "andrei-rudenko") { name aliases } }`);
+    expect(merged.data.actor.name).toBe('Andrey Rudenko');
+    expect(merged.data.actor.aliases).toContain('Andrei Rudenko');
+
     // Signing out ends the session on the server: the cookie it held no longer edits anything.
     const held = `chancery_session=${cookie!.value}`;
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -309,7 +335,7 @@ describe.runIf(haveChromium)('the editorial workspace', () => {
     await expect
       .poll(() => page.locator('#statement-panel dd').first().textContent())
       .toMatch(/^Andrey Rudenko/);
-    await shoot(page, '7-article-fixed');
+    await shoot(page, '8-article-fixed');
     expect(problems).toEqual([]);
   });
 });
