@@ -203,6 +203,13 @@ export function speakerGroupBefore(
   const head = parts[i];
   if (!head) return null;
   let start = head.start;
+  // "Telnord, the largest telecom operator in …, said": the name the description follows speaks.
+  const described = /^\s*the\s/i.test(text.slice(head.start, head.end)) && i > 0;
+  const named = parts[i - 1];
+  if (described && named && isNameLike(text, named.start, named.end) && isNounPhrase(text, named)) {
+    start = named.start;
+    i--;
+  }
   const headIsRole = isAppositiveRole(text, head.start, head.end);
   while (i > 0) {
     const left = parts[i - 1] as { start: number; end: number };

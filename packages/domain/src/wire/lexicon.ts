@@ -62,7 +62,8 @@ export const NAME_TITLES = set(`
   Negotiator Official Adviser Advisor Aide Leader Commander General Governor Mayor King Queen Prince
   Princess Emir Sultan Deputy Senator Consul Commissioner Ombudsman Prosecutor Judge Coordinator
   Rapporteur Admiral Colonel Lieutenant Major Captain Marshal Dr Dr. Mr Mr. Mrs Mrs. Ms Ms. Professor Prof.
-  Sheikh Archbishop Pope Cardinal Justice Speaker Lawmaker Legislator
+  Sheikh Archbishop Pope Cardinal Justice Speaker Lawmaker Legislator Economist Analyst Lawyer Researcher
+  Activist Journalist Historian Scientist
 `);
 
 /** Honorifics and ranks that are not roles in their own right. */

@@ -20,6 +20,14 @@ function organizationIn(run: Run): Found | null {
   const headIndex = tokens.findLastIndex((token) => ORGANIZATION_HEADS.has(token.text));
   if (headIndex < 0) return null;
   let first = 0;
+  // "Economist Hana Dvorak of Orna University": a titled person, then the organisation after "of".
+  const title = tokens.findIndex((token, i) => i < headIndex && NAME_TITLES.has(token.text));
+  if (title >= 0) {
+    const connector = tokens.findIndex(
+      (token, i) => i > title && i < headIndex && /^(?:of|at|for)$/.test(token.text),
+    );
+    if (connector > title + 1) first = connector + 1;
+  }
   while (
     first < headIndex &&
     (FUNCTION_WORDS.has(tokens[first]?.text ?? '') || !isCapitalized(tokens[first]?.text ?? ''))
