@@ -33,6 +33,19 @@ async function main(): Promise<void> {
       },
       stopTimeoutMs: config.shutdownGraceMs + 20_000,
     });
+  // Listen for signals from the start: a process without a listener dies at once on SIGTERM, and a
+  // worker is told to stop as soon as its primary sees it listening, before the lines below run.
+  // A signal before the server is up is kept, and acted on once it is.
+  let stopRequested: string | undefined;
+  let requestStop: (signal: string) => void = (signal) => {
+    if (stopRequested) process.exit(1);
+    stopRequested = signal;
+  };
+  process.on('SIGINT', () => requestStop('SIGINT'));
+  process.on('SIGTERM', () => requestStop('SIGTERM'));
+  // A worker whose primary is gone (killed) stops too, rather than linger unreachable.
+  if (cluster.isWorker) process.on('disconnect', () => requestStop('Primary gone'));
+
   const database = await open(config, logger);
   // A worker finds the database its primary prepared.
   if (cluster.isPrimary) await prepareDatabase(database, logger);
@@ -97,10 +110,8 @@ async function main(): Promise<void> {
     logger.info('Closed the database; stopped.');
     process.exit(code);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  // A worker whose primary is gone (killed) stops too, rather than linger unreachable.
-  if (cluster.isWorker) process.on('disconnect', () => void stop('Primary gone'));
+  requestStop = (signal) => void stop(signal);
+  if (stopRequested) requestStop(stopRequested);
 }
 
 const open = (config: ServerConfig, logger: Logger) =>
