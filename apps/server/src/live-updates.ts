@@ -23,11 +23,20 @@ export async function startLiveUpdates(options: {
   logger: Logger;
   /** Days a change is kept; 0 keeps them for ever. */
   changeLogDays?: number;
+  /**
+   * Changes became readable. A change committed behind an older transaction becomes readable when
+   * that one ends, which need not write the log (so no notification says so): cached pages of
+   * `changes` must go then.
+   */
+  onReadable?: () => void;
 }): Promise<LiveUpdates> {
   const { database, logger } = options;
   const days = options.changeLogDays ?? DEFAULT_CHANGE_LOG_DAYS;
-  const follower = new ChangeLogFollower(database.db, (error) =>
-    logger.warn({ err: error }, 'Could not read the change log; subscribers wait for the next change'),
+  const follower = new ChangeLogFollower(
+    database.db,
+    (error) =>
+      logger.warn({ err: error }, 'Could not read the change log; subscribers wait for the next change'),
+    options.onReadable,
   );
   await follower.start();
 

@@ -175,7 +175,12 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
           onError: (error) => logger.warn({ err: error }, 'Could not refresh the planner statistics'),
           ...options.statistics,
         });
-  const live = await startLiveUpdates({ database: options.database, logger, ...options.live });
+  const live = await startLiveUpdates({
+    database: options.database,
+    logger,
+    onReadable: () => responseCache?.changed('change_log'),
+    ...options.live,
+  });
   const watchers: ChangeWatcher[] = [responseCache, statistics, live.watcher].filter((w) => w !== null);
   const changeFeed: ChangeFeed | null =
     watchers.length > 0 ? await options.database.watchChanges(everyWatcher(watchers)) : null;

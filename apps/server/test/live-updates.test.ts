@@ -333,6 +333,61 @@ describe.each(testEngines)('live updates on $name', (engine) => {
   });
 });
 
+describe.skipIf(!process.env.TEST_DATABASE_URL)('cached pages of the change log on PostgreSQL', () => {
+  let database: TestDatabase;
+  let api: TestServer;
+  beforeAll(async () => {
+    database = (await testEngines.find((e) => e.name === 'postgres')?.open()) as TestDatabase;
+    api = await startTestServer(database, { responseCache: { maxBytes: 1_000_000 } });
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await database?.close();
+  });
+
+  it('go stale when a change committed behind an older transaction becomes readable', async () => {
+    const page = () =>
+      as(api, null)('{ changes(first: 100, types: [Actor]) { edges { node { operation } } } }');
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let began: () => void = () => undefined;
+    const begun = new Promise<void>((resolve) => {
+      began = resolve;
+    });
+    // An older transaction that never writes the log: its end sends no notification.
+    const older = database.withRawTransaction(async (raw) => {
+      await raw.query('select pg_current_xact_id()');
+      began();
+      await held;
+    });
+    await begun;
+    await database.withRawTransaction((raw) =>
+      raw.query("insert into actors (slug, name, kind) values ('behind', 'Behind', 'PERSON')"),
+    );
+    try {
+      // Held back, the page is empty; asked again (once the insert's notification is in), it is cached.
+      let cached = await page();
+      for (let attempt = 0; attempt < 100 && cached.sqlStatements !== 0; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        cached = await page();
+      }
+      expect(cached.sqlStatements).toBe(0);
+      expect(cached.data?.changes.edges).toEqual([]);
+    } finally {
+      release();
+      await older;
+    }
+    let edges: unknown[] = [];
+    for (let attempt = 0; attempt < 200 && edges.length === 0; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      edges = (await page()).data?.changes.edges ?? [];
+    }
+    expect(edges).toEqual([{ node: { operation: 'CREATE' } }]);
+  });
+});
+
 describe('live-update settings', () => {
   it('reads the change log retention and the subscriptions per connection, and names a bad value', () => {
     expect(loadConfig({}).live).toEqual({

@@ -170,6 +170,8 @@ export class ChangeLogFollower implements ChangeWatcher {
   constructor(
     private readonly db: ChanceryDb,
     private readonly onError: (error: unknown) => void = () => undefined,
+    /** Changes became readable (the horizon passed them): pages of the log read before are stale. */
+    private readonly onReadable: () => void = () => undefined,
   ) {}
 
   /** Sets the start: everything already below the horizon counts as seen. */
@@ -236,6 +238,7 @@ export class ChangeLogFollower implements ChangeWatcher {
       const found = await readRows(this.db, { after: this.position, first: FOLLOW_PAGE });
       const last = found.at(-1);
       if (last) {
+        this.onReadable();
         this.position = { xid: last.xid, id: last.id };
         const changes = found.map(toChange);
         for (const listener of this.listeners) listener(changes);
