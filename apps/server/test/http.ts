@@ -93,3 +93,22 @@ export async function refusedSoon(port: number): Promise<boolean> {
   }
   return false;
 }
+
+/**
+ * Asks until `done` holds, then returns what it got: what other connections and processes do
+ * (change notifications, log lines) arrives asynchronously.
+ */
+export async function eventually<T>(
+  ask: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await ask();
+    if (done(value)) return value;
+    if (Date.now() > deadline)
+      throw new Error(`Still not there after ${timeoutMs} ms: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

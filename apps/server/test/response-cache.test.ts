@@ -6,26 +6,10 @@ import { type TestDatabase, testEngines } from '@chancery/db/testing';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as, builders, createTokens, type Tokens } from './editorial.ts';
-import { startTestServer, type TestServer } from './http.ts';
+import { eventually, startTestServer, type TestServer } from './http.ts';
 
 const ARTICLES = '{ articles(first: 50) { totalCount nodes { id headline } } }';
 const TREATIES = '{ treaties(first: 50) { nodes { id title } } }';
-
-/** Asks until `done` holds: change notifications from other connections arrive asynchronously. */
-async function eventually<T>(
-  ask: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await ask();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`Still not there after ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe.each(testEngines)('the response cache on $name', (engine) => {
   let database: TestDatabase;

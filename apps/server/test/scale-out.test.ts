@@ -7,28 +7,13 @@ import { migrate } from '@chancery/db/migrate';
 import { loadSeed } from '@chancery/db/seed';
 import { createTokens, openSchemaDatabase } from '@chancery/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from './http.ts';
 import { post, type ServerProcess, schemaUrl, startRedis, startServerProcess } from './processes.ts';
 
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL?.trim();
 // The machine's Redis (CI runs one too); each suite counts under keys of its own.
 const MACHINE_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TREATIES = '{ treaties(first: 50) { totalCount nodes { title } } }';
-
-/** Asks until `done` holds: notifications from other processes arrive asynchronously. */
-async function eventually<T>(
-  ask: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await ask();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`Still not there after ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe.skipIf(!TEST_DATABASE_URL)('several server processes on one PostgreSQL', () => {
   const schema = `test_scale_${randomBytes(4).toString('hex')}`;
