@@ -170,6 +170,15 @@ describe.each(testEngines)('query plans on $name', (engine) => {
     expect(problems).toEqual([]);
   }
 
+  it("reads a statement's whole source paragraph only when the document asks for it", async () => {
+    const joins = async (source: string) =>
+      (await sqlOf(`{ statements(first: 5) { nodes { text source { ${source} } } } }`)).filter((s) =>
+        s.text.includes('"article_paragraphs"'),
+      ).length;
+    expect(await joins('start end article { headline }')).toBe(0);
+    expect(await joins('start end paragraphText')).toBe(1);
+  });
+
   it('right after an import, with no statistics, no read scans all statements or articles', async () => {
     await expectNarrowPlans();
   });

@@ -10,7 +10,8 @@ export type SourceSpanShape = {
   start: number;
   end: number;
   text: string;
-  paragraphText: string;
+  /** Loaded only when the document selects it (see Statement.source). */
+  paragraphText?: string;
 };
 
 export const SourceSpan = builder.objectRef<SourceSpanShape>('SourceSpan').implement({
@@ -23,7 +24,13 @@ export const SourceSpan = builder.objectRef<SourceSpanShape>('SourceSpan').imple
     start: t.exposeInt('start', { description: 'Offset of the first character, in UTF-16 code units.' }),
     end: t.exposeInt('end', { description: 'Offset just past the last character.' }),
     text: t.exposeString('text'),
-    paragraphText: t.exposeString('paragraphText', { description: 'The whole source paragraph.' }),
+    paragraphText: t.string({
+      description: 'The whole source paragraph.',
+      resolve: (span) => {
+        if (span.paragraphText === undefined) throw new Error('The source paragraph was not loaded');
+        return span.paragraphText;
+      },
+    }),
   }),
 });
 

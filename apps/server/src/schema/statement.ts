@@ -36,11 +36,15 @@ export const Statement = builder.drizzleNode('statements', {
     occasion: t.exposeString('occasion', { nullable: true }),
     source: t.field({
       type: SourceSpan,
+      // The whole paragraph is loaded only when the document asks for it: most reads want the
+      // span and its article, and the paragraph would add a join and its text to every row.
       select: (_args, _ctx, nestedSelection) => ({
         columns: { paragraph: true, start: true, end: true, text: true },
         with: {
           article: nestedSelection({}, ['article']),
-          sourceParagraphRow: { columns: { text: true } },
+          sourceParagraphRow: nestedSelection.selectedField(['paragraphText'])
+            ? { columns: { text: true } }
+            : undefined,
         },
       }),
       resolve: (statement) => ({
@@ -49,7 +53,7 @@ export const Statement = builder.drizzleNode('statements', {
         start: statement.start,
         end: statement.end,
         text: statement.text,
-        paragraphText: statement.sourceParagraphRow.text,
+        paragraphText: statement.sourceParagraphRow?.text,
       }),
     }),
     about: t.relation('about', {
