@@ -8,11 +8,9 @@
 // the ~30 provisions each that they cite. Every 33rd story stays a draft, so visibility rules
 // filter real rows.
 import { StoryImporter } from '@chancery/db/import/story';
-import { rows } from '@chancery/db/repositories/sql';
 import { generateStories } from '@chancery/domain/generate/stories';
-import { sql } from 'drizzle-orm';
 import { existingCorpus, writeMarker } from './marker.ts';
-import type { CorpusSource, CorpusSummary } from './source.ts';
+import { type CorpusSource, summarize } from './source.ts';
 
 const STORIES_PER_SCALE = 5_600;
 const STATEMENTS_PER_SCALE = 50_000;
@@ -54,37 +52,12 @@ export const generatedCorpus: CorpusSource = {
     }
     if (failed > 0) throw new Error(`corpus: ${failed} generated stories failed to import (above).`);
 
-    const [counts] = await rows<CorpusSummary['counts']>(
-      database.db,
-      sql`select (select count(*)::int from actors) as actors,
-                 (select count(*)::int from treaties) as treaties,
-                 (select count(*)::int from treaty_provisions) as provisions,
-                 (select count(*)::int from articles) as articles,
-                 (select count(*)::int from article_paragraphs) as paragraphs,
-                 (select count(*)::int from statements) as statements`,
-    );
-    if (!counts || counts.statements < STATEMENTS_PER_SCALE * scale)
+    const summary = await summarize(database, source, scale);
+    const { counts } = summary;
+    if (counts.statements < STATEMENTS_PER_SCALE * scale)
       throw new Error(
-        `corpus: ${stories} stories gave ${counts?.statements} statements, fewer than ${STATEMENTS_PER_SCALE * scale}; raise STORIES_PER_SCALE.`,
+        `corpus: ${stories} stories gave ${counts.statements} statements, fewer than ${STATEMENTS_PER_SCALE * scale}; raise STORIES_PER_SCALE.`,
       );
-    // What an anonymous reader sees of each speaker: statements of published, live articles.
-    const [busiest] = await rows<{ slug: string; n: number }>(
-      database.db,
-      sql`select a.slug, count(*)::int as n
-          from statements s
-          join actors a on a.id = s.speaker_id
-          join articles ar on ar.id = s.article_id
-          where s.deleted_at is null and ar.deleted_at is null and ar.status = 'PUBLISHED'
-          group by a.slug order by n desc, a.slug limit 1`,
-    );
-    if (!busiest) throw new Error('corpus: no statement has a speaker');
-    const summary: CorpusSummary = {
-      source,
-      scale,
-      counts,
-      busiestSpeakerSlug: busiest.slug,
-      busiestSpeakerStatements: busiest.n,
-    };
     await writeMarker(database, summary);
     log(
       `corpus: imported ${stories} stories (${counts.statements} statements) in ${((performance.now() - started) / 1000).toFixed(0)} s`,

@@ -4,10 +4,8 @@
 // ANALYZE, no VACUUM, no setting (autovacuum may be off, and PGlite never runs it), so the reads
 // are measured right after a fresh import, as the issue asks. ~35 s on PostgreSQL.
 import { rm } from 'node:fs/promises';
-import { rows } from '@chancery/db/repositories/sql';
-import { sql } from 'drizzle-orm';
 import { chancery, generateStories } from '../import-bench.ts';
-import type { CorpusSource, CorpusSummary } from './source.ts';
+import { type CorpusSource, summarize } from './source.ts';
 
 export const IMPORTED_STORIES = 3000;
 export const IMPORTED_SEED = '7';
@@ -48,31 +46,3 @@ export const importedCorpus: CorpusSource = {
     );
   },
 };
-
-/** Counts and the busiest speaker (most statements an anonymous reader sees). */
-export async function summarize(
-  database: Parameters<CorpusSource['ensure']>[0],
-  source: string,
-  scale: number,
-): Promise<CorpusSummary> {
-  const [counts] = await rows<CorpusSummary['counts']>(
-    database.db,
-    sql`select (select count(*)::int from actors) as actors,
-               (select count(*)::int from treaties) as treaties,
-               (select count(*)::int from treaty_provisions) as provisions,
-               (select count(*)::int from articles) as articles,
-               (select count(*)::int from article_paragraphs) as paragraphs,
-               (select count(*)::int from statements) as statements`,
-  );
-  const [busiest] = await rows<{ slug: string; n: number }>(
-    database.db,
-    sql`select a.slug, count(*)::int as n
-        from statements s
-        join actors a on a.id = s.speaker_id
-        join articles ar on ar.id = s.article_id
-        where s.deleted_at is null and ar.deleted_at is null and ar.status = 'PUBLISHED'
-        group by a.slug order by n desc, a.slug limit 1`,
-  );
-  if (!counts || !busiest) throw new Error('corpus: no statement has a speaker');
-  return { source, scale, counts, busiestSpeakerSlug: busiest.slug, busiestSpeakerStatements: busiest.n };
-}
