@@ -3,7 +3,7 @@
 // connection; events in the subscriber's own visibility; `changes(after:)` resumes with nothing
 // missed; bad input refused with a clear error.
 import { ConfigError } from '@chancery/db/config';
-import { type TestDatabase, testEngines } from '@chancery/db/testing';
+import { heldTransaction, type TestDatabase, testEngines } from '@chancery/db/testing';
 import { type Client, createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -348,21 +348,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('cached pages of the change log 
   it('go stale when a change committed behind an older transaction becomes readable', async () => {
     const page = () =>
       as(api, null)('{ changes(first: 100, types: [Actor]) { edges { node { operation } } } }');
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let began: () => void = () => undefined;
-    const begun = new Promise<void>((resolve) => {
-      began = resolve;
-    });
     // An older transaction that never writes the log: its end sends no notification.
-    const older = database.withRawTransaction(async (raw) => {
-      await raw.query('select pg_current_xact_id()');
-      began();
-      await held;
-    });
-    await begun;
+    const older = await heldTransaction(database);
     await database.withRawTransaction((raw) =>
       raw.query("insert into actors (slug, name, kind) values ('behind', 'Behind', 'PERSON')"),
     );
@@ -376,8 +363,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('cached pages of the change log 
       expect(cached.sqlStatements).toBe(0);
       expect(cached.data?.changes.edges).toEqual([]);
     } finally {
-      release();
-      await older;
+      older.release();
+      await older.done;
     }
     let edges: unknown[] = [];
     for (let attempt = 0; attempt < 200 && edges.length === 0; attempt++) {

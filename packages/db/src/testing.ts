@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { TOKEN_ROLES, type TokenRole } from '@chancery/domain/viewer';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { type Database, fromSqlClient } from './database.ts';
+import { type Database, fromSqlClient, type RawSql } from './database.ts';
 import { PGLITE_OPTIONS } from './engine/embedded.ts';
 import { pgTypes, validateDatabaseUrl } from './engine/open.ts';
 import { migrate } from './migrate.ts';
@@ -117,3 +117,29 @@ export const testEngines: TestEngine[] = [
   pgliteEngine,
   ...(testDatabaseUrl ? [postgresEngine(validateDatabaseUrl(testDatabaseUrl))] : []),
 ];
+
+/**
+ * A transaction that has taken its id and stays open until `release()`, then runs `then` (a write
+ * that commits after later ones) and commits: for tests of what commits behind what.
+ */
+export async function heldTransaction(
+  database: Database,
+  then?: (raw: RawSql) => Promise<unknown>,
+): Promise<{ release: () => void; done: Promise<void> }> {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let began: () => void = () => undefined;
+  const begun = new Promise<void>((resolve) => {
+    began = resolve;
+  });
+  const done = database.withRawTransaction(async (raw) => {
+    await raw.query('select pg_current_xact_id()');
+    began();
+    await held;
+    await then?.(raw);
+  });
+  await Promise.race([begun, done]);
+  return { release, done };
+}

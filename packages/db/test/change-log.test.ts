@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Change, encodeChangeCursor, pruneChangeLog, readChanges } from '../src/change-log.ts';
 import { rows } from '../src/repositories/sql.ts';
 import { seedIds } from '../src/seed.ts';
-import { type TestDatabase, testEngines } from '../src/testing.ts';
+import { heldTransaction, type TestDatabase, testEngines } from '../src/testing.ts';
 
 const brief = (changes: Change[]) =>
   changes.map(
@@ -131,27 +131,15 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the change log across PostgreSQ
   it('holds back what commits behind a running transaction, so a cursor never skips a late commit', async () => {
     const start = await readChanges(database.db, { first: 1000 });
     const cursor = start.changes.at(-1)?.cursor ?? null;
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let began: () => void = () => undefined;
-    const begun = new Promise<void>((resolve) => {
-      began = resolve;
-    });
     // The early transaction takes its id first but writes and commits last.
-    const early = database.withRawTransaction(async (raw) => {
-      await raw.query('select pg_current_xact_id()');
-      began();
-      await held;
-      await raw.query("insert into actors (slug, name, kind) values ('early', 'Early', 'PERSON')");
-    });
-    await begun;
+    const early = await heldTransaction(database, (raw) =>
+      raw.query("insert into actors (slug, name, kind) values ('early', 'Early', 'PERSON')"),
+    );
     await database.db.execute(sql`insert into actors (slug, name, kind) values ('late', 'Late', 'PERSON')`);
     // The late one has committed, but sits above the early one's id: not readable yet.
     expect((await readChanges(database.db, { after: cursor, first: 1000 })).changes).toEqual([]);
-    release();
-    await early;
+    early.release();
+    await early.done;
     // Any transaction on the server holds the horizon (other suites' too): wait for it to pass.
     let after = await readChanges(database.db, { after: cursor, first: 1000 });
     for (let attempt = 0; attempt < 200 && after.changes.length < 2; attempt++) {
