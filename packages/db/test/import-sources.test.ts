@@ -73,7 +73,7 @@ describe.each(testEngines)('feed items on $name', (engine) => {
     expect(stored).toEqual([{ item_id: 'urn:test:rail', format: 'rss', slug }]);
   });
 
-  it('dates an item without a dateline by its own date and keeps its place', async () => {
+  it('dates and places an item without a dateline by its own fields', async () => {
     const ninjs = JSON.stringify({
       uri: 'urn:test:no-dateline',
       headline: 'Kelmar and Ostrava open a rail border crossing',
@@ -102,6 +102,12 @@ describe.each(testEngines)('feed items on $name', (engine) => {
       sql`select place from source_items where item_id = 'urn:test:no-dateline'`,
     );
     expect(item?.place).toBe('Vell');
+    const [article] = await rows<{ dateline_place: string | null; dateline_text: string | null }>(
+      database.db,
+      sql`select a.dateline_place, a.dateline_text from articles a join source_items s on s.article_id = a.id
+          where s.item_id = 'urn:test:no-dateline'`,
+    );
+    expect(article).toEqual({ dateline_place: 'Vell', dateline_text: null });
   });
 
   describe('the watcher', () => {

@@ -55,7 +55,8 @@ export async function importItems(
         outcomes.push({ source, itemId, kind: 'seen' });
         continue;
       }
-      // A dateline in the text says when and where; without one the item's own fields do.
+      // A dateline in the text says when and where; without one the item's own fields do (the
+      // place through `place`, which the planner takes when the dateline names none).
       // A year given for datelines (--published 2024) says nothing about an item without one.
       const own = !story.dateline && item.published ? { instant: item.published } : null;
       const given = options.published ?? null;
@@ -68,6 +69,7 @@ export async function importItems(
         published,
         publisher: options.publisher ?? null,
         status: options.status ?? 'DRAFT',
+        place: item.place,
         afterStore: itemId
           ? async (tx, plan) => {
               await tx.execute(sql`

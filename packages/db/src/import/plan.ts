@@ -26,6 +26,8 @@ export type PreparedStory = {
   day: string;
   status: ArticleStatus;
   publisher: { name: string } | { id: string } | null;
+  /** The item's own place (a feed's or agency item's `located`): the dateline place when the text names none. */
+  place: string | null;
   warnings: string[];
 };
 
@@ -580,7 +582,7 @@ export async function planStory(
     slug: previous?.slug ?? prepared.slug,
     headline: story.headline,
     standfirst: story.standfirst || null,
-    datelinePlace: story.dateline?.place ?? null,
+    datelinePlace: story.dateline?.place ?? prepared.place,
     datelineText: story.dateline?.text || null,
     publisherId,
     publishedAt: prepared.publishedAt,

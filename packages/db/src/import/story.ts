@@ -35,6 +35,8 @@ export type StoryInput = {
   publisher?: { name: string } | { id: string } | null;
   /** The status of a new article (a new version keeps the stored one's). */
   status?: ArticleStatus;
+  /** Where the item says it was written (ninjs/NewsML-G2 `located`): used when the text has no dateline place. */
+  place?: string | null;
 };
 
 /** A record as the import reports it; `id` is the global ID, null for one a dry run would create. */
@@ -152,6 +154,7 @@ export class StoryImporter {
       day: dated.day,
       status: input.status ?? 'DRAFT',
       publisher: input.publisher ?? null,
+      place: input.place?.trim() || null,
       warnings: dated.warnings,
     };
   }
