@@ -13,6 +13,7 @@ import type { TokenRole } from '@chancery/domain/viewer';
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
+  bigint,
   bigserial,
   boolean,
   customType,
@@ -375,4 +376,45 @@ export const changeLog = pgTable('change_log', {
   wasVisible: boolean('was_visible').notNull(),
   visible: boolean('visible').notNull(),
   changedAt: instant('changed_at').notNull().default(sql`now()`),
+});
+
+// Webhooks (migration 0009): endpoints and their deliveries, read and written with SQL of their
+// own (webhooks.ts).
+
+/** An endpoint an admin registered: where, which events, and its position in the change log. */
+export const webhookEndpoints = pgTable('webhook_endpoints', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  url: text('url').notNull(),
+  events: text('events').array().notNull(),
+  filter: jsonb('filter').$type<Record<string, string>>().notNull(),
+  secret: text('secret').notNull(),
+  paused: boolean('paused').notNull().default(false),
+  positionXid: xid8('position_xid').notNull(),
+  positionId: bigint('position_id', { mode: 'bigint' }).notNull(),
+  createdBy: text('created_by'),
+  createdAt: instant('created_at').notNull().default(sql`now()`),
+  updatedAt: instant('updated_at').notNull().default(sql`now()`),
+});
+
+/** One event to send to one endpoint, and how sending it went. */
+export const webhookDeliveries = pgTable('webhook_deliveries', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  seq: bigserial('seq', { mode: 'bigint' }).notNull(),
+  endpointId: uuid('endpoint_id')
+    .notNull()
+    .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+  eventId: text('event_id').notNull(),
+  eventType: text('event_type').notNull(),
+  nodeType: text('node_type').notNull(),
+  nodeId: uuid('node_id').notNull(),
+  body: text('body').notNull(),
+  status: text('status').notNull().default('PENDING'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: instant('next_attempt_at').notNull().default(sql`now()`),
+  leasedUntil: instant('leased_until'),
+  lastStatus: integer('last_status'),
+  lastError: text('last_error'),
+  createdAt: instant('created_at').notNull().default(sql`now()`),
+  updatedAt: instant('updated_at').notNull().default(sql`now()`),
+  deliveredAt: instant('delivered_at'),
 });
