@@ -1,10 +1,17 @@
 // `chancery watch <url|dir>… [--interval 5m]`: polls feeds, pages and drop folders and imports what
 // is new or changed, one summary line per poll. SIGTERM or SIGINT stops it between sources (a story
 // is stored whole or not at all either way) and closes the database.
-import { stat } from 'node:fs/promises';
-import { DEFAULT_FETCH_LIMITS, isUrl } from '@chancery/db/import/fetch';
+import { DEFAULT_FETCH_LIMITS } from '@chancery/db/import/fetch';
 import type { ItemOutcome } from '@chancery/db/import/items';
-import { type PollReport, Watcher } from '@chancery/db/import/watch';
+import {
+  formatInterval,
+  INTERVAL_RULE,
+  type PollReport,
+  parseInterval,
+  Watcher,
+  WatchLoop,
+  watchSourceProblem,
+} from '@chancery/db/import/watch';
 import { migrate } from '@chancery/db/migrate';
 import { badInput } from '@chancery/domain/errors';
 import { type Command, InvalidArgumentError, Option } from 'commander';
@@ -21,12 +28,8 @@ type WatchOptions = {
 
 /** `90`, `30s`, `5m`, `1h` as milliseconds. */
 export function intervalOption(value: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(value.trim());
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match?.[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
-  const ms = match ? Number(match[1]) * unit : Number.NaN;
-  if (!Number.isFinite(ms) || ms < 100 || ms > 24 * 3_600_000) {
-    throw new InvalidArgumentError('expected a duration from 100ms to 24h, e.g. 30s, 5m or 1h');
-  }
+  const ms = parseInterval(value);
+  if (ms === null) throw new InvalidArgumentError(`expected ${INTERVAL_RULE}`);
   return ms;
 }
 
@@ -69,19 +72,14 @@ async function runWatch(sources: string[], options: WatchOptions): Promise<void>
     throw badInput('--publisher must name the publisher, e.g. --publisher TASS');
   }
   for (const source of sources) {
-    if (isUrl(source)) continue;
-    const info = await stat(source).catch(() => null);
-    if (!info?.isDirectory()) {
-      throw badInput(
-        `${source}: is neither an http(s) URL nor a directory (a drop folder); watch takes those`,
-      );
-    }
+    const problem = watchSourceProblem(source);
+    if (problem) throw badInput(problem);
   }
+  let loop: WatchLoop | null = null;
   let stopping = false;
-  let wake: () => void = () => {};
   const stop = () => {
     stopping = true;
-    wake();
+    void loop?.stop();
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
@@ -95,33 +93,22 @@ async function runWatch(sources: string[], options: WatchOptions): Promise<void>
       publisher: options.publisher ? { name: options.publisher.trim() } : null,
     });
     console.log(
-      `watching ${sources.length === 1 ? sources[0] : `${sources.length} sources`} every ${duration(options.interval)}`,
+      `watching ${sources.length === 1 ? sources[0] : `${sources.length} sources`} every ${formatInterval(options.interval)}`,
     );
-    for (let poll = 1; !stopping; poll++) {
-      const started = performance.now();
-      const report = await watcher.poll(() => stopping);
-      if (printPoll(report, (performance.now() - started) / 1000)) failed = true;
-      if (options.polls !== undefined && poll >= options.polls) break;
-      if (stopping) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.interval);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+    loop = new WatchLoop(watcher, {
+      intervalMs: options.interval,
+      polls: options.polls,
+      onPoll: (report, seconds) => {
+        if (printPoll(report, seconds)) failed = true;
+      },
+    });
+    if (stopping) await loop.stop();
+    await loop.run();
   });
   process.off('SIGTERM', stop);
   process.off('SIGINT', stop);
   if (stopping) console.log('stopped');
   if (failed) process.exitCode = 1;
-}
-
-function duration(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 /** Prints what one poll did: a line per item stored or failed, then the summary. True if anything failed. */

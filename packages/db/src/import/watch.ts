@@ -5,6 +5,7 @@
 // kept in the database (source_states, source_items), so a restarted watcher picks up where the
 // last one stopped. A failing URL is asked again less and less often (back-off).
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import type { ArticleStatus } from '@chancery/domain/model';
@@ -33,14 +34,48 @@ export type WatchOptions = {
 
 export type SourcePoll = {
   source: string;
+  /** The watched source this belongs to: the URL itself, or the drop folder a file is in. */
+  watched: string;
   /** fetched: read and imported; not-modified / unchanged: nothing new; waiting: backing off; failed. */
   state: 'fetched' | 'not-modified' | 'unchanged' | 'waiting' | 'failed';
   items: ItemOutcome[];
   error?: string;
   retryAt?: string;
+  /** Failures in a row so far (a URL that fails or backs off). */
+  failures?: number;
 };
 
 export type PollReport = { poll: number; sources: SourcePoll[] };
+
+/** What `--interval` and CHANCERY_WATCH_INTERVAL allow. */
+export const INTERVAL_RULE = 'a duration from 100ms to 24h, e.g. 30s, 5m or 1h';
+
+/** `90` (seconds), `30s`, `5m`, `1h`, `500ms` as milliseconds; null when not a duration from 100 ms to 24 h. */
+export function parseInterval(value: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(value.trim());
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match?.[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  const ms = match ? Number(match[1]) * unit : Number.NaN;
+  return Number.isFinite(ms) && ms >= 100 && ms <= 24 * 3_600_000 ? ms : null;
+}
+
+/** `5m`, `30s`, `1h`, `1500ms`: an interval as people write it. */
+export function formatInterval(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+/** Why `source` cannot be watched (neither an http(s) URL nor an existing directory), or null. */
+export function watchSourceProblem(source: string): string | null {
+  if (isUrl(source)) return null;
+  let directory = false;
+  try {
+    directory = statSync(source).isDirectory();
+  } catch {}
+  return directory
+    ? null
+    : `${source}: is neither an http(s) URL nor a directory (a drop folder); watch takes those`;
+}
 
 type StoredState = {
   source: string;
@@ -86,11 +121,12 @@ export class Watcher {
     const report: PollReport = { poll: this.polls, sources: [] };
     for (const source of this.sources) {
       if (stopping()) break;
-      if (isUrl(source)) report.sources.push(await this.pollUrl(source, states.get(source)));
+      if (isUrl(source))
+        report.sources.push({ ...(await this.pollUrl(source, states.get(source))), watched: source });
       else {
         for (const path of await this.dropFiles(source, report)) {
           if (stopping()) break;
-          report.sources.push(await this.pollFile(path, states.get(path)));
+          report.sources.push({ ...(await this.pollFile(path, states.get(path))), watched: source });
         }
       }
     }
@@ -114,12 +150,18 @@ export class Watcher {
     } catch (error) {
       const message =
         (error as { code?: string }).code === 'ENOENT' ? 'no such directory' : databaseMessage(error);
-      report.sources.push({ source: dir, state: 'failed', items: [], error: `${dir}: ${message}` });
+      report.sources.push({
+        source: dir,
+        watched: dir,
+        state: 'failed',
+        items: [],
+        error: `${dir}: ${message}`,
+      });
     }
     return found;
   }
 
-  private async pollUrl(url: string, stored: StoredState | undefined): Promise<SourcePoll> {
+  private async pollUrl(url: string, stored: StoredState | undefined): Promise<Omit<SourcePoll, 'watched'>> {
     const now = this.now();
     if (stored && stored.failures > 0 && stored.next_check_at && new Date(stored.next_check_at) > now) {
       return {
@@ -127,6 +169,7 @@ export class Watcher {
         state: 'waiting',
         items: [],
         retryAt: new Date(stored.next_check_at).toISOString(),
+        failures: stored.failures,
       };
     }
     try {
@@ -167,12 +210,22 @@ export class Watcher {
         bodyHash: stored?.body_hash ?? null,
         failure: { failures, error: message, retryAt },
       });
-      return { source: url, state: 'failed', items: [], error: message, retryAt: retryAt.toISOString() };
+      return {
+        source: url,
+        state: 'failed',
+        items: [],
+        error: message,
+        retryAt: retryAt.toISOString(),
+        failures,
+      };
     }
   }
 
   /** A file of a drop folder: read again only when its bytes changed, whether it failed or not. */
-  private async pollFile(path: string, stored: StoredState | undefined): Promise<SourcePoll> {
+  private async pollFile(
+    path: string,
+    stored: StoredState | undefined,
+  ): Promise<Omit<SourcePoll, 'watched'>> {
     try {
       const { size } = await stat(path);
       if (size > this.limits.maxBytes) {
@@ -263,5 +316,69 @@ export class Watcher {
       on conflict (source) do update set etag = excluded.etag, last_modified = excluded.last_modified,
         body_hash = excluded.body_hash, failures = excluded.failures, last_error = excluded.last_error,
         checked_at = excluded.checked_at, next_check_at = excluded.next_check_at`);
+  }
+}
+
+/**
+ * Polls a Watcher every `intervalMs` until stopped (or after `polls` polls): what `chancery watch`
+ * and the server's CHANCERY_WATCH both run. `stop()` asks the poll under way to end between sources
+ * and resolves once it has, so the database can be closed after it.
+ */
+export class WatchLoop {
+  private stopping = false;
+  private wake: () => void = () => {};
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly watcher: Watcher,
+    private readonly options: {
+      intervalMs: number;
+      /** Stop after this many polls; default: never. */
+      polls?: number;
+      /** After each poll, with how long it took. */
+      onPoll?: (report: PollReport, seconds: number) => void;
+      /** A poll that threw (the database gone, say); the loop goes on at the next interval. */
+      onError?: (error: unknown) => void;
+    },
+  ) {}
+
+  get stopped(): boolean {
+    return this.stopping;
+  }
+
+  /** Starts polling (once); resolves when the loop ends. */
+  run(): Promise<void> {
+    this.running ??= this.loop();
+    return this.running;
+  }
+
+  private async loop(): Promise<void> {
+    for (let poll = 1; !this.stopping; poll++) {
+      const started = performance.now();
+      try {
+        const report = await this.watcher.poll(() => this.stopping);
+        this.options.onPoll?.(report, (performance.now() - started) / 1000);
+      } catch (error) {
+        if (this.stopping) break;
+        if (!this.options.onError) throw error;
+        this.options.onError(error);
+      }
+      if (this.options.polls !== undefined && poll >= this.options.polls) break;
+      if (this.stopping) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.options.intervalMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  /** Ends the loop between sources; resolves once the poll under way (if any) has ended. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    await this.running?.catch(() => {});
   }
 }
