@@ -168,6 +168,7 @@ describe.each(testEngines)('feed items on $name', (engine) => {
       expect(first).toEqual([
         {
           source: join(folder, 'bad.xml'),
+          watched: folder,
           state: 'failed',
           items: [],
           error: expect.stringMatching(/bad\.xml:1: the XML is malformed/),
