@@ -360,13 +360,6 @@ export function findActors(
   const blocked: Blocked[] = treaties.flatMap((treaty) => treaty.titleSpans);
   const states = findStates(context, blocked);
   const stateForms = new Set(states.flatMap((state) => state.forms));
-  const organizations = findOrganizations(context, blocked, stateForms);
-  const named = [...states, ...organizations];
-  const nameSpans = indexMentions(context, named, blocked).map(({ paragraph, start, end }) => ({
-    paragraph,
-    start,
-    end,
-  }));
   const stateWords = new Set(
     states.flatMap((state) => [
       ...state.forms.flatMap((form) => form.split(/\s+/)),
@@ -374,6 +367,13 @@ export function findActors(
       ...state.capitals,
     ]),
   );
+  const organizations = findOrganizations(context, blocked, stateForms, stateWords);
+  const named = [...states, ...organizations];
+  const nameSpans = indexMentions(context, named, blocked).map(({ paragraph, start, end }) => ({
+    paragraph,
+    start,
+    end,
+  }));
   const persons = findPersons(context, [...blocked, ...nameSpans], stateWords);
   const actors = [...named, ...persons];
   inferStatesFromPossessives(context, actors, blocked);

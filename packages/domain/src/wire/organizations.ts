@@ -10,7 +10,8 @@ import { capitalizedRuns, type Run } from './runs.ts';
 import { findWholeWord, isCapitalized, isPossessive, stripPossessive } from './text.ts';
 
 const ORG_CONNECTORS = new Set(['of', 'for', 'on', 'the']);
-const AGENCY_NAME = /\b(?:News|Press|Telegraph|Information)\s+(?:Agency|Service)$|\bAgency$/;
+// News agencies publish; a government agency ("Nakaran Fisheries Agency") is an actor.
+const AGENCY_NAME = /\b(?:News|Press|Telegraph|Information)\s+(?:Agency|Service)$/;
 
 type Found = { name: string; paragraph: number; start: number; end: number };
 
@@ -85,6 +86,7 @@ export function findOrganizations(
   context: StoryContext,
   blocked: readonly Blocked[],
   stateForms: ReadonlySet<string>,
+  stateWords: ReadonlySet<string> = stateForms,
 ): ActorRecord[] {
   const organizations: ActorRecord[] = [];
   const claimed: Blocked[] = [...blocked];
@@ -103,13 +105,18 @@ export function findOrganizations(
   });
   addNamedByDescription(context, organizations, claimed, stateForms);
   addKnownOrganizations(context, organizations, claimed);
-  addShortForms(context, organizations, claimed);
+  addShortForms(context, organizations, claimed, stateWords);
   return organizations.filter((org) => !isPossessive(org.name));
 }
 
 // "the Ostravan operator, Ostragas", "the state energy company Merigaz": a name after an organisation noun.
 const DESCRIBED_ORGANIZATION =
   /\b(?:[Tt]he|[Aa]n?|[Ii]ts)\s+(?:[\p{L}-]+\s+){0,3}?(?:operator|company|firm|utility|carrier|agency|broadcaster|bank|airline|producer|exporter|importer|monopoly|consortium|regulator|watchdog|charity|think tank|association|network|group)\s*,?\s+(\p{Lu}[\p{L}\p{M}'’-]*(?:\s+\p{Lu}[\p{L}\p{M}'’-]*){0,3})/gu;
+
+// "from Sorvian defence contractor Aldra", "carmaker Ostmark": a business noun (no article needed) right
+// before a capitalised name.
+const BUSINESS_THEN_NAME =
+  /\b(?:contractor|carmaker|automaker|steelmaker|chipmaker|shipbuilder|manufacturer|maker|airline|carrier|lender|insurer|retailer|conglomerate)\s+(\p{Lu}[\p{L}\p{M}'’-]*(?:\s+\p{Lu}[\p{L}\p{M}'’-]*){0,2})/gu;
 
 // "Kessastal, the largest steelmaker in …", "Nordair, the flag carrier of …": a one-word name described as a
 // business right after it.
@@ -135,6 +142,10 @@ function addNamedByDescription(
         name: m[1] ?? '',
         start: (m.index ?? 0) + m[0].length - (m[1] ?? '').length,
       })),
+      ...[...text.matchAll(BUSINESS_THEN_NAME)].map((m) => ({
+        name: m[1] ?? '',
+        start: (m.index ?? 0) + m[0].length - (m[1] ?? '').length,
+      })),
       ...[...text.matchAll(NAME_THEN_BUSINESS)]
         .filter((m) => !isSurname(context, m[1] ?? ''))
         .map((m) => ({ name: m[1] ?? '', start: m.index ?? 0 })),
@@ -146,7 +157,14 @@ function addNamedByDescription(
         isBlocked(claimed, paragraph, start, start + name.length)
       )
         continue;
-      if (FUNCTION_WORDS.has(first) || MONTHS.has(first) || stateForms.has(first) || isAgency(name, agency))
+      if (
+        FUNCTION_WORDS.has(first) ||
+        MONTHS.has(first) ||
+        NAME_TITLES.has(first) ||
+        WEEKDAYS.has(first) ||
+        stateForms.has(first) ||
+        isAgency(name, agency)
+      )
         continue;
       addNamed(organizations, { name, paragraph, start, end: start + name.length }, claimed);
     }
@@ -189,7 +207,16 @@ function addKnownOrganizations(
  * Shorter names of an organisation used on their own: its initials ("WTO") and a name without the
  * leading modifier ("General Assembly" for "UN General Assembly").
  */
-function addShortForms(context: StoryContext, organizations: ActorRecord[], claimed: Blocked[]): void {
+// Companies whose first word is used alone as their name: "Ostmark Motor Corporation" … "Ostmark said".
+const BUSINESS_NAME_HEADS =
+  /\s(?:Corporation|Corp\.?|Company|Co\.|Holdings|Industries|Group|Motors?|Mining|Airlines|Airways|Steel|Electronics|Inc\.?|Ltd\.?)$/;
+
+function addShortForms(
+  context: StoryContext,
+  organizations: ActorRecord[],
+  claimed: Blocked[],
+  stateWords: ReadonlySet<string>,
+): void {
   const standsAlone = (form: string) =>
     context.paragraphs.some((text, paragraph) =>
       findWholeWord(text, form, context.bodyStarts[paragraph] ?? 0).some(
@@ -205,6 +232,17 @@ function addShortForms(context: StoryContext, organizations: ActorRecord[], clai
     const owned = initials(org.name.split(/\s+/).slice(1).join(' '));
     if (owned.length >= 3 && owned !== acronym && standsAlone(owned)) addForm(org, owned);
     const words = org.name.split(/\s+/);
+    const first = words[0] ?? '';
+    if (
+      words.length >= 2 &&
+      BUSINESS_NAME_HEADS.test(org.name) &&
+      isCapitalized(first) &&
+      !FUNCTION_WORDS.has(first) &&
+      !stateWords.has(first) &&
+      !organizations.some((other) => other !== org && other.name.split(/\s+/)[0] === first) &&
+      standsAlone(first)
+    )
+      addForm(org, first);
     for (let drop = 1; drop <= words.length - 2; drop++) {
       const suffix = words.slice(drop).join(' ');
       if (!isCapitalized(suffix) || ORG_CONNECTORS.has(words[drop] ?? '')) continue;

@@ -51,6 +51,31 @@ const GENERIC_ORGANIZATION_HEADS = new Set([
   'organization',
   'group',
 ]);
+// "the airline", "the carmaker": a business, never a ministry or a court.
+const BUSINESS_HEADS = new Set([
+  'airline',
+  'carrier',
+  'carmaker',
+  'automaker',
+  'steelmaker',
+  'chipmaker',
+  'manufacturer',
+  'maker',
+  'producer',
+  'lender',
+  'insurer',
+  'retailer',
+  'contractor',
+  'utility',
+  'broadcaster',
+  'conglomerate',
+  'exporter',
+  'shipbuilder',
+  'miner',
+  'developer',
+]);
+const PUBLIC_BODY =
+  /\b(?:Ministry|Agency|Board|Council|Court|Commission|Authority|Embassy|Parliament|Assembly|Office|Department|Government|Cabinet|Bureau|Service)\b/;
 const PREPOSITIONS = new Set(['for', 'at', 'of', 'from', 'in', 'with', 'by', 'within']);
 // Sources that are not actors: the press, and a treaty's own text.
 const NOT_ACTOR_HEADS = new Set([
@@ -239,9 +264,11 @@ function resolveOrganizationReference(
     (word) => /^\p{Ll}/u.test(word) && !/^(?:high-ranking|senior|top|new|state|national)$/.test(word),
   );
   const stem = head.replace(/s$/, '');
+  const business = BUSINESS_HEADS.has(head);
   const fits = (actor: ActorRecord) => {
     if (actor.kind !== 'ORGANIZATION') return false;
     const name = actor.name.toLowerCase();
+    if (business) return !PUBLIC_BODY.test(actor.name);
     if (!GENERIC_ORGANIZATION_HEADS.has(head) && !name.includes(stem)) return false;
     if (!descriptive.every((word) => name.includes(word.toLowerCase()))) return false;
     return states.every((state) =>
@@ -404,7 +431,7 @@ export function resolveSpeaker(
     const state = indefinite ? null : modifiers.map((word) => stateOfWord(index, word)).find(Boolean);
     return state ? { kind: 'actor', actor: state, role, confidence: 0.5 } : { kind: 'unknown', role };
   }
-  if (ORGANIZATION_REFERENCES.has(head)) {
+  if (ORGANIZATION_REFERENCES.has(head) || (BUSINESS_HEADS.has(head) && DETERMINERS.has(lower[0] ?? ''))) {
     const org = resolveOrganizationReference(index, modifiers, head, pos);
     if (org) return { kind: 'actor', actor: org, role: null, confidence: 0.75 };
   }
