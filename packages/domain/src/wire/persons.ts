@@ -219,6 +219,10 @@ function candidatesIn(
       first--;
     }
     while (first < run.tokens.length && PARTICLES.has(run.tokens[first]?.text ?? '')) first++;
+    // "He Yadong": a family name that is also an English word, followed by a given name (a
+    // pronoun is never followed by a capitalised name word in running text).
+    const family = run.tokens[first - 1];
+    if (family && SURNAME_WORDS.has(family.text) && first === run.tokens.length - 1) first--;
     let nameTokens = run.tokens.slice(first);
     // After "of" comes a portfolio ("Minister of Water Resources", "Chief of General Staff"); a name may
     // follow it ("Secretary of State Antony Blinken"), and then it is the last two words.
@@ -250,6 +254,7 @@ function surnameStandsAlone(context: StoryContext, name: string, surname: string
 }
 
 const PRONOUNS = new Set(['He', 'She', 'It', 'They', 'We', 'I']);
+const SURNAME_WORDS = new Set(['He']);
 
 /**
  * The name the story uses alone for a person: the last word ("Varga"), or the first where the family
