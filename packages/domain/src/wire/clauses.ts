@@ -225,18 +225,42 @@ export function speakerGroupBefore(
   return { start, end: groupEnd, commaBefore: i > 0 ? (commas[i - 1] ?? null) : null };
 }
 
+const TIME_BEFORE_AFTER =
+  /^\s+(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few|just|only|\d+)\s+(?:(?:full|more)\s+)?(?:minutes?|hours?|days?|weeks?|months?|years?)\s+(?:after|before)\b/;
+
 // Words after a comma that open another speaker's clause: "…, while X insisted", "…, after unions warned".
 const CONTRASTIVE = new Set(['while', 'whereas', 'but', 'and', 'after', 'before', 'when', 'as', 'since']);
 
-/** A reporting verb within the next few words, outside quotes: "while X insisted". */
+// What another party did rather than said: "…, and the society urged the governments to …".
+const ACT_VERBS = new Set([
+  'urged',
+  'appealed',
+  'demanded',
+  'welcomed',
+  'condemned',
+  'criticised',
+  'criticized',
+  'rejected',
+  'dismissed',
+]);
+
+/**
+ * A reporting verb within the next few words, outside quotes: "while X insisted", also after a name in
+ * apposition ("while his counterpart, Yoon Mi-rae, said").
+ */
 function startsReportingClause(text: string, quotes: readonly Quote[], from: number, to: number): boolean {
-  const tokens = tokenize(text, from, Math.min(to, from + 120)).slice(1, 10);
-  return tokens.some(
-    (t) =>
-      REPORTING_VERBS.has(t.text) &&
-      !isInsideQuote(quotes, t.start) &&
-      !/,/.test(text.slice(from, t.start).slice(1)),
-  );
+  const tokens = tokenize(text, from, Math.min(to, from + 160)).slice(1, 14);
+  return tokens.some((t) => {
+    if (!(REPORTING_VERBS.has(t.text) || ACT_VERBS.has(t.text)) || isInsideQuote(quotes, t.start))
+      return false;
+    const between = text.slice(from, t.start).slice(1);
+    if (!/,/.test(between)) return true;
+    const appositive =
+      /^\s*\p{Ll}+\s+[^,]{1,60},\s*(\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+){1,3}),\s*(?:\p{Ll}+\s+)?$/u.exec(
+        between,
+      );
+    return appositive !== null;
+  });
 }
 
 /** Where a reported clause ends: before ", adding that", ", a remark that", ", according to", ";" or the sentence end. */
@@ -249,6 +273,8 @@ export function clauseEnd(text: string, quotes: readonly Quote[], from: number, 
       if (coordinated && REPORTING_VERBS.has(coordinated[1] ?? '')) return i;
       // "… but declined to give a date": the speaker's refusal is not part of what was said.
       if (coordinated && /^(?:declined|refused)$/.test(coordinated[1] ?? '')) return i;
+      // "… and gave no further details": nothing more was said.
+      if (coordinated && coordinated[1] === 'gave' && /^ and gave no\b/.test(text.slice(i, i + 20))) return i;
     }
     if ((ch !== ',' && ch !== ';') || isInsideQuote(quotes, i)) continue;
     if (ch === ';') return i;
@@ -259,6 +285,8 @@ export function clauseEnd(text: string, quotes: readonly Quote[], from: number, 
     if (REPORTING_PARTICIPLES.has(first)) return i;
     if ((first === 'a' || first === 'an') && REMARK_NOUNS.has(second)) return i;
     if (first === 'according' && second === 'to') return i;
+    // "…, a day after Orna lodged a protest", "…, two days after": narration of when, not what was said.
+    if (TIME_BEFORE_AFTER.test(rest)) return i;
     // "…, but his faction voted in favour": narration about the speaker, not what was said.
     if (first === 'but' && /^(?:his|her|its|their)$/.test(second)) return i;
     // "…, while Ostrava's minister insisted …": another speaker's statement starts here.
@@ -295,7 +323,7 @@ export function trimStatement(
 
 // Time and manner adjuncts between a verb and its clause: "said on Thursday the …", "said last week …".
 const LEADING_ADJUNCT =
-  /^(?:(?:also|again|then|later|earlier|yesterday|today|publicly|privately|separately|repeatedly|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b|(?:on|last|this|next|late|early|earlier)\s+(?:\p{Lu}\p{L}+day|week|month|year|night|morning|evening|\p{Lu}\p{L}+\s+\d{1,2}(?:st|nd|rd|th)?)\b)\s*/u;
+  /^(?:(?:in|on|through|via)\s+(?:a|an|its|his|her|their)\s+(?:[\p{Ll}-]+\s+){0,2}?(?:statement|interview|post|letter|speech|filing|message|briefing|video|website|note|communiqué|release)\b,?|(?:also|again|then|later|earlier|yesterday|today|publicly|privately|separately|repeatedly|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b|(?:on|last|this|next|late|early|earlier)\s+(?:\p{Lu}\p{L}+day|week|month|year|night|morning|evening|\p{Lu}\p{L}+\s+\d{1,2}(?:st|nd|rd|th)?)\b)\s*/u;
 const LEADING_OBJECT =
   /^(?:him|her|them|us|me|reporters|journalists|lawmakers|parliament|delegates|legislators|deputies|senators|\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+){0,2}|(?:the|a|an)\s+(?!(?:in|at|on|of|for|after|before)\b)[\p{L}-]+(?:\s+(?!(?:in|at|on|of|for|after|before|the|a|an)\b)[\p{L}-]+){0,2})\b\s*/u;
 
