@@ -105,6 +105,30 @@ const liveEnv = {
   }),
 };
 
+// Webhooks (README, Webhooks): where they may go, how long a request may take, how often to retry.
+const webhookEnv = {
+  CHANCERY_WEBHOOK_ALLOW_PRIVATE: onOff('webhooks may also go to loopback, private and link-local addresses'),
+  CHANCERY_WEBHOOK_TIMEOUT_MS: wholeNumber({
+    min: 100,
+    max: 120_000,
+    default: 10_000,
+    meaning: 'milliseconds one webhook request may take',
+  }),
+  CHANCERY_WEBHOOK_MAX_ATTEMPTS: wholeNumber({
+    min: 1,
+    max: 100,
+    default: 10,
+    meaning: 'attempts before a delivery is marked FAILED',
+  }),
+  CHANCERY_WEBHOOK_RETRY_BASE_MS: wholeNumber({
+    min: 10,
+    max: 3_600_000,
+    default: 5_000,
+    meaning:
+      'milliseconds before the first retry; each next one waits twice as long, up to an hour, with jitter',
+  }),
+};
+
 // Running as several processes (README, Scaling out).
 const scaleEnv = {
   REDIS_URL: z
@@ -189,6 +213,7 @@ const serverEnv = {
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   ...hardeningEnv,
   ...liveEnv,
+  ...webhookEnv,
   // Checked here, so a bad manifest stops the server before it opens the database.
   CHANCERY_TRUSTED_DOCUMENTS: z
     .string()
@@ -236,6 +261,8 @@ export type ServerConfig = {
   trustedDocuments: { manifest: TrustedManifest; adminBypass: boolean } | undefined;
   /** Days the change log keeps a change (0: for ever), and subscriptions per WebSocket connection. */
   live: { changeLogDays: number; maxSubscriptions: number; maxSocketsPerAddress: number };
+  /** Webhook sending: private addresses allowed, request timeout, attempts, first retry's delay. */
+  webhooks: { allowPrivate: boolean; timeoutMs: number; maxAttempts: number; retryBaseMs: number };
 };
 
 /** Reads the server's settings from the environment; throws ConfigError naming each bad variable. */
@@ -291,6 +318,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       changeLogDays: e.CHANCERY_CHANGE_LOG_DAYS,
       maxSubscriptions: e.CHANCERY_MAX_SUBSCRIPTIONS,
       maxSocketsPerAddress: e.CHANCERY_MAX_SOCKETS_PER_ADDRESS,
+    },
+    webhooks: {
+      allowPrivate: e.CHANCERY_WEBHOOK_ALLOW_PRIVATE ?? false,
+      timeoutMs: e.CHANCERY_WEBHOOK_TIMEOUT_MS,
+      maxAttempts: e.CHANCERY_WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: e.CHANCERY_WEBHOOK_RETRY_BASE_MS,
     },
   };
 }

@@ -12,9 +12,10 @@ import { DataDirectoryLockedError } from '@chancery/db/engine/lock';
 import { migrate } from '@chancery/db/migrate';
 import { loadSeed } from '@chancery/db/seed';
 import { runPrimary, workersToRun } from './cluster.ts';
-import { loadConfig, type ServerConfig } from './config.ts';
+import { loadConfig, type ServerConfig, WATCH_WORKER_VARIABLE } from './config.ts';
 import { createLogger, type Logger } from './logging.ts';
 import { createServer } from './server.ts';
+import { type ServerWatch, startWatching } from './watch.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
         await database.close();
       },
       stopTimeoutMs: config.shutdownGraceMs + 20_000,
+      // One worker watches CHANCERY_WATCH's sources: not one poll per process.
+      chosenEnv: config.watch ? { [WATCH_WORKER_VARIABLE]: '1' } : undefined,
     });
   // Listen for signals from the start: a process without a listener dies at once on SIGTERM, and a
   // worker is told to stop as soon as its primary sees it listening, before the lines below run.
@@ -67,6 +70,7 @@ async function main(): Promise<void> {
     shutdownGraceMs: config.shutdownGraceMs,
     responseCache: config.responseCache,
     live: config.live,
+    webhooks: config.webhooks,
     logger,
     webRoot,
   });
@@ -78,6 +82,10 @@ async function main(): Promise<void> {
   );
   if (!config.production) logger.info(`Open ${url} in a browser for Apollo Sandbox.`);
   if (webRoot) logger.info(`The reader is at ${url.replace(/graphql$/, '')}`);
+  const watch: ServerWatch | null =
+    config.watch && (cluster.isPrimary || process.env[WATCH_WORKER_VARIABLE] === '1')
+      ? startWatching({ database, settings: config.watch, metrics: server.metrics, logger })
+      : null;
 
   let stoppingSince: number | undefined;
   const stop = async (signal: string) => {
@@ -100,12 +108,15 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownGraceMs + 15_000).unref();
     let code = 0;
+    // The watcher ends its poll between two sources, while requests in flight finish.
+    const watchStopped = watch?.stop();
     try {
       await server.stop();
     } catch (error) {
       code = 1;
       logger.error({ err: error }, 'Stopping the server failed');
     }
+    await watchStopped;
     await database.close();
     logger.info('Closed the database; stopped.');
     process.exit(code);

@@ -51,6 +51,7 @@ import { schema } from './schema/index.ts';
 import { createStaticFileHandler } from './static-files.ts';
 import { attachSubscriptions } from './subscriptions.ts';
 import { type TrustedDocumentsOptions, trustedDocumentsPlugin } from './trusted-documents.ts';
+import { startWebhookDispatcher, type WebhookDispatcher, type WebhookSettings } from './webhooks.ts';
 
 export type ChanceryServerOptions = {
   database: Database;
@@ -86,6 +87,8 @@ export type ChanceryServerOptions = {
     maxSocketsPerAddress?: number;
     keepAliveMs?: number;
   };
+  /** Webhook sending (webhooks.ts): settings, or false for none from this process; default on. */
+  webhooks?: Partial<WebhookSettings> | false;
 };
 
 export type ChanceryServer = {
@@ -94,6 +97,8 @@ export type ChanceryServer = {
   metrics: Metrics;
   /** This process's follower of the change log, which feeds its subscriptions. */
   live: LiveUpdates;
+  /** This process's webhook sender; null when turned off. */
+  webhooks: WebhookDispatcher | null;
   /** Starts listening; resolves with the URL of the GraphQL endpoint. */
   listen(port: number, host?: string): Promise<string>;
   /**
@@ -181,6 +186,19 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
     onReadable: () => responseCache?.changed('change_log'),
     ...options.live,
   });
+  const webhooks =
+    options.webhooks === false
+      ? null
+      : startWebhookDispatcher({
+          database: options.database,
+          follower: live.follower,
+          logger,
+          settings: options.webhooks,
+        });
+  const webhookContext = {
+    allowPrivate: (options.webhooks || undefined)?.allowPrivate ?? false,
+    wake: () => webhooks?.wake(),
+  };
   const watchers: ChangeWatcher[] = [responseCache, statistics, live.watcher].filter((w) => w !== null);
   const changeFeed: ChangeFeed | null =
     watchers.length > 0 ? await options.database.watchChanges(everyWatcher(watchers)) : null;
@@ -252,8 +270,8 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
         withRecord(record, () =>
           apollo.executeHTTPGraphQLRequest({
             httpGraphQLRequest,
-            context: () =>
-              createRequestContext({
+            context: async () => ({
+              ...(await createRequestContext({
                 db,
                 readDb: () => options.database.readDb(),
                 onPool: (chosen) => {
@@ -261,7 +279,9 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
                 },
                 headers: httpGraphQLRequest.headers,
                 requestId: record.id,
-              }),
+              })),
+              webhooks: webhookContext,
+            }),
           }),
         ),
       { keepLog: responseCache !== null },
@@ -430,6 +450,7 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
     httpServer,
     metrics,
     live,
+    webhooks,
     listen: (port, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -449,6 +470,7 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
       if (cut > 0)
         logger.warn({ cut, graceMs }, `Cut ${cut} request(s) still running after the grace period`);
       await apollo.stop();
+      await webhooks?.stop();
       await changeFeed?.stop();
       await statistics?.stop();
       await live.stop();

@@ -24,7 +24,8 @@ export type Change = {
 };
 
 /** A position in the log: after the change of transaction `xid` numbered `id`. */
-type Position = { xid: string; id: string };
+export type ChangePosition = { xid: string; id: string };
+type Position = ChangePosition;
 
 const CURSOR_PREFIX = 'change:';
 const DIGITS = /^\d{1,20}$/;
@@ -131,6 +132,18 @@ export async function readChanges(
   }
   const found = await readRows(db, { ...options, after, first: options.first + 1 });
   return { changes: found.slice(0, options.first).map(toChange), hasNextPage: found.length > options.first };
+}
+
+/**
+ * Changes after a stored position (which need not name a change still kept: webhook endpoints keep
+ * theirs, webhooks.ts), below the horizon, oldest first.
+ */
+export async function readChangesAfter(
+  db: ChanceryDb,
+  position: ChangePosition,
+  options: { first: number; readersOnly?: boolean },
+): Promise<Change[]> {
+  return (await readRows(db, { after: position, ...options })).map(toChange);
 }
 
 /**

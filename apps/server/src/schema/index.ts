@@ -16,5 +16,6 @@ import './search.ts';
 import './import.ts';
 import './change.ts';
 import './subscription.ts';
+import './webhook.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

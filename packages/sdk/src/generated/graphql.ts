@@ -222,6 +222,15 @@ export type CreateTreatyProvisionInput = {
   treatyId: Scalars['ID']['input'];
 };
 
+export type CreateWebhookInput = {
+  events: Array<WebhookEvent>;
+  filter?: InputMaybe<WebhookFilterInput>;
+  /** whsec_ and the base64 of 24 to 64 random bytes (Standard Webhooks); left out, one is generated. Returned once. */
+  secret?: InputMaybe<Scalars['String']['input']>;
+  /** http:// or https://; it must resolve to a public address. Redirects are not followed. */
+  url: Scalars['String']['input'];
+};
+
 export type DatelineInput = {
   /** As printed: MOSCOW. */
   place?: InputMaybe<Scalars['String']['input']>;
@@ -475,6 +484,37 @@ export type UpdateTreatyProvisionInput = {
   refersToIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   summary?: InputMaybe<Scalars['String']['input']>;
   text?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** PENDING: waiting to be sent or retried; DELIVERED: answered 2xx; FAILED: given up. */
+export type WebhookDeliveryStatus =
+  | 'DELIVERED'
+  | 'FAILED'
+  | 'PENDING';
+
+/** What an endpoint receives; only what readers (no token) can see is ever sent. In the body, `type` is the lower-case dotted name (statement.published). */
+export type WebhookEvent =
+  /** An actor or its roles changed, or it was deleted. */
+  | 'ACTOR_CHANGED'
+  /** An article was published, or a published one changed. */
+  | 'ARTICLE_PUBLISHED'
+  /** A published article was withdrawn or deleted. */
+  | 'ARTICLE_UNPUBLISHED'
+  /** A statement became visible to readers, or a visible one changed. */
+  | 'STATEMENT_PUBLISHED'
+  /** A statement readers saw is hidden again (withdrawn, deleted). */
+  | 'STATEMENT_UNPUBLISHED'
+  /** A treaty, its parties, provisions or actions changed, or it was deleted. */
+  | 'TREATY_CHANGED';
+
+/** Each field narrows the events it applies to and leaves the others alone: speakerId, provisionId and kind statement events; publisherId article events; actorId articles mentioning the actor and the actor’s own events; treatyId statements about the treaty, articles mentioning it and its own events. */
+export type WebhookFilterInput = {
+  actorId?: InputMaybe<Scalars['ID']['input']>;
+  kind?: InputMaybe<StatementKind>;
+  provisionId?: InputMaybe<Scalars['ID']['input']>;
+  publisherId?: InputMaybe<Scalars['ID']['input']>;
+  speakerId?: InputMaybe<Scalars['ID']['input']>;
+  treatyId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type ActorSummaryFragment = { id: string, name: string, slug: string, kind: ActorKind, countryCode: string | null };

@@ -1,0 +1,350 @@
+// Webhooks as a receiver sees them: real servers on both engines, a real receiver (node:http on
+// 127.0.0.1), changes made through the API. Each request is signed per Standard Webhooks (verified
+// here with the standardwebhooks package), carries the change's cursor as its id, and the node as
+// an anonymous reader sees it; 500s are retried, a redirect is not followed, the last failure is
+// FAILED and can be redelivered; only admins manage endpoints; bad input and private addresses are
+// refused with what is allowed.
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createTokens, type TestDatabase, testEngines } from '@chancery/db/testing';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChanceryServer, createServer } from '../src/server.ts';
+import { eventually } from './http.ts';
+
+export type Received = { path: string; headers: IncomingMessage['headers']; body: string };
+
+/** A webhook receiver on 127.0.0.1: records every request, answers with what `answer` says. */
+export async function startReceiver(
+  answer: (
+    request: Received,
+    index: number,
+  ) => { status: number; headers?: Record<string, string> } = () => ({
+    status: 200,
+  }),
+) {
+  const received: Received[] = [];
+  const server = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      const request = { path: req.url ?? '/', headers: req.headers, body };
+      received.push(request);
+      const { status, headers } = answer(request, received.length - 1);
+      res.writeHead(status, headers).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+type Client = (
+  query: string,
+  variables?: Record<string, unknown>,
+  token?: string,
+) => Promise<{ data?: any; errors?: { message: string; extensions?: { code?: string } }[] }>;
+
+function clientOf(url: string): Client {
+  return async (query, variables, token) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as any;
+  };
+}
+
+const CREATE = `mutation ($input: CreateWebhookInput!) {
+  createWebhook(input: $input) {
+    __typename
+    ... on CreateWebhookPayload { secret webhook { id url events paused } }
+    ... on ValidationError { message fieldErrors { path message } }
+  }
+}`;
+const DELIVERIES = `query ($id: ID!) {
+  webhook(id: $id) {
+    pendingDeliveries failedDeliveries
+    deliveries(first: 50) { nodes { id eventId type event status attempts lastResponseStatus lastError nodeId } }
+  }
+}`;
+const CREATE_TREATY = `mutation ($title: String!) {
+  createTreaty(input: { title: $title }) { __typename ... on TreatyPayload { treaty { id } } }
+}`;
+
+describe.each(testEngines)('webhooks on $name', (engine) => {
+  let database: TestDatabase;
+  let tokens: Awaited<ReturnType<typeof createTokens>>;
+  // One server sends to this machine's receivers (as CHANCERY_WEBHOOK_ALLOW_PRIVATE=1 allows), with
+  // small retry delays; the other refuses private addresses, as by default.
+  let server: ChanceryServer;
+  let strict: ChanceryServer;
+  let api: Client;
+  let strictApi: Client;
+
+  beforeAll(async () => {
+    database = await engine.open();
+    tokens = await createTokens(database);
+    server = await createServer({
+      database,
+      webhooks: { allowPrivate: true, retryBaseMs: 30, maxAttempts: 3, timeoutMs: 3_000, pollMs: 50 },
+    });
+    api = clientOf(await server.listen(0));
+    strict = await createServer({ database, webhooks: false });
+    strictApi = clientOf(await strict.listen(0));
+  });
+  afterAll(async () => {
+    await strict?.stop();
+    await server?.stop();
+    await database?.close();
+  });
+
+  async function register(url: string, events = ['TREATY_CHANGED'], secret?: string) {
+    const result = await api(CREATE, { input: { url, events, secret } }, tokens.admin);
+    expect(result.errors).toBeUndefined();
+    expect(result.data.createWebhook.__typename).toBe('CreateWebhookPayload');
+    return result.data.createWebhook as { secret: string; webhook: { id: string } };
+  }
+  const remove = (id: string) =>
+    api('mutation ($id: ID!) { deleteWebhook(id: $id) { __typename } }', { id }, tokens.admin);
+  const createTreaty = async (title: string) => {
+    const result = await api(CREATE_TREATY, { title }, tokens.editor);
+    return result.data.createTreaty.treaty.id as string;
+  };
+  const deliveries = async (id: string) => (await api(DELIVERIES, { id }, tokens.admin)).data.webhook;
+
+  it('signs each event per Standard Webhooks, with the change’s cursor as its id and the node as readers see it', async () => {
+    const receiver = await startReceiver();
+    const { secret, webhook } = await register(receiver.url, ['TREATY_CHANGED', 'ARTICLE_PUBLISHED']);
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+    const treatyId = await createTreaty('Treaty on webhooks');
+    // A draft article: no reader sees it, so nothing is sent.
+    await api(
+      `mutation { createArticle(input: { headline: "Draft no reader sees", language: "en", publishedAt: "2024-10-24T09:00:00Z", paragraphs: ["A draft."] }) { __typename } }`,
+      {},
+      tokens.editor,
+    );
+    await eventually(
+      async () => receiver.received.length,
+      (n) => n >= 1,
+      20_000,
+    );
+    const [request] = receiver.received as [Received];
+    expect(request.path).toBe('/hook');
+    expect(request.headers['content-type']).toBe('application/json');
+    const payload = new Webhook(secret).verify(
+      request.body,
+      request.headers as Record<string, string>,
+    ) as any;
+    const changes = (
+      await api('{ changes(first: 100, types: [Treaty]) { nodes { cursor nodeId operation } } }')
+    ).data.changes.nodes as { cursor: string; nodeId: string; operation: string }[];
+    const change = changes.find((c) => c.nodeId === treatyId);
+    expect(request.headers['webhook-id']).toBe(change?.cursor);
+    expect(payload).toMatchObject({
+      id: change?.cursor,
+      type: 'treaty.changed',
+      data: {
+        nodeType: 'Treaty',
+        nodeId: treatyId,
+        operation: 'CREATE',
+        node: { __typename: 'Treaty', id: treatyId, title: 'Treaty on webhooks', status: 'NEGOTIATING' },
+      },
+    });
+    expect(Date.parse(payload.timestamp)).not.toBeNaN();
+    // A tampered body does not verify.
+    expect(() =>
+      new Webhook(secret).verify(
+        request.body.replace('webhooks', 'hooks'),
+        request.headers as Record<string, string>,
+      ),
+    ).toThrow();
+    const log = await eventually(
+      () => deliveries(webhook.id),
+      (w) => w.deliveries.nodes[0]?.status === 'DELIVERED',
+      10_000,
+    );
+    expect(log.deliveries.nodes).toHaveLength(1);
+    expect(log.deliveries.nodes[0]).toMatchObject({
+      eventId: change?.cursor,
+      type: 'treaty.changed',
+      event: 'TREATY_CHANGED',
+      attempts: 1,
+      lastResponseStatus: 200,
+      nodeId: treatyId,
+    });
+    expect(receiver.received).toHaveLength(1);
+    await remove(webhook.id);
+    await receiver.close();
+  });
+
+  it('retries after 500s with the same id and body, then delivers', async () => {
+    const receiver = await startReceiver((_request, index) => ({ status: index < 2 ? 500 : 204 }));
+    const { webhook, secret } = await register(receiver.url);
+    await createTreaty('Treaty retried');
+    const log = await eventually(
+      () => deliveries(webhook.id),
+      (w) => w.deliveries.nodes[0]?.status === 'DELIVERED',
+      15_000,
+    );
+    expect(log.deliveries.nodes[0]).toMatchObject({ attempts: 3, lastResponseStatus: 204, lastError: null });
+    expect(receiver.received).toHaveLength(3);
+    expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(1);
+    expect(new Set(receiver.received.map((r) => r.body)).size).toBe(1);
+    for (const request of receiver.received)
+      new Webhook(secret).verify(request.body, request.headers as Record<string, string>);
+    await remove(webhook.id);
+    await receiver.close();
+  });
+
+  it('marks a delivery FAILED after the last attempt; a redelivery sends it again', async () => {
+    let healthy = false;
+    const receiver = await startReceiver(() => ({ status: healthy ? 200 : 503 }));
+    const { webhook } = await register(receiver.url);
+    await createTreaty('Treaty failed');
+    const failed = await eventually(
+      () => deliveries(webhook.id),
+      (w) => w.deliveries.nodes[0]?.status === 'FAILED',
+      15_000,
+    );
+    expect(failed.failedDeliveries).toBe(1);
+    expect(failed.deliveries.nodes[0]).toMatchObject({
+      attempts: 3,
+      lastResponseStatus: 503,
+      lastError: 'Answered 503.',
+    });
+    expect(receiver.received).toHaveLength(3);
+
+    healthy = true;
+    const redelivered = await api(
+      'mutation ($id: ID!) { redeliverWebhookDelivery(id: $id) { __typename ... on WebhookDeliveryPayload { delivery { status attempts } } } }',
+      { id: failed.deliveries.nodes[0].id },
+      tokens.admin,
+    );
+    expect(redelivered.data.redeliverWebhookDelivery.delivery.status).toBe('PENDING');
+    const delivered = await eventually(
+      () => deliveries(webhook.id),
+      (w) => w.deliveries.nodes[0]?.status === 'DELIVERED',
+      15_000,
+    );
+    expect(delivered.failedDeliveries).toBe(0);
+    expect(receiver.received).toHaveLength(4);
+    expect(receiver.received[3]?.headers['webhook-id']).toBe(receiver.received[0]?.headers['webhook-id']);
+    await remove(webhook.id);
+    await receiver.close();
+  });
+
+  it('never follows a redirect: a 3xx is a failed attempt', async () => {
+    const receiver = await startReceiver((request) =>
+      request.path === '/hook' ? { status: 302, headers: { location: '/elsewhere' } } : { status: 200 },
+    );
+    const { webhook } = await register(receiver.url);
+    await createTreaty('Treaty redirected');
+    const log = await eventually(
+      () => deliveries(webhook.id),
+      (w) => w.deliveries.nodes[0]?.status === 'FAILED',
+      15_000,
+    );
+    expect(log.deliveries.nodes[0].lastResponseStatus).toBe(302);
+    expect(log.deliveries.nodes[0].lastError).toMatch(/redirect.*not followed/);
+    expect(receiver.received.map((r) => r.path)).toEqual(['/hook', '/hook', '/hook']);
+    await remove(webhook.id);
+    await receiver.close();
+  });
+
+  it('pauses and resumes: what changed meanwhile is sent on resume, in order', async () => {
+    const receiver = await startReceiver();
+    const { webhook } = await register(receiver.url);
+    const pause = await api(
+      'mutation ($id: ID!) { pauseWebhook(id: $id) { ... on WebhookPayload { webhook { paused } } } }',
+      { id: webhook.id },
+      tokens.admin,
+    );
+    expect(pause.data.pauseWebhook.webhook.paused).toBe(true);
+    const ids = [await createTreaty('Paused one'), await createTreaty('Paused two')];
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.received).toHaveLength(0);
+    await api(
+      'mutation ($id: ID!) { resumeWebhook(id: $id) { __typename } }',
+      { id: webhook.id },
+      tokens.admin,
+    );
+    await eventually(
+      async () => receiver.received.length,
+      (n) => n >= 2,
+      15_000,
+    );
+    expect(receiver.received.map((r) => JSON.parse(r.body).data.nodeId)).toEqual(ids);
+    await remove(webhook.id);
+    await receiver.close();
+  });
+
+  it('only admins manage webhooks', async () => {
+    const input = { url: 'https://example.com/hook', events: ['TREATY_CHANGED'] };
+    const anonymous = await api(CREATE, { input });
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    for (const role of ['reader', 'editor'] as const) {
+      const refused = await api(CREATE, { input }, tokens[role]);
+      expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(refused.errors?.[0]?.message).toMatch(/admin/);
+      const list = await api('{ webhooks { id } }', {}, tokens[role]);
+      expect(list.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    }
+    expect((await api('{ webhooks { id } }')).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses bad input, saying what is allowed', async () => {
+    const bad = async (input: Record<string, unknown>) =>
+      api(
+        CREATE,
+        { input: { url: 'https://example.com/hook', events: ['TREATY_CHANGED'], ...input } },
+        tokens.admin,
+      );
+    const ftp = (await bad({ url: 'ftp://example.com/x' })).data.createWebhook;
+    expect(ftp).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['input', 'url'] }] });
+    expect(ftp.message).toMatch(/ftp URLs are not allowed.*http:\/\/ or https:\/\//);
+    expect((await bad({ url: 'not a url' })).data.createWebhook.message).toMatch(/is not a URL/);
+    const unknownEvent = await bad({ events: ['TREATY_SIGNED'] });
+    expect(unknownEvent.errors?.[0]?.message).toMatch(
+      /"TREATY_SIGNED" is not a WebhookEvent; allowed: .*STATEMENT_PUBLISHED/,
+    );
+    expect((await bad({ events: [] })).data.createWebhook.message).toMatch(/at least one event/);
+    expect((await bad({ secret: 'hunter2' })).data.createWebhook.message).toMatch(/whsec_/);
+    const filter = await bad({ filter: { speakerId: 'nonsense' } });
+    expect(filter.data.createWebhook.fieldErrors[0]).toMatchObject({
+      path: ['input', 'filter', 'speakerId'],
+    });
+    expect(filter.data.createWebhook.fieldErrors[0].message).toMatch(/not the ID of a Actor/);
+    const missing = await api(
+      'mutation { pauseWebhook(id: "V2ViaG9vazowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA") { __typename ... on NotFoundError { message } } }',
+      {},
+      tokens.admin,
+    );
+    expect(missing.data.pauseWebhook.__typename).toBe('NotFoundError');
+    expect((await api('{ webhooks { id } }', {}, tokens.admin)).data.webhooks).toEqual([]);
+  });
+
+  it('refuses loopback and private addresses unless allowed, by name too', async () => {
+    for (const url of [
+      'http://127.0.0.1:9/hook',
+      'http://localhost/hook',
+      'http://10.1.2.3/',
+      'http://[::1]/x',
+      'http://169.254.169.254/latest',
+    ]) {
+      const refused = (await strictApi(CREATE, { input: { url, events: ['TREATY_CHANGED'] } }, tokens.admin))
+        .data.createWebhook;
+      expect(refused.__typename, url).toBe('ValidationError');
+      expect(refused.message, url).toMatch(
+        /(loopback|private|linkLocal) address.*CHANCERY_WEBHOOK_ALLOW_PRIVATE=1/,
+      );
+    }
+    expect((await strictApi('{ webhooks { id } }', {}, tokens.admin)).data.webhooks).toEqual([]);
+  });
+});
