@@ -355,6 +355,9 @@ class ParagraphReader {
       const resolution = this.resolve(partStart + source, commaAt);
       if (resolution.kind === 'actor' && this.readComplement(sentence, cue, resolution)) return resolution;
     }
+    // "CLAUSE, said Mihai Stan, Kaspia's deputy economy minister."
+    const inverted = this.invertedAfterClause(sentence, cue);
+    if (inverted) return inverted;
     const group = speakerGroupBefore(this.text, this.quotes, sentence.start, cue.start);
     if (!group) return this.readInvertedClauseBefore(sentence, cue);
     const resolution = this.resolve(group.start, group.end);
@@ -368,6 +371,22 @@ class ParagraphReader {
       }
     }
     return null;
+  }
+
+  /**
+   * "CLAUSE, said NAME, ROLE.": the verb right after a comma that closes a clause, and a named speaker after
+   * it (an appositive name before the verb, "…, the mediator, Ambassador Vasseur, said", is not this).
+   */
+  private invertedAfterClause(sentence: Sentence, cue: Cue): Resolution | null {
+    const before = this.text.slice(sentence.start, cue.start);
+    const comma = before.search(/,\s*$/);
+    if (comma < 0) return null;
+    const partStart = sentence.start + before.lastIndexOf(',', comma - 1) + 1;
+    if (!looksLikeClause(tokenize(this.text, partStart, sentence.start + comma))) return null;
+    const phrase = this.phraseAfter(cue, sentence);
+    if (!phrase || looksLikeClause(tokenize(this.text, phrase[0], phrase[1]))) return null;
+    if (this.resolve(phrase[0], phrase[1]).kind !== 'actor') return null;
+    return this.readInvertedClauseBefore(sentence, cue);
   }
 
   /** "…, said the minister." */
