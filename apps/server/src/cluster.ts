@@ -3,6 +3,7 @@
 // keeps their number: a worker that dies is replaced, after a wait that grows while workers keep
 // dying young, so a crash loop does not spin. On SIGTERM/SIGINT it passes SIGTERM to every worker,
 // each of which stops gracefully as a single server does (main.ts), and exits once all have.
+// `chosenEnv` goes to one worker only (the one that runs CHANCERY_WATCH), and to its replacement.
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from './logging.ts';
 
@@ -37,6 +38,8 @@ export async function runPrimary(options: {
   prepare: () => Promise<void>;
   /** How long a worker may take to stop before it is killed (its grace period plus a margin). */
   stopTimeoutMs: number;
+  /** Environment for one worker alone (and whichever replaces it): a task only one process should run. */
+  chosenEnv?: Record<string, string>;
 }): Promise<void> {
   const { count, logger } = options;
   await options.prepare();
@@ -47,9 +50,12 @@ export async function runPrimary(options: {
   let stopping = false;
   let failed = false;
   let listening = 0;
+  let chosen: number | null = null;
 
   const start = (): Worker => {
-    const worker = cluster.fork();
+    const choose = options.chosenEnv !== undefined && chosen === null;
+    const worker = cluster.fork(choose ? options.chosenEnv : undefined);
+    if (choose) chosen = worker.id;
     startedAt.set(worker.id, Date.now());
     worker.once('listening', () => {
       listening += 1;
@@ -61,6 +67,7 @@ export async function runPrimary(options: {
   cluster.on('exit', (worker, code, signal) => {
     const lived = Date.now() - (startedAt.get(worker.id) ?? Date.now());
     startedAt.delete(worker.id);
+    if (worker.id === chosen) chosen = null;
     const how = signal ? `on ${signal}` : `with code ${code}`;
     if (stopping) {
       if (code !== 0) failed = true;

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { ConfigError, databaseEnv, parseEnv } from '@chancery/db/config';
+import { INTERVAL_RULE, parseInterval, watchSourceProblem } from '@chancery/db/import/watch';
 import { z } from 'zod';
 import type { QueryLimits } from './limits/limits.ts';
 import { LOG_LEVELS } from './logging.ts';
@@ -104,6 +105,43 @@ const liveEnv = {
     meaning: 'WebSocket connections one client address may hold',
   }),
 };
+
+// The feed watcher, as `chancery watch` runs it (README, Feeds, agency formats and web pages).
+const WATCH_RULE =
+  'must be http(s) URLs of feeds, items or pages and directories (drop folders), separated by commas or spaces';
+const watchEnv = {
+  CHANCERY_WATCH: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const sources = (value ?? '').split(/[\s,]+/).filter((source) => source !== '');
+      const problems = sources.map(watchSourceProblem).filter((problem) => problem !== null);
+      if (problems.length === 0) return sources;
+      ctx.addIssue({ code: 'custom', message: `${problems.join('; ')}; ${WATCH_RULE}` });
+      return z.NEVER;
+    }),
+  CHANCERY_WATCH_INTERVAL: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return undefined;
+      const ms = parseInterval(value);
+      if (ms !== null) return ms;
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be ${INTERVAL_RULE} (time between polls of CHANCERY_WATCH); default 5m`,
+      });
+      return z.NEVER;
+    }),
+  CHANCERY_WATCH_STATUS: z
+    .enum(['draft', 'published'], {
+      error: 'must be draft or published (the status of articles the watcher creates); default draft',
+    })
+    .default('draft'),
+};
+
+/** Set by the primary in the one worker that runs CHANCERY_WATCH (cluster.ts); not a setting. */
+export const WATCH_WORKER_VARIABLE = 'CHANCERY_WATCH_WORKER';
 
 // Webhooks (README, Webhooks): where they may go, how long a request may take, how often to retry.
 const webhookEnv = {
@@ -214,6 +252,7 @@ const serverEnv = {
   ...hardeningEnv,
   ...liveEnv,
   ...webhookEnv,
+  ...watchEnv,
   // Checked here, so a bad manifest stops the server before it opens the database.
   CHANCERY_TRUSTED_DOCUMENTS: z
     .string()
@@ -263,6 +302,8 @@ export type ServerConfig = {
   live: { changeLogDays: number; maxSubscriptions: number; maxSocketsPerAddress: number };
   /** Webhook sending: private addresses allowed, request timeout, attempts, first retry's delay. */
   webhooks: { allowPrivate: boolean; timeoutMs: number; maxAttempts: number; retryBaseMs: number };
+  /** CHANCERY_WATCH: sources polled every `intervalMs`, new articles created with `status`. */
+  watch: { sources: string[]; intervalMs: number; status: 'DRAFT' | 'PUBLISHED' } | undefined;
 };
 
 /** Reads the server's settings from the environment; throws ConfigError naming each bad variable. */
@@ -276,6 +317,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`${error.message}\n${tokenProblem}`);
   }
   if (tokenProblem) throw new ConfigError(`Invalid configuration:\n${tokenProblem}`);
+  const watchAlone = ['CHANCERY_WATCH_INTERVAL', 'CHANCERY_WATCH_STATUS'].filter(
+    (name) => (env[name]?.trim() ?? '') !== '',
+  );
+  if (e.CHANCERY_WATCH.length === 0 && watchAlone.length > 0)
+    throw new ConfigError(
+      `Invalid configuration:\n  ${watchAlone.join(', ')}: set, but CHANCERY_WATCH is not; ${watchAlone.length === 1 ? 'it says' : 'they say'} how to watch the sources CHANCERY_WATCH lists: set CHANCERY_WATCH too, or unset ${watchAlone.join(' and ')}`,
+    );
   if (e.DATABASE_READ_URL.length > 0 && !e.DATABASE_URL)
     throw new ConfigError(
       'Invalid configuration:\n  DATABASE_READ_URL: set, but DATABASE_URL is not; read replicas stand beside a PostgreSQL primary: set DATABASE_URL too, or unset DATABASE_READ_URL',
@@ -325,6 +373,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxAttempts: e.CHANCERY_WEBHOOK_MAX_ATTEMPTS,
       retryBaseMs: e.CHANCERY_WEBHOOK_RETRY_BASE_MS,
     },
+    watch:
+      e.CHANCERY_WATCH.length > 0
+        ? {
+            sources: e.CHANCERY_WATCH,
+            intervalMs: e.CHANCERY_WATCH_INTERVAL ?? 5 * 60_000,
+            status: e.CHANCERY_WATCH_STATUS === 'published' ? 'PUBLISHED' : 'DRAFT',
+          }
+        : undefined,
   };
 }
 
@@ -339,7 +395,7 @@ function checkMetricsToken(value: string | undefined): string | null {
 }
 
 function unknownVariables(env: Record<string, string | undefined>): string[] {
-  const known = new Set(Object.keys(serverEnv));
+  const known = new Set([...Object.keys(serverEnv), WATCH_WORKER_VARIABLE]);
   return Object.keys(env)
     .filter((name) => name.startsWith('CHANCERY_') && !known.has(name))
     .map((name) => `${name} is set but no Chancery server setting has that name; it is ignored.`);

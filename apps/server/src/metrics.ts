@@ -1,11 +1,12 @@
 import type { Database } from '@chancery/db/database';
+import type { PollReport } from '@chancery/db/import/watch';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { elapsedMs, type RequestRecord } from './http/request-record.ts';
 import type { ResponseCache } from './response-cache.ts';
 
 // Prometheus metrics, served as text at GET /metrics: requests and their latency by operation,
 // errors by code, query cost, SQL statements per request, rate-limit refusals, the response
-// cache, the database pool,
+// cache, the database pool, the feed watcher's sources (CHANCERY_WATCH),
 // and Node's own (event-loop lag, heap, GC, CPU) from prom-client's default collectors.
 
 export type Metrics = {
@@ -14,6 +15,10 @@ export type Metrics = {
   observe(record: RequestRecord): void;
   rateLimited(limit: 'ip' | 'token'): void;
   inFlight: Gauge;
+  /** The feed watcher's sources (CHANCERY_WATCH), each shown from the start. */
+  watching(sources: readonly string[]): void;
+  /** Records what one poll of the feed watcher did, finished at `at`. */
+  watchPolled(report: PollReport, at: Date): void;
 };
 
 // Operation names come from clients: past this many distinct names, the rest share one label so
@@ -123,6 +128,52 @@ export function createMetrics(options: {
       },
     });
 
+  const watch = {
+    polls: new Counter({
+      name: 'chancery_watch_polls_total',
+      help: 'Polls of the feed watcher (CHANCERY_WATCH) this process made.',
+      registers: [registry],
+    }),
+    lastPoll: new Gauge({
+      name: 'chancery_watch_last_poll_timestamp_seconds',
+      help: 'When each watched source was last read or asked (Unix time; 0: not yet).',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+    lastSuccess: new Gauge({
+      name: 'chancery_watch_last_success_timestamp_seconds',
+      help: 'When each watched source was last read without failing (Unix time; 0: not yet).',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+    items: new Counter({
+      name: 'chancery_watch_items_imported_total',
+      help: 'Stories each watched source created or updated.',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+    errors: new Counter({
+      name: 'chancery_watch_errors_total',
+      help: 'Failures of each watched source: the source itself (fetch, parse, a drop folder file) or one of its items.',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+    failures: new Gauge({
+      name: 'chancery_watch_consecutive_failures',
+      help: 'Polls in a row in which each watched source failed (0: the last one did not).',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+    retryAt: new Gauge({
+      name: 'chancery_watch_backoff_until_timestamp_seconds',
+      help: 'Until when a failing source is left alone (Unix time; 0: not backing off).',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+  };
+  const consecutive = new Map<string, number>();
+  const seconds = (iso: string | undefined) => (iso ? Date.parse(iso) / 1000 : 0);
+
   const operationLabels = new Set<string>();
   const operationLabel = (record: RequestRecord): string => {
     if (record.operationType === undefined) return '(none)';
@@ -152,6 +203,41 @@ export function createMetrics(options: {
     },
     rateLimited(limit) {
       rateLimited.inc({ limit });
+    },
+    watching(sources) {
+      for (const source of sources) {
+        for (const metric of [watch.lastPoll, watch.lastSuccess, watch.failures, watch.retryAt])
+          metric.set({ source }, 0);
+        watch.items.inc({ source }, 0);
+        watch.errors.inc({ source }, 0);
+      }
+    },
+    watchPolled(report, at) {
+      watch.polls.inc();
+      const bySource = new Map<string, PollReport['sources']>();
+      for (const entry of report.sources)
+        bySource.set(entry.watched, [...(bySource.get(entry.watched) ?? []), entry]);
+      for (const [source, entries] of bySource) {
+        const failed = entries.filter((e) => e.state === 'failed');
+        const waiting = entries.find((e) => e.state === 'waiting');
+        const items = entries.flatMap((e) => e.items);
+        watch.items.inc(
+          { source },
+          items.filter((i) => i.kind === 'story' && i.result.outcome !== 'unchanged').length,
+        );
+        watch.errors.inc({ source }, failed.length + items.filter((i) => i.kind === 'error').length);
+        if (entries.some((e) => e.state !== 'waiting')) watch.lastPoll.set({ source }, at.getTime() / 1000);
+        let inARow = consecutive.get(source) ?? 0;
+        if (failed.length > 0) inARow = Math.max(...failed.map((e) => e.failures ?? 0), inARow + 1);
+        else if (waiting) inARow = waiting.failures ?? inARow;
+        else {
+          inARow = 0;
+          watch.lastSuccess.set({ source }, at.getTime() / 1000);
+        }
+        consecutive.set(source, inARow);
+        watch.failures.set({ source }, inARow);
+        watch.retryAt.set({ source }, seconds((failed[0] ?? waiting)?.retryAt));
+      }
     },
   };
 }

@@ -4,10 +4,12 @@
 import { DEFAULT_FETCH_LIMITS } from '@chancery/db/import/fetch';
 import type { ItemOutcome } from '@chancery/db/import/items';
 import {
+  describePoll,
   formatInterval,
   INTERVAL_RULE,
   type PollReport,
   parseInterval,
+  summarizePoll,
   Watcher,
   WatchLoop,
   watchSourceProblem,
@@ -127,15 +129,7 @@ function printPoll(report: PollReport, seconds: number): boolean {
       console.error(`chancery: ${source.error}${source.retryAt ? ` (next try ${source.retryAt})` : ''}`);
     }
   }
-  const count = (state: string) => report.sources.filter((s) => s.state === state).length;
-  const stories = items.filter((i): i is Extract<ItemOutcome, { kind: 'story' }> => i.kind === 'story');
-  const outcome = (o: string) => stories.filter((s) => s.result.outcome === o).length;
-  const seen = items.filter((i) => i.kind === 'seen').length + outcome('unchanged');
-  const failedItems = items.filter((i) => i.kind === 'error').length;
-  const failed = count('failed') + failedItems;
-  console.log(
-    `poll ${report.poll}: ${report.sources.length} source${report.sources.length === 1 ? '' : 's'} (${count('fetched')} read, ${count('not-modified') + count('unchanged')} unchanged, ${count('waiting')} backing off, ${count('failed')} failed); ` +
-      `items: ${outcome('created')} created, ${outcome('updated')} updated, ${seen} seen before, ${failedItems} failed; ${seconds.toFixed(1)} s`,
-  );
-  return failed > 0;
+  const summary = summarizePoll(report);
+  console.log(`${describePoll(summary)}; ${seconds.toFixed(1)} s`);
+  return summary.failedSources + summary.failedItems > 0;
 }

@@ -47,6 +47,46 @@ export type SourcePoll = {
 
 export type PollReport = { poll: number; sources: SourcePoll[] };
 
+/** What one poll did, counted. */
+export type PollSummary = {
+  poll: number;
+  sources: number;
+  read: number;
+  unchanged: number;
+  waiting: number;
+  failedSources: number;
+  created: number;
+  updated: number;
+  seen: number;
+  failedItems: number;
+};
+
+export function summarizePoll(report: PollReport): PollSummary {
+  const count = (state: SourcePoll['state']) => report.sources.filter((s) => s.state === state).length;
+  const items = report.sources.flatMap((s) => s.items);
+  const outcome = (o: string) => items.filter((i) => i.kind === 'story' && i.result.outcome === o).length;
+  return {
+    poll: report.poll,
+    sources: report.sources.length,
+    read: count('fetched'),
+    unchanged: count('not-modified') + count('unchanged'),
+    waiting: count('waiting'),
+    failedSources: count('failed'),
+    created: outcome('created'),
+    updated: outcome('updated'),
+    seen: items.filter((i) => i.kind === 'seen').length + outcome('unchanged'),
+    failedItems: items.filter((i) => i.kind === 'error').length,
+  };
+}
+
+/** `poll 3: 2 sources (1 read, 1 unchanged, 0 backing off, 0 failed); items: 1 created, …`. */
+export function describePoll(s: PollSummary): string {
+  return (
+    `poll ${s.poll}: ${s.sources} source${s.sources === 1 ? '' : 's'} (${s.read} read, ${s.unchanged} unchanged, ${s.waiting} backing off, ${s.failedSources} failed); ` +
+    `items: ${s.created} created, ${s.updated} updated, ${s.seen} seen before, ${s.failedItems} failed`
+  );
+}
+
 /** What `--interval` and CHANCERY_WATCH_INTERVAL allow. */
 export const INTERVAL_RULE = 'a duration from 100ms to 24h, e.g. 30s, 5m or 1h';
 
