@@ -118,6 +118,10 @@ const DESCRIBED_ORGANIZATION =
 const BUSINESS_THEN_NAME =
   /\b(?:contractor|carmaker|automaker|steelmaker|chipmaker|shipbuilder|manufacturer|maker|airline|carrier|lender|insurer|retailer|conglomerate)\s+(\p{Lu}[\p{L}\p{M}'’-]*(?:\s+\p{Lu}[\p{L}\p{M}'’-]*){0,2})/gu;
 
+// "its Sorvian rival Brekke", "its subsidiary Nordfin": what a business has as rival or unit is a business.
+const ITS_RIVAL =
+  /\b[Ii]ts\s+(?:[\p{L}-]+\s+){0,2}?(?:rival|competitor|subsidiary|unit|parent)\s+(\p{Lu}[\p{L}\p{M}'’-]*(?:\s+\p{Lu}[\p{L}\p{M}'’-]*){0,2})/gu;
+
 // "Kessastal, the largest steelmaker in …", "Nordair, the flag carrier of …": a one-word name described as a
 // business right after it.
 const NAME_THEN_BUSINESS =
@@ -142,7 +146,7 @@ function addNamedByDescription(
         name: m[1] ?? '',
         start: (m.index ?? 0) + m[0].length - (m[1] ?? '').length,
       })),
-      ...[...text.matchAll(BUSINESS_THEN_NAME)].map((m) => ({
+      ...[...text.matchAll(BUSINESS_THEN_NAME), ...text.matchAll(ITS_RIVAL)].map((m) => ({
         name: m[1] ?? '',
         start: (m.index ?? 0) + m[0].length - (m[1] ?? '').length,
       })),

@@ -361,11 +361,21 @@ class ParagraphReader {
     const group = speakerGroupBefore(this.text, this.quotes, sentence.start, cue.start);
     if (!group) return this.readInvertedClauseBefore(sentence, cue);
     const resolution = this.resolve(group.start, group.end);
+    // "CLAUSE, as Finance Minister Ekberg noted (when …)": the clause before is what was noted.
+    if (group.commaBefore !== null && /^as\s/i.test(this.text.slice(group.start, group.end))) {
+      const clause = tokenize(this.text, sentence.start, group.commaBefore);
+      // The construction is strong enough that any clause-sized stretch will do ("still needs").
+      if (looksLikeClause(clause) || clause.length >= 4) {
+        this.emitIndirect(sentence.start, group.commaBefore, resolution, cue.word);
+        return resolution;
+      }
+    }
     if (this.readComplement(sentence, cue, resolution)) return resolution;
     // CLAUSE, SPEAKER said on Thursday.
     if (group.commaBefore !== null) {
       const clause = tokenize(this.text, sentence.start, group.commaBefore);
-      if (looksLikeClause(clause)) {
+      // The construction is strong enough that any clause-sized stretch will do ("still needs").
+      if (looksLikeClause(clause) || clause.length >= 4) {
         this.emitIndirect(sentence.start, group.commaBefore, resolution, cue.word);
         return resolution;
       }
