@@ -319,6 +319,38 @@ function resolvePronoun(index: ActorIndex, pronoun: string, pos: number): Resolu
   return { kind: 'unknown', role: null };
 }
 
+/** The role noun after a person's possessive that ends the phrase ("Marchand's editor"), if any. */
+function describedThrough(
+  index: ActorIndex,
+  paragraph: number,
+  person: ActorMention,
+  end: number,
+): string | null {
+  const text = index.context.paragraphs[paragraph] ?? '';
+  const after = /^['’]s\s+((?:[\p{Ll}-]+\s+){0,2}?(\p{Ll}+))\s*$/u.exec(
+    text.slice(person.end, end).replace(/\s+(?:also|later|then)\s*$/, ''),
+  );
+  const head = after?.[2] ?? '';
+  return PERSON_ROLE_NOUNS.has(head) && !ORGANIZATION_VOICES.has(head) ? head : null;
+}
+
+/**
+ * A source described by its role ("his lawyer", "a mediator") that the story names within the next two
+ * paragraphs in apposition: "the lawyer, Shin Dong-hyuk," or "said the mediator, Henrik Falk".
+ */
+function namedLater(index: ActorIndex, paragraph: number, start: number, head: string): Resolution | null {
+  const appositive = new RegExp(`\\bthe\\s+(?:[\\p{L}-]+\\s+){0,2}?${head},\\s+$`, 'iu');
+  const from = position(paragraph, start);
+  for (const mention of index.mentions) {
+    if (mention.pos <= from || mention.paragraph > paragraph + 2 || mention.actor.kind !== 'PERSON') continue;
+    if (mention.text !== mention.actor.name) continue;
+    const text = index.context.paragraphs[mention.paragraph] ?? '';
+    if (appositive.test(text.slice(Math.max(0, mention.start - 60), mention.start)))
+      return { kind: 'actor', actor: mention.actor, role: null, confidence: 0.6 };
+  }
+  return null;
+}
+
 /**
  * Resolves the speaker phrase `[start, end)` of a paragraph. People named in the phrase win, then
  * organisations named in it ("Analysts at the Institute …", "a spokeswoman for the Meridian Ministry
@@ -349,6 +381,12 @@ export function resolveSpeaker(
   const people = [...new Set(mentions.filter((m) => m.actor.kind === 'PERSON').map((m) => m.actor))];
   if (people.length > 1 && lower.includes('and')) return { kind: 'unknown', role: null };
   const person = mentions.filter((m) => m.actor.kind === 'PERSON').pop();
+  // "Marchand's editor", "Vand's lawyer": someone else, described through the person named.
+  const described = person ? describedThrough(index, paragraph, person, end) : null;
+  if (described) {
+    const role = tokens.slice(DETERMINERS.has(lower[0] ?? '') ? 1 : 0).join(' ');
+    return namedLater(index, paragraph, start, described) ?? { kind: 'unknown', role };
+  }
   if (person) {
     const full = person.text === person.actor.name;
     return {
@@ -426,6 +464,10 @@ export function resolveSpeaker(
       const recent = recentPerson(index, pos);
       if (recent) return { kind: 'actor', actor: recent, role, confidence: 0.55 };
     }
+    // "A mediator … said" then "said the mediator, Henrik Falk"; "his lawyer told reporters" then
+    // "the lawyer, Shin Dong-hyuk, said": the story names the source right after.
+    const later = namedLater(index, paragraph, start, head);
+    if (later) return later;
     // "a senior Velmark official": an unnamed source, kept with its description (corpus README);
     // only a definite one ("the Velmark official") speaks for the state named.
     const state = indefinite ? null : modifiers.map((word) => stateOfWord(index, word)).find(Boolean);
