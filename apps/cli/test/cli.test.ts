@@ -91,6 +91,10 @@ describe('server configuration', () => {
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL="loud": must be one of fatal, error/],
     [{ HOST: 'not a host' }, /HOST="not a host": must be a host name or an IP address/],
     [{ DATABASE_URL: 'redis://localhost' }, /DATABASE_URL: .*PostgreSQL connection URL/],
+    [
+      { CHANCERY_WATCH: 'ftp://example.org/feed.xml' },
+      /CHANCERY_WATCH="ftp:\/\/example.org\/feed.xml": .*is neither an http\(s\) URL nor a directory/,
+    ],
   ])('%j stops the server with a message naming the variable', async (env, message) => {
     const result = await run(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], env);
     expect(result.code).toBe(1);

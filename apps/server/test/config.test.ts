@@ -152,6 +152,22 @@ describe('server configuration', () => {
     ],
     [{ CHANCERY_WORKERS: '0' }, 'CHANCERY_WORKERS="0": must be a whole number from 1 to 256'],
     [
+      { CHANCERY_WATCH: 'https://example.org/feed.xml, ftp://example.org/feed.xml /nonexistent/drop' },
+      'CHANCERY_WATCH="https://example.org/feed.xml, ftp://example.org/feed.xml /nonexistent/drop": ftp://example.org/feed.xml: is neither an http(s) URL nor a directory (a drop folder); watch takes those; /nonexistent/drop: is neither an http(s) URL nor a directory (a drop folder); watch takes those; must be http(s) URLs of feeds, items or pages and directories (drop folders), separated by commas or spaces',
+    ],
+    [
+      { CHANCERY_WATCH: 'https://example.org/feed.xml', CHANCERY_WATCH_INTERVAL: '10 minutes' },
+      'CHANCERY_WATCH_INTERVAL="10 minutes": must be a duration from 100ms to 24h, e.g. 30s, 5m or 1h (time between polls of CHANCERY_WATCH); default 5m',
+    ],
+    [
+      { CHANCERY_WATCH: 'https://example.org/feed.xml', CHANCERY_WATCH_STATUS: 'live' },
+      'CHANCERY_WATCH_STATUS="live": must be draft or published (the status of articles the watcher creates); default draft',
+    ],
+    [
+      { CHANCERY_WATCH_INTERVAL: '5m' },
+      'CHANCERY_WATCH_INTERVAL: set, but CHANCERY_WATCH is not; it says how to watch the sources CHANCERY_WATCH lists',
+    ],
+    [
       { CHANCERY_INTROSPECTION: 'yes' },
       'CHANCERY_INTROSPECTION="yes": neither 1 nor 0; must be 1 (introspection on, also in production) or 0',
     ],
@@ -172,6 +188,23 @@ describe('server configuration', () => {
     expect(loadConfig({}).workers).toBe(1);
     expect(loadConfig({ CHANCERY_WORKERS: '3' }).workers).toBe(3);
     expect(loadConfig({ CHANCERY_WORKERS: 'auto' }).workers).toBe(availableParallelism());
+  });
+
+  it('watches the sources CHANCERY_WATCH lists, separated by commas or spaces', () => {
+    expect(loadConfig({}).watch).toBeUndefined();
+    expect(
+      loadConfig({
+        CHANCERY_WATCH: ' https://example.org/a.xml,http://example.org/b.xml\n/tmp ',
+        CHANCERY_WATCH_INTERVAL: '90s',
+      }).watch,
+    ).toEqual({
+      sources: ['https://example.org/a.xml', 'http://example.org/b.xml', '/tmp'],
+      intervalMs: 90_000,
+      status: 'DRAFT',
+    });
+    expect(
+      loadConfig({ CHANCERY_WATCH: 'https://example.org/a.xml', CHANCERY_WATCH_STATUS: 'published' }).watch,
+    ).toMatchObject({ intervalMs: 300_000, status: 'PUBLISHED' });
   });
 
   it('reads from replicas listed in DATABASE_READ_URL', () => {
