@@ -16,9 +16,12 @@ const AGENCY_NAME = /\b(?:News|Press|Telegraph|Information)\s+(?:Agency|Service)
 type Found = { name: string; paragraph: number; start: number; end: number };
 
 /** The organisation name inside a run: from its first word to the head noun and its "of …" complement. */
-function organizationIn(run: Run): Found | null {
+function organizationIn(run: Run, stateForms: ReadonlySet<string> = new Set()): Found | null {
   const tokens = run.tokens;
-  const headIndex = tokens.findLastIndex((token) => ORGANIZATION_HEADS.has(token.text));
+  // "Federation" in "State Assembly of the Federation of Vostria" heads the state's name, not this one.
+  const headIndex = tokens.findLastIndex(
+    (token, i) => ORGANIZATION_HEADS.has(token.text) && !formalStateAt(run, i, stateForms),
+  );
   if (headIndex < 0) return null;
   let first = 0;
   // "Economist Hana Dvorak of Orna University": a titled person, then the organisation after "of".
@@ -42,6 +45,8 @@ function organizationIn(run: Run): Found | null {
   let complement = false;
   for (let i = headIndex + 1; i < tokens.length; i++) {
     const text = tokens[i]?.text ?? '';
+    // "State Assembly of the Federation of Vostria": a state's formal name is the owner, not the name.
+    if (text === 'of' && formalStateAt(run, i + 1, stateForms)) break;
     if (NAME_TITLES.has(text) || MONTHS.has(text) || WEEKDAYS.has(text)) break;
     if (ORG_CONNECTORS.has(text)) complement = true;
     else if (!complement) break;
@@ -53,6 +58,19 @@ function organizationIn(run: Run): Found | null {
   const name = run.text.slice(start.start - run.start, end.end - run.start);
   if (name.split(/\s+/).length < 2) return null;
   return { name, paragraph: run.paragraph, start: start.start, end: end.end };
+}
+
+/** A multi-word state form ("Federation of Vostria") starts at token i (after an optional "the"). */
+function formalStateAt(run: Run, i: number, stateForms: ReadonlySet<string>): boolean {
+  const from = run.tokens[i]?.text === 'the' ? i + 1 : i;
+  const start = run.tokens[from];
+  if (!start) return false;
+  const rest = run.text.slice(start.start - run.start);
+  for (const form of stateForms) {
+    if (form.includes(' of ') && rest.startsWith(form) && !/^[\p{L}\p{M}]/u.test(rest.slice(form.length)))
+      return true;
+  }
+  return false;
 }
 
 function isAgency(name: string, agency: string | null): boolean {
@@ -98,7 +116,7 @@ export function findOrganizations(
       blocked,
       breakAfter,
     })) {
-      const found = organizationIn(run);
+      const found = organizationIn(run, stateForms);
       if (!found || isAgency(found.name, agency) || stateForms.has(found.name)) continue;
       addNamed(organizations, found, claimed);
     }

@@ -106,6 +106,15 @@ export function demonymsOf(shortName: string): string[] {
   ];
 }
 
+/** "Vostrian trawlers": an adjective made from the short name shows a country, not "Union of Journalists". */
+function demonymUsed(context: StoryContext, shortName: string): boolean {
+  if (shortName.length < 4) return false;
+  const texts = [context.story.headline, context.story.standfirst, ...context.paragraphs];
+  return demonymsOf(shortName).some((demonym) =>
+    texts.some((text) => findWholeWord(text, demonym).length > 0),
+  );
+}
+
 function findFormalStates(
   context: StoryContext,
   blocked: readonly Blocked[],
@@ -129,7 +138,8 @@ function findFormalStates(
       if (
         AMBIGUOUS_HEADS.has(match[2] ?? '') &&
         !/^(Federated|United)/.test(formal) &&
-        !standsAloneOnce(shortName, formal)
+        !standsAloneOnce(shortName, formal) &&
+        !demonymUsed(context, shortName)
       ) {
         continue;
       }
