@@ -2,6 +2,7 @@
 // and empty states, statement cards and small badges.
 import type { ReaderStatementFragment, StatementSummaryFragment } from '@chancery/sdk/graphql';
 import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { Link } from 'wouter';
 import { describeError } from './api.ts';
 import {
   actorKindLabel,
@@ -12,9 +13,9 @@ import {
   treatyName,
   treatyStatusLabel,
 } from './format.ts';
-import { isInAppNavigation, Link, useDocumentTitle } from './router.tsx';
+import { isInAppNavigation, useDocumentTitle } from './navigation.ts';
+import type { PagedList } from './queries.ts';
 import { paths } from './routes.ts';
-import type { PagedList } from './use-query.ts';
 
 /**
  * The page's <h1>. After an in-app navigation it takes the keyboard focus, so a screen reader

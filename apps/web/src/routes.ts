@@ -1,5 +1,6 @@
-// Every page of the reader has a URL. `parseRoute` reads one; `paths` writes them, so links and
-// the router agree. Pure: no DOM, no React.
+// Every page of the app has a URL: `paths` writes them, `routePatterns` are what the router
+// (wouter, in app.tsx) matches them against, and the parse functions read their query strings and
+// fragments. Pure: no DOM, no React.
 
 export type SearchParams = {
   query: string;
@@ -19,22 +20,6 @@ export type ReviewFilter = {
 export type SearchTypeParam = 'ARTICLE' | 'STATEMENT' | 'ACTOR' | 'TREATY';
 export type StatementOrderParam = 'newest' | 'oldest';
 export type ActorKindParam = 'PERSON' | 'STATE' | 'ORGANIZATION';
-
-export type Route =
-  | { page: 'home' }
-  | { page: 'article'; slug: string; statementId: string | null }
-  | { page: 'actors'; kind: ActorKindParam | null }
-  | { page: 'actor'; slug: string; order: StatementOrderParam }
-  | { page: 'treaties' }
-  | { page: 'treaty'; slug: string }
-  | { page: 'provision'; treatySlug: string; number: string }
-  | { page: 'search'; params: SearchParams }
-  | { page: 'editor-sign-in' }
-  | { page: 'editor-review'; filter: ReviewFilter }
-  | { page: 'editor-drafts' }
-  | { page: 'editor-import' }
-  | { page: 'editor-actors' }
-  | { page: 'not-found'; path: string };
 
 const SEARCH_TYPES: readonly SearchTypeParam[] = ['ARTICLE', 'STATEMENT', 'ACTOR', 'TREATY'];
 const ACTOR_KINDS: readonly ActorKindParam[] = ['PERSON', 'STATE', 'ORGANIZATION'];
@@ -74,50 +59,52 @@ export const paths = {
   editorActors: () => '/editor/actors',
 };
 
-/** The page a URL shows. Anything unknown is `not-found` (the page says so; the URL stays). */
-export function parseRoute(url: { pathname: string; search: string; hash: string }): Route {
-  const parts = url.pathname.split('/').filter((part) => part !== '');
-  let names: string[];
+/**
+ * The pages' paths as wouter matches them (regexparam: `:name` is one segment, still
+ * percent-encoded, since the app matches against `location.pathname`; see decodeSegment).
+ */
+export const routePatterns = {
+  home: '/',
+  article: '/articles/:slug',
+  actors: '/actors',
+  actor: '/actors/:slug',
+  treaties: '/treaties',
+  treaty: '/treaties/:slug',
+  provision: '/treaties/:treatySlug/provisions/:number',
+  search: '/search',
+  editor: '/editor',
+  editorReview: '/editor/review',
+  editorDrafts: '/editor/drafts',
+  editorImport: '/editor/import',
+  editorActors: '/editor/actors',
+} as const;
+
+/** The editorial workspace's pages, by the name their pattern has in `routePatterns`. */
+export type EditorPage = 'editor' | 'editorReview' | 'editorDrafts' | 'editorImport' | 'editorActors';
+
+/** A path segment as the URL spells it, decoded; null when it is not valid percent-encoding. */
+export function decodeSegment(segment: string): string | null {
   try {
-    names = parts.map((part) => decodeURIComponent(part));
+    return decodeURIComponent(segment);
   } catch {
-    return { page: 'not-found', path: url.pathname };
+    return null;
   }
-  const query = new URLSearchParams(url.search);
-  const [first, second, third, fourth] = names;
-  switch (names.length) {
-    case 0:
-      return { page: 'home' };
-    case 1:
-      if (first === 'actors') {
-        const kind = query.get('kind') as ActorKindParam | null;
-        return { page: 'actors', kind: kind && ACTOR_KINDS.includes(kind) ? kind : null };
-      }
-      if (first === 'treaties') return { page: 'treaties' };
-      if (first === 'search') return { page: 'search', params: parseSearchParams(query) };
-      if (first === 'editor') return { page: 'editor-sign-in' };
-      break;
-    case 2:
-      if (first === 'articles')
-        return { page: 'article', slug: second!, statementId: statementFromHash(url.hash) };
-      if (first === 'actors')
-        return { page: 'actor', slug: second!, order: query.get('order') === 'oldest' ? 'oldest' : 'newest' };
-      if (first === 'treaties') return { page: 'treaty', slug: second! };
-      if (first === 'editor' && second === 'review')
-        return { page: 'editor-review', filter: parseReviewFilter(query) };
-      if (first === 'editor' && second === 'drafts') return { page: 'editor-drafts' };
-      if (first === 'editor' && second === 'import') return { page: 'editor-import' };
-      if (first === 'editor' && second === 'actors') return { page: 'editor-actors' };
-      break;
-    case 4:
-      if (first === 'treaties' && third === 'provisions')
-        return { page: 'provision', treatySlug: second!, number: fourth! };
-      break;
-  }
-  return { page: 'not-found', path: url.pathname };
 }
 
-function parseReviewFilter(query: URLSearchParams): ReviewFilter {
+/** `/actors?kind=STATE`: one kind of actor, or all. */
+export function parseActorKind(search: string): ActorKindParam | null {
+  const kind = new URLSearchParams(search).get('kind') as ActorKindParam | null;
+  return kind && ACTOR_KINDS.includes(kind) ? kind : null;
+}
+
+/** `/actors/<slug>?order=oldest`: the order of an actor's statements. */
+export function parseStatementOrder(search: string): StatementOrderParam {
+  return new URLSearchParams(search).get('order') === 'oldest' ? 'oldest' : 'newest';
+}
+
+/** `/editor/review?article=…&speaker=…&max=0.5`; a confidence out of 0–1 is dropped. */
+export function parseReviewFilter(search: string): ReviewFilter {
+  const query = new URLSearchParams(search);
   const max = Number(query.get('max') ?? Number.NaN);
   return {
     articleId: query.get('article') || null,
@@ -126,7 +113,9 @@ function parseReviewFilter(query: URLSearchParams): ReviewFilter {
   };
 }
 
-function parseSearchParams(query: URLSearchParams): SearchParams {
+/** `/search?q=…&type=…&speaker=…&treaty=…&year=…`; what is not understood is dropped. */
+export function parseSearchParams(search: string): SearchParams {
+  const query = new URLSearchParams(search);
   const type = query.get('type');
   const year = Number(query.get('year'));
   return {

@@ -5,38 +5,37 @@ import { useState } from 'react';
 import { client } from '../api.ts';
 import { ActorKindBadge, Empty, ErrorNotice, Loading, PageHeading } from '../components.tsx';
 import { count } from '../format.ts';
-import { useDocumentTitle } from '../router.tsx';
-import { forgetQueries, useQuery } from '../use-query.ts';
+import { useDocumentTitle } from '../navigation.ts';
+import { useOperation } from '../queries.ts';
 import { likelyDuplicates } from './duplicates.ts';
-import { writeProblem } from './writes.ts';
+import { write, writeProblem } from './writes.ts';
 
 type Actor = EditorActorsQuery['actors']['nodes'][number];
 
 export function ActorsPage() {
   useDocumentTitle('Duplicate actors');
-  const [reloads, setReloads] = useState(0);
   const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null);
-  const state = useQuery(`editor-actors:${reloads}`, (signal) =>
-    client.editorActors({ first: 100 }, { signal }),
-  );
+  const state = useOperation('editorActors', { first: 100 });
 
   async function merge(source: Actor, target: Actor) {
     setNotice(null);
     try {
       const result = (
-        await client.mergeActors({
-          sourceId: source.id,
-          targetId: target.id,
-          expectedSourceVersion: source.version,
-          expectedTargetVersion: target.version,
-        })
+        await write(() =>
+          client.mergeActors({
+            sourceId: source.id,
+            targetId: target.id,
+            expectedSourceVersion: source.version,
+            expectedTargetVersion: target.version,
+          }),
+        )
       ).mergeActors;
       setNotice(
         result.__typename === 'MergeActorsPayload'
           ? { text: `Merged “${source.name}” into “${target.name}”.`, error: false }
           : result.__typename === 'ConflictError'
             ? {
-                text: `“${source.name}” or “${target.name}” changed since this list was loaded; nothing was merged. The list is reloaded: check the preview and try again.`,
+                text: `“${source.name}” or “${target.name}” changed since this list was loaded; nothing was merged. The list is read again: check the preview and try again.`,
                 error: true,
               }
             : { text: result.message, error: true },
@@ -44,8 +43,6 @@ export function ActorsPage() {
     } catch (error) {
       setNotice({ text: writeProblem(error), error: true });
     }
-    forgetQueries();
-    setReloads((n) => n + 1);
   }
 
   return (

@@ -3,35 +3,33 @@
 // published one.
 import type { EditorArticlesQuery } from '@chancery/sdk/graphql';
 import { useState } from 'react';
+import { Link } from 'wouter';
 import { client } from '../api.ts';
 import { DateText, Empty, ErrorNotice, Loading, PageHeading } from '../components.tsx';
 import { count } from '../format.ts';
-import { Link, useDocumentTitle } from '../router.tsx';
+import { useDocumentTitle } from '../navigation.ts';
+import { type QueryState, useOperation } from '../queries.ts';
 import { paths } from '../routes.ts';
-import { forgetQueries, useQuery } from '../use-query.ts';
-import { writeProblem } from './writes.ts';
+import { write, writeProblem } from './writes.ts';
 
 type Article = EditorArticlesQuery['articles']['nodes'][number];
 
 export function DraftsPage() {
   useDocumentTitle('Drafts');
-  const [reloads, setReloads] = useState(0);
   const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null);
-  const drafts = useQuery(`drafts:DRAFT:${reloads}`, (signal) =>
-    client.editorArticles({ status: 'DRAFT', first: 50 }, { signal }),
-  );
-  const published = useQuery(`drafts:PUBLISHED:${reloads}`, (signal) =>
-    client.editorArticles({ status: 'PUBLISHED', first: 20 }, { signal }),
-  );
+  const drafts = useOperation('editorArticles', { status: 'DRAFT', first: 50 });
+  const published = useOperation('editorArticles', { status: 'PUBLISHED', first: 20 });
 
   async function change(article: Article, action: 'publish' | 'withdraw') {
     setNotice(null);
     try {
       const variables = { id: article.id, expectedVersion: article.version };
-      const result =
+      // Both lists are read again after it: the story moves from one to the other.
+      const result = await write(async () =>
         action === 'publish'
           ? (await client.publishArticle(variables)).publishArticle
-          : (await client.withdrawArticle(variables)).withdrawArticle;
+          : (await client.withdrawArticle(variables)).withdrawArticle,
+      );
       if (result.__typename === 'ArticlePayload') {
         setNotice({
           text: `${action === 'publish' ? 'Published' : 'Withdrawn'}: “${article.headline}”.`,
@@ -39,15 +37,13 @@ export function DraftsPage() {
         });
       } else if (result.__typename === 'ConflictError') {
         setNotice({
-          text: `Someone changed “${article.headline}” since this list was loaded; nothing was changed. The list is reloaded: check it and try again.`,
+          text: `Someone changed “${article.headline}” since this list was loaded; nothing was changed. The list is read again: check it and try again.`,
           error: true,
         });
       } else setNotice({ text: result.message, error: true });
     } catch (error) {
       setNotice({ text: writeProblem(error), error: true });
     }
-    forgetQueries();
-    setReloads((n) => n + 1);
   }
 
   return (
@@ -88,7 +84,7 @@ function ArticleList({
   onAction,
   empty,
 }: {
-  state: ReturnType<typeof useQuery<EditorArticlesQuery>>;
+  state: QueryState<EditorArticlesQuery>;
   action: 'publish' | 'withdraw';
   onAction: (article: Article, action: 'publish' | 'withdraw') => void;
   empty: string;

@@ -5,10 +5,9 @@ import { type ChangeEvent, type FormEvent, useState } from 'react';
 import { client } from '../api.ts';
 import { KindBadge, PageHeading } from '../components.tsx';
 import { count } from '../format.ts';
-import { navigate, useDocumentTitle } from '../router.tsx';
+import { navigate, useDocumentTitle } from '../navigation.ts';
 import { paths } from '../routes.ts';
-import { forgetQueries } from '../use-query.ts';
-import { writeProblem } from './writes.ts';
+import { write, writeProblem } from './writes.ts';
 
 type Payload = Extract<ImportStoryMutation['importStory'], { __typename: 'ImportStoryPayload' }>;
 type Found = Payload['statements'][number];
@@ -21,15 +20,13 @@ export function ImportPage() {
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  async function run(write: boolean): Promise<Payload | null> {
+  async function run(store: boolean): Promise<Payload | null> {
     setBusy(true);
     setProblem(null);
     try {
-      const { importStory } = await client.importStory({
-        text,
-        publishedAt: publishedAt || null,
-        dryRun: !write,
-      });
+      const call = () => client.importStory({ text, publishedAt: publishedAt || null, dryRun: !store });
+      // A dry run changes nothing; an import adds a draft and its statements to what pages show.
+      const { importStory } = store ? await write(call) : await call();
       if (importStory.__typename === 'ImportStoryPayload') return importStory;
       setProblem(importStory.message);
     } catch (error) {
@@ -49,7 +46,6 @@ export function ImportPage() {
   async function importDraft() {
     const payload = await run(true);
     if (!payload?.article) return;
-    forgetQueries();
     navigate(paths.editorReview({ articleId: payload.article.id }));
   }
 

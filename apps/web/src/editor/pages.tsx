@@ -1,19 +1,19 @@
 // The editorial workspace's pages, loaded only when an /editor URL is opened: readers never
 // download them.
-import type { Route } from '../routes.ts';
+import { type EditorPage, parseReviewFilter } from '../routes.ts';
 import { ActorsPage } from './actors.tsx';
 import { DraftsPage } from './drafts.tsx';
 import { ImportPage } from './import.tsx';
 import { ReviewPage } from './review.tsx';
 import { EditorFrame } from './workspace.tsx';
 
-export default function EditorPages({ route }: { route: Route }) {
+export default function EditorPages({ page, search }: { page: EditorPage; search: string }) {
   return (
-    <EditorFrame route={route}>
-      {route.page === 'editor-review' ? <ReviewPage filter={route.filter} /> : null}
-      {route.page === 'editor-drafts' ? <DraftsPage /> : null}
-      {route.page === 'editor-import' ? <ImportPage /> : null}
-      {route.page === 'editor-actors' ? <ActorsPage /> : null}
+    <EditorFrame page={page}>
+      {page === 'editorReview' ? <ReviewPage filter={parseReviewFilter(search)} /> : null}
+      {page === 'editorDrafts' ? <DraftsPage /> : null}
+      {page === 'editorImport' ? <ImportPage /> : null}
+      {page === 'editorActors' ? <ActorsPage /> : null}
     </EditorFrame>
   );
 }

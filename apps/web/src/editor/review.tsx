@@ -7,12 +7,12 @@ import { type FormEvent, useCallback, useEffect, useMemo, useRef, useState } fro
 import { client } from '../api.ts';
 import { Empty, ErrorNotice, KindBadge, Loading, PageHeading } from '../components.tsx';
 import { count, statementKindLabel } from '../format.ts';
-import { navigate, useDocumentTitle } from '../router.tsx';
+import { navigate, useDocumentTitle } from '../navigation.ts';
+import { queryClient, useOperation } from '../queries.ts';
 import { paths, type ReviewFilter } from '../routes.ts';
-import { forgetQueries, useQuery } from '../use-query.ts';
 import { ActorPicker, type PickedActor } from './actor-picker.tsx';
 import { moveSpanEdge, type Span, spanFromSelection } from './span.ts';
-import { type WriteOutcome, writeProblem } from './writes.ts';
+import { type WriteOutcome, write, writeProblem } from './writes.ts';
 
 type Row = ReviewStatementFragment;
 type Notice = { kind: 'info' | 'conflict' | 'error'; text: string; undo?: { id: string; version: number } };
@@ -21,26 +21,16 @@ const CONFIDENCE_STEPS = [0.9, 0.75, 0.5, 0.25];
 
 export function ReviewPage({ filter }: { filter: ReviewFilter }) {
   useDocumentTitle('Review statements');
-  const [reloads, setReloads] = useState(0);
-  const key = `review:${JSON.stringify(filter)}:${reloads}`;
-  const state = useQuery(key, (signal) =>
-    client.reviewQueue(
-      {
-        first: 100,
-        filter: {
-          attributionMethod: 'RULES',
-          articleId: filter.articleId,
-          speakerId: filter.speakerId,
-          maxConfidence: filter.maxConfidence,
-        },
-      },
-      { signal },
-    ),
-  );
-  const reload = useCallback(() => {
-    forgetQueries();
-    setReloads((n) => n + 1);
-  }, []);
+  const state = useOperation('reviewQueue', {
+    first: 100,
+    filter: {
+      attributionMethod: 'RULES',
+      articleId: filter.articleId,
+      speakerId: filter.speakerId,
+      maxConfidence: filter.maxConfidence,
+    },
+  });
+  const reload = useCallback(() => void queryClient.invalidateQueries({ queryKey: ['reviewQueue'] }), []);
 
   return (
     <>
@@ -56,8 +46,8 @@ export function ReviewPage({ filter }: { filter: ReviewFilter }) {
       {state.status === 'error' ? <ErrorNotice error={state.error} retry={state.retry} /> : null}
       {state.status === 'success' ? (
         <Queue
-          key={key}
-          initial={state.data.statements.nodes}
+          key={JSON.stringify(filter)}
+          statements={state.data.statements.nodes}
           total={state.data.statements.totalCount}
           reload={reload}
         />
@@ -67,9 +57,7 @@ export function ReviewPage({ filter }: { filter: ReviewFilter }) {
 }
 
 function ReviewFilters({ filter }: { filter: ReviewFilter }) {
-  const articles = useQuery('review:articles', (signal) =>
-    client.articles({ first: 100, orderBy: 'PUBLISHED_AT_DESC' }, { signal }),
-  );
+  const articles = useOperation('articles', { first: 100, orderBy: 'PUBLISHED_AT_DESC' });
   const [speaker, setSpeaker] = useState<PickedActor | null>(
     filter.speakerId ? { id: filter.speakerId, name: '' } : null,
   );
@@ -134,14 +122,19 @@ function ReviewFilters({ filter }: { filter: ReviewFilter }) {
   );
 }
 
-function Queue({ initial, total, reload }: { initial: Row[]; total: number; reload: () => void }) {
-  const [rows, setRows] = useState(initial);
+/**
+ * The queue as last read, less the statements this editor has dealt with since (they leave at
+ * once; the queue read again after each write no longer has them either).
+ */
+function Queue({ statements, total, reload }: { statements: Row[]; total: number; reload: () => void }) {
+  const [gone, setGone] = useState<ReadonlySet<string>>(() => new Set());
+  const rows = useMemo(() => statements.filter((row) => !gone.has(row.id)), [statements, gone]);
   const [current, setCurrent] = useState(0);
   const [editing, setEditing] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
   const rowRefs = useRef(new Map<string, HTMLElement>());
-  const done = initial.length - rows.length;
+  const done = gone.size;
   const selected = rows[Math.min(current, rows.length - 1)];
 
   // The current row has the focus, so the keys act on what the editor sees highlighted.
@@ -151,9 +144,11 @@ function Queue({ initial, total, reload }: { initial: Row[]; total: number; relo
   }, [selected, editing]);
 
   const leave = useCallback((id: string) => {
-    setRows((list) => list.filter((row) => row.id !== id));
+    setGone((ids) => new Set(ids).add(id));
     setEditing(null);
-    forgetQueries();
+  }, []);
+  const back = useCallback((id: string) => {
+    setGone((ids) => new Set([...ids].filter((other) => other !== id)));
   }, []);
 
   // A conflict says what changed: the statement as it is now, against the row as it was read.
@@ -169,10 +164,10 @@ function Queue({ initial, total, reload }: { initial: Row[]; total: number; relo
   }, []);
 
   const run = useCallback(
-    async (write: () => Promise<WriteOutcome>, after: (version: number) => void, row?: Row) => {
+    async (mutation: () => Promise<WriteOutcome>, after: (version: number) => void, row?: Row) => {
       setBusy(true);
       try {
-        const outcome = await write();
+        const outcome = await write(mutation);
         if (outcome.ok) after(outcome.version);
         else if (outcome.conflict && row) conflicted(row, outcome.message);
         else setNotice({ kind: outcome.conflict ? 'conflict' : 'error', text: outcome.message });
@@ -235,11 +230,11 @@ function Queue({ initial, total, reload }: { initial: Row[]; total: number; relo
             return outcomeOf(result as Parameters<typeof outcomeOf>[0]);
           }),
         () => {
+          back(deleted.id);
           setNotice({ kind: 'info', text: 'The statement is back in the queue.' });
-          reload();
         },
       ),
-    [run, reload],
+    [run, back],
   );
 
   useEffect(() => {
@@ -298,7 +293,7 @@ function Queue({ initial, total, reload }: { initial: Row[]; total: number; relo
       </div>
       <p className="muted">
         {count(rows.length, 'statement')} to review
-        {total > initial.length ? ` (the first ${initial.length} of ${total})` : ''}
+        {total > statements.length ? ` (the first ${statements.length} of ${total})` : ''}
         {done > 0 ? `; ${done} done` : ''}.
       </p>
       {rows.length === 0 ? (
@@ -473,16 +468,18 @@ function EditStatement({
       const input = { ...changes };
       if (speaker?.create) {
         // A new person: made first, then named as the speaker.
-        const created = (await client.createActor({ input: { name: speaker.name, kind: 'PERSON' } }))
-          .createActor;
+        const created = (
+          await write(() => client.createActor({ input: { name: speaker.name, kind: 'PERSON' } }))
+        ).createActor;
         if (created.__typename !== 'ActorPayload') {
           setProblem(created.message);
           return;
         }
         input.speakerId = created.actor.id;
       }
-      const result = (await client.updateStatement({ id: row.id, expectedVersion: row.version, input }))
-        .updateStatement;
+      const result = (
+        await write(() => client.updateStatement({ id: row.id, expectedVersion: row.version, input }))
+      ).updateStatement;
       const outcome = outcomeOf(result);
       if (outcome.ok) onSaved();
       else if (outcome.conflict) onConflict(outcome.message);

@@ -3,7 +3,7 @@
 // once, and from then on the browser sends the cookie with every same-origin request, the SDK's
 // included. This store only knows whether there is a session, and whose.
 import { useEffect, useSyncExternalStore } from 'react';
-import { forgetQueries } from '../use-query.ts';
+import { queryClient } from '../queries.ts';
 
 export type EditorSession = { tokenName: string; role: 'editor' | 'admin'; expiresAt: string };
 export type SessionState =
@@ -18,8 +18,9 @@ const listeners = new Set<() => void>();
 
 function set(next: SessionState): void {
   state = next;
-  // What was read with one session (drafts) must not be shown under another, or none.
-  forgetQueries();
+  // What was read with one session (drafts) must not be shown under another, or none: every
+  // answer is dropped, and those on screen are read again.
+  void queryClient.resetQueries();
   for (const listener of listeners) listener();
 }
 

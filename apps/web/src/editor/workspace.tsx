@@ -2,49 +2,49 @@
 // there is a session (no editor page is shown, and none of its data asked for, without one), a
 // navigation of its own and sign-out.
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import { Link } from 'wouter';
 import { Loading, PageHeading } from '../components.tsx';
-import { Link, navigate, useDocumentTitle } from '../router.tsx';
-import { paths, type Route } from '../routes.ts';
+import { navigate, useDocumentTitle } from '../navigation.ts';
+import { type EditorPage, paths } from '../routes.ts';
 import { type EditorSession, signIn, signOut, useSession } from './session.ts';
 
-export function EditorFrame({ route, children }: { route: Route; children: ReactNode }) {
+export function EditorFrame({ page, children }: { page: EditorPage; children: ReactNode }) {
   const state = useSession();
   useEffect(() => {
-    if (route.page === 'editor-sign-in' && state.status === 'signed-in')
-      navigate(paths.editorReview(), { replace: true });
-  }, [route.page, state.status]);
+    if (page === 'editor' && state.status === 'signed-in') navigate(paths.editorReview(), { replace: true });
+  }, [page, state.status]);
   if (state.status === 'checking') return <Loading label="Checking your session…" />;
   if (state.status === 'signed-out') return <SignIn />;
   return (
     <div className="editor">
-      <EditorNav route={route} session={state.session} />
+      <EditorNav page={page} session={state.session} />
       {children}
     </div>
   );
 }
 
-function EditorNav({ route, session }: { route: Route; session: EditorSession }) {
+function EditorNav({ page, session }: { page: EditorPage; session: EditorSession }) {
   const [leaving, setLeaving] = useState(false);
   return (
     <nav className="editor-nav" aria-label="Editorial workspace">
       <ul>
         <li>
-          <Link to={paths.editorReview()} aria-current={route.page === 'editor-review' ? 'page' : undefined}>
+          <Link to={paths.editorReview()} aria-current={page === 'editorReview' ? 'page' : undefined}>
             Review
           </Link>
         </li>
         <li>
-          <Link to={paths.editorDrafts()} aria-current={route.page === 'editor-drafts' ? 'page' : undefined}>
+          <Link to={paths.editorDrafts()} aria-current={page === 'editorDrafts' ? 'page' : undefined}>
             Drafts
           </Link>
         </li>
         <li>
-          <Link to={paths.editorImport()} aria-current={route.page === 'editor-import' ? 'page' : undefined}>
+          <Link to={paths.editorImport()} aria-current={page === 'editorImport' ? 'page' : undefined}>
             Import
           </Link>
         </li>
         <li>
-          <Link to={paths.editorActors()} aria-current={route.page === 'editor-actors' ? 'page' : undefined}>
+          <Link to={paths.editorActors()} aria-current={page === 'editorActors' ? 'page' : undefined}>
             Duplicates
           </Link>
         </li>

@@ -1,7 +1,7 @@
 // A person, state or organization: who they are, their roles, what they said over time (page by
 // page, newest or oldest first), the treaties they are party to and the stories that name them.
 import type { ActorQuery, ReaderStatementFragment } from '@chancery/sdk/graphql';
-import { client } from '../api.ts';
+import { Link } from 'wouter';
 import {
   ActorKindBadge,
   DateText,
@@ -15,9 +15,8 @@ import {
   TreatyStatusBadge,
 } from '../components.tsx';
 import { count, formatDay, treatyName } from '../format.ts';
-import { Link } from '../router.tsx';
+import { useOperation, usePagedOperation } from '../queries.ts';
 import { paths, type StatementOrderParam } from '../routes.ts';
-import { usePagedList, useQuery } from '../use-query.ts';
 import { ArticleTeaser } from './home.tsx';
 
 type Actor = NonNullable<ActorQuery['actor']>;
@@ -25,7 +24,7 @@ type Actor = NonNullable<ActorQuery['actor']>;
 const STATEMENT_PAGE_SIZE = 10;
 
 export function ActorPage({ slug, order }: { slug: string; order: StatementOrderParam }) {
-  const state = useQuery(`actor:${slug}`, (signal) => client.actor({ slug, listSize: 10 }, { signal }));
+  const state = useOperation('actor', { slug, listSize: 10 });
   if (state.status === 'loading') return <Loading label="Loading…" />;
   if (state.status === 'error') return <ErrorNotice error={state.error} retry={state.retry} />;
   const { actor } = state.data;
@@ -131,18 +130,14 @@ function roleDates(start: string | null, end: string | null): string {
 }
 
 function StatementTimeline({ actor, order }: { actor: Actor; order: StatementOrderParam }) {
-  const statements = usePagedList(`statements:speaker:${actor.id}:${order}`, (after, signal) =>
-    client
-      .readerStatements(
-        {
-          first: STATEMENT_PAGE_SIZE,
-          after,
-          filter: { speakerId: actor.id },
-          orderBy: order === 'oldest' ? 'SAID_ON_ASC' : 'SAID_ON_DESC',
-        },
-        { signal },
-      )
-      .then((data) => data.statements),
+  const statements = usePagedOperation(
+    'readerStatements',
+    {
+      first: STATEMENT_PAGE_SIZE,
+      filter: { speakerId: actor.id },
+      orderBy: order === 'oldest' ? 'SAID_ON_ASC' : 'SAID_ON_DESC',
+    },
+    (data) => data.statements,
   );
   return (
     <section className="timeline" aria-labelledby="actor-statements">

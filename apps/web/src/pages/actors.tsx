@@ -1,10 +1,11 @@
 // People, states and organizations, by name, narrowed by kind.
-import { client } from '../api.ts';
+
+import { Link } from 'wouter';
 import { ActorKindBadge, Empty, ErrorNotice, Loading, LoadMore, PageHeading } from '../components.tsx';
 import { actorKindLabel } from '../format.ts';
-import { Link, navigate } from '../router.tsx';
+import { navigate } from '../navigation.ts';
+import { usePagedOperation } from '../queries.ts';
 import { type ActorKindParam, paths } from '../routes.ts';
-import { usePagedList } from '../use-query.ts';
 
 const KINDS = Object.keys(actorKindLabel) as ActorKindParam[];
 const KIND_PLURAL: Record<ActorKindParam, string> = {
@@ -14,10 +15,10 @@ const KIND_PLURAL: Record<ActorKindParam, string> = {
 };
 
 export function ActorsPage({ kind }: { kind: ActorKindParam | null }) {
-  const actors = usePagedList(`actors:${kind ?? 'all'}`, (after, signal) =>
-    client
-      .actors({ first: 50, after, orderBy: 'NAME_ASC', filter: kind ? { kind } : null }, { signal })
-      .then((data) => data.actors),
+  const actors = usePagedOperation(
+    'actors',
+    { first: 50, orderBy: 'NAME_ASC', filter: kind ? { kind } : null },
+    (data) => data.actors,
   );
   return (
     <div className="narrow">

@@ -13,13 +13,13 @@ import {
   useRef,
   useState,
 } from 'react';
-import { client } from '../api.ts';
+import { Link } from 'wouter';
 import { DateText, ErrorNotice, KindBadge, Loading, NotFound, PageHeading } from '../components.tsx';
 import { count, formatDay, provisionLabel, statementKindLabel, treatyName } from '../format.ts';
 import { type MarkedSpan, markParagraph } from '../highlight.ts';
-import { Link, replaceHash } from '../router.tsx';
+import { replaceHash } from '../navigation.ts';
+import { useOperation } from '../queries.ts';
 import { paths } from '../routes.ts';
-import { useQuery } from '../use-query.ts';
 
 type Article = NonNullable<ReaderArticleQuery['article']>;
 type Statement = ReaderStatementFragment;
@@ -28,7 +28,7 @@ type Mention = Article['mentions'][number];
 type Named = { kind: 'mention'; mention: Mention; to: string; label: string } | { kind: 'dateline' };
 
 export function ArticlePage({ slug, statementId }: { slug: string; statementId: string | null }) {
-  const state = useQuery(`article:${slug}`, (signal) => client.readerArticle({ slug }, { signal }));
+  const state = useOperation('readerArticle', { slug });
   if (state.status === 'loading') return <Loading label="Loading the article…" />;
   if (state.status === 'error') return <ErrorNotice error={state.error} retry={state.retry} />;
   const { article } = state.data;

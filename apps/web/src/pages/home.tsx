@@ -1,6 +1,6 @@
 // The front page: the latest articles, newest first, and the treaties they cover.
 import type { ArticleSummaryFragment } from '@chancery/sdk/graphql';
-import { client } from '../api.ts';
+import { Link } from 'wouter';
 import {
   DateText,
   Empty,
@@ -11,17 +11,16 @@ import {
   TreatyStatusBadge,
 } from '../components.tsx';
 import { treatyName } from '../format.ts';
-import { Link } from '../router.tsx';
+import { useOperation, usePagedOperation } from '../queries.ts';
 import { paths } from '../routes.ts';
-import { usePagedList, useQuery } from '../use-query.ts';
 
 const PAGE_SIZE = 20;
 
 export function HomePage() {
-  const articles = usePagedList('articles:latest', (after, signal) =>
-    client
-      .articles({ first: PAGE_SIZE, after, orderBy: 'PUBLISHED_AT_DESC' }, { signal })
-      .then((data) => data.articles),
+  const articles = usePagedOperation(
+    'articles',
+    { first: PAGE_SIZE, orderBy: 'PUBLISHED_AT_DESC' },
+    (data) => data.articles,
   );
   return (
     <div className="with-sidebar">
@@ -70,7 +69,7 @@ export function ArticleTeaser({ article, level = 2 }: { article: ArticleSummaryF
 }
 
 function TreatySidebar() {
-  const state = useQuery('treaties:sidebar', (signal) => client.treaties({ first: 10 }, { signal }));
+  const state = useOperation('treaties', { first: 10 });
   return (
     <aside className="sidebar" aria-labelledby="sidebar-treaties">
       <h2 id="sidebar-treaties">Treaties</h2>

@@ -1,7 +1,7 @@
 // One provision of a treaty — "Article 4" — with its text, what it refers to (Article 51 of the UN
 // Charter), what refers to it, and every statement about it, page by page.
 import type { TreatyProvisionQuery } from '@chancery/sdk/graphql';
-import { client } from '../api.ts';
+import { Link } from 'wouter';
 import {
   Empty,
   ErrorNotice,
@@ -13,18 +13,15 @@ import {
   TreatyStatusBadge,
 } from '../components.tsx';
 import { provisionLabel, treatyName } from '../format.ts';
-import { Link } from '../router.tsx';
+import { useOperation, usePagedOperation } from '../queries.ts';
 import { paths } from '../routes.ts';
-import { usePagedList, useQuery } from '../use-query.ts';
 import { ProvisionLinks } from './treaty.tsx';
 
 type Treaty = NonNullable<TreatyProvisionQuery['treaty']>;
 type Provision = NonNullable<Treaty['provision']>;
 
 export function ProvisionPage({ treatySlug, number }: { treatySlug: string; number: string }) {
-  const state = useQuery(`provision:${treatySlug}:${number}`, (signal) =>
-    client.treatyProvision({ treatySlug, number, listSize: 1 }, { signal }),
-  );
+  const state = useOperation('treatyProvision', { treatySlug, number, listSize: 1 });
   if (state.status === 'loading') return <Loading label="Loading the provision…" />;
   if (state.status === 'error') return <ErrorNotice error={state.error} retry={state.retry} />;
   const { treaty } = state.data;
@@ -82,13 +79,10 @@ function ProvisionView({ treaty, provision }: { treaty: Treaty; provision: Provi
 }
 
 function ProvisionStatements({ provision }: { provision: Provision }) {
-  const statements = usePagedList(`statements:provision:${provision.id}`, (after, signal) =>
-    client
-      .readerStatements(
-        { first: 10, after, filter: { provisionId: provision.id }, orderBy: 'SAID_ON_DESC' },
-        { signal },
-      )
-      .then((data) => data.statements),
+  const statements = usePagedOperation(
+    'readerStatements',
+    { first: 10, filter: { provisionId: provision.id }, orderBy: 'SAID_ON_DESC' },
+    (data) => data.statements,
   );
   return (
     <section aria-labelledby="provision-statements">

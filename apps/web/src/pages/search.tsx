@@ -3,7 +3,7 @@
 // the URL, so a search can be shared as it stands.
 import type { ReaderSearchQuery } from '@chancery/sdk/graphql';
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
-import { client } from '../api.ts';
+import { Link } from 'wouter';
 import {
   DateText,
   Empty,
@@ -22,9 +22,9 @@ import {
   statementKindLabel,
   treatyName,
 } from '../format.ts';
-import { Link, navigate } from '../router.tsx';
+import { navigate } from '../navigation.ts';
+import { usePagedOperation } from '../queries.ts';
 import { paths, type SearchParams } from '../routes.ts';
-import { usePagedList } from '../use-query.ts';
 
 type Search = ReaderSearchQuery['search'];
 type Hit = Search['edges'][number];
@@ -101,25 +101,20 @@ function SearchForm({ initial }: { initial: string }) {
 }
 
 function Results({ params }: { params: SearchParams }) {
-  const key = `search:${paths.search(params)}`;
-  const results = usePagedList<SearchPage>(key, (after, signal) =>
-    client
-      .readerSearch(
-        {
-          query: params.query,
-          first: PAGE_SIZE,
-          after,
-          types: params.type ? [params.type] : null,
-          filter: {
-            speakerId: params.speakerId,
-            treatyId: params.treatyId,
-            from: params.year ? `${params.year}-01-01` : null,
-            to: params.year ? `${params.year}-12-31` : null,
-          },
-        },
-        { signal },
-      )
-      .then(({ search }) => ({ ...search, nodes: search.edges })),
+  const results = usePagedOperation(
+    'readerSearch',
+    {
+      query: params.query,
+      first: PAGE_SIZE,
+      types: params.type ? [params.type] : null,
+      filter: {
+        speakerId: params.speakerId,
+        treatyId: params.treatyId,
+        from: params.year ? `${params.year}-01-01` : null,
+        to: params.year ? `${params.year}-12-31` : null,
+      },
+    },
+    ({ search }): SearchPage => ({ ...search, nodes: search.edges }),
   );
   if (results.status === 'loading') return <Loading label="Searching…" />;
   if (results.status === 'error') return <ErrorNotice error={results.error} retry={results.retry} />;

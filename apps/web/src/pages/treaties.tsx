@@ -1,5 +1,6 @@
 // Every treaty, by title, with its status.
-import { client } from '../api.ts';
+
+import { Link } from 'wouter';
 import {
   DateText,
   Empty,
@@ -9,13 +10,14 @@ import {
   PageHeading,
   TreatyStatusBadge,
 } from '../components.tsx';
-import { Link } from '../router.tsx';
+import { usePagedOperation } from '../queries.ts';
 import { paths } from '../routes.ts';
-import { usePagedList } from '../use-query.ts';
 
 export function TreatiesPage() {
-  const treaties = usePagedList('treaties:all', (after, signal) =>
-    client.treaties({ first: 50, after, orderBy: 'TITLE_ASC' }, { signal }).then((data) => data.treaties),
+  const treaties = usePagedOperation(
+    'treaties',
+    { first: 50, orderBy: 'TITLE_ASC' },
+    (data) => data.treaties,
   );
   return (
     <div className="narrow">

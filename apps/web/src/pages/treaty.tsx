@@ -1,7 +1,7 @@
 // A treaty: its parties and status, the timeline of what was done to it, and each provision with
 // what it refers to, what refers to it, and what was said about it.
 import type { ReaderTreatyQuery, StatementSummaryFragment } from '@chancery/sdk/graphql';
-import { client } from '../api.ts';
+import { Link } from 'wouter';
 import {
   ActorKindBadge,
   DateText,
@@ -14,9 +14,8 @@ import {
   TreatyStatusBadge,
 } from '../components.tsx';
 import { count, provisionLabel, treatyActionLabel, treatyName } from '../format.ts';
-import { Link } from '../router.tsx';
+import { useOperation } from '../queries.ts';
 import { paths } from '../routes.ts';
-import { useQuery } from '../use-query.ts';
 import { ArticleTeaser } from './home.tsx';
 
 type Treaty = NonNullable<ReaderTreatyQuery['treaty']>;
@@ -24,7 +23,7 @@ type Provision = Treaty['provisions'][number];
 type Action = Treaty['actions'][number];
 
 export function TreatyPage({ slug }: { slug: string }) {
-  const state = useQuery(`treaty:${slug}`, (signal) => client.readerTreaty({ slug }, { signal }));
+  const state = useOperation('readerTreaty', { slug });
   if (state.status === 'loading') return <Loading label="Loading the treaty…" />;
   if (state.status === 'error') return <ErrorNotice error={state.error} retry={state.retry} />;
   const { treaty } = state.data;

@@ -169,6 +169,19 @@ describe.runIf(haveChromium)('the editorial workspace', () => {
     await shoot(page, '2-review-queue');
     expect(await accessibilityViolations(page)).toEqual([]);
 
+    // The draft's preview, read before the fix (the app keeps it): the Article 4 quote is Putin's.
+    await page.getByRole('link', { name: 'Drafts', exact: true }).click();
+    await page.getByRole('link', { name: /^Preview “Russia, North Korea/ }).click();
+    const previewed = page.locator('mark.statement').filter({ hasText: ARTICLE_4 });
+    await previewed.click();
+    const previewSpeaker = page.locator('#statement-panel dd').first();
+    await expect.poll(() => previewSpeaker.textContent()).toMatch(/^Vladimir Putin/);
+    await page.goBack();
+    await page.getByRole('heading', { level: 1, name: 'Drafts' }).waitFor();
+    await page.goBack();
+    await page.getByRole('heading', { level: 1, name: 'Review statements' }).waitFor();
+    await expect.poll(() => first.getAttribute('aria-current')).toBe('true');
+
     // Keyboard only: e edits, the speaker is picked by typing, Enter picks, Enter saves.
     await page.keyboard.press('e');
     const speaker = first.getByRole('combobox', { name: 'Speaker' });
@@ -217,6 +230,20 @@ describe.runIf(haveChromium)('the editorial workspace', () => {
     await expect
       .poll(() => page.getByRole('status').first().textContent())
       .toMatch(/^Published: “Russia, North Korea/);
+    // Every list shown is fresh without a reload: the writes invalidated what the app had read.
+    // Both lists of this page: the story moved from the drafts to the published.
+    await page.getByRole('button', { name: /^Withdraw “Russia, North Korea/ }).waitFor();
+    expect(await page.getByRole('button', { name: /^Publish “Russia, North Korea/ }).count()).toBe(0);
+    // The preview read before the fix shows the fix.
+    await page.getByRole('link', { name: /^Preview “Russia, North Korea/ }).click();
+    await previewed.click();
+    await expect.poll(() => previewSpeaker.textContent()).toMatch(/^Andrey Rudenko/);
+    await page.goBack();
+    // The review queue's list of stories, read as the page was first opened, no longer says draft.
+    await page.getByRole('link', { name: 'Review', exact: true }).click();
+    await expect
+      .poll(() => page.getByLabel('Story').locator('option').allTextContents())
+      .toContainEqual(expect.stringMatching(/^Russia, North Korea[^()]*$/));
 
     // Import a story: the dry run shows what the rules found in place, then it lands in its review,
     // which the keyboard clears one key a statement.

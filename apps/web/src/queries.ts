@@ -1,0 +1,121 @@
+// Server state for the pages: TanStack Query, each query keyed by the SDK operation it runs and
+// its variables, so two pages asking the same thing share one answer. A page's states are read
+// as `loading`, `error` (with `retry`) or `success`; lists that page use an infinite query.
+// Writes invalidate (editor/writes.ts); a change of session resets everything read so far.
+import type {
+  OperationName,
+  OperationResult,
+  OperationVariables,
+  PaginatedOperationName,
+  RequestOptions,
+} from '@chancery/sdk';
+import { QueryClient, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { client } from './api.ts';
+
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // The page shows the error with "Try again"; the SDK already retries unreachable servers.
+      retry: false,
+      // Going back to a page shows what it showed at once; after a minute it is read again too.
+      staleTime: 60_000,
+    },
+  },
+});
+
+export type QueryState<T> =
+  | { status: 'loading' }
+  | { status: 'error'; error: unknown; retry: () => void }
+  | { status: 'success'; data: T };
+
+type Run<N extends OperationName> = (
+  variables: OperationVariables<N>,
+  options: RequestOptions,
+) => Promise<OperationResult<N>>;
+
+function run<N extends OperationName>(
+  name: N,
+  variables: OperationVariables<N>,
+  signal: AbortSignal,
+): Promise<OperationResult<N>> {
+  return (client[name] as unknown as Run<N>)(variables, { signal });
+}
+
+/** The key of an operation's answer: its name and variables (a paged list adds `pages`). */
+export const operationKey = <N extends OperationName>(name: N, variables: OperationVariables<N>) =>
+  [name, variables] as const;
+
+/** Runs one of the SDK's queries; `null` variables: not yet (nothing is asked). */
+export function useOperation<N extends OperationName>(
+  name: N,
+  variables: OperationVariables<N> | null,
+): QueryState<OperationResult<N>> {
+  const query = useQuery({
+    queryKey: operationKey(name, variables as OperationVariables<N>),
+    queryFn: ({ signal }) => run(name, variables as OperationVariables<N>, signal),
+    enabled: variables !== null,
+  });
+  if (query.isPending) return { status: 'loading' };
+  if (query.isError) return { status: 'error', error: query.error, retry: () => void query.refetch() };
+  return { status: 'success', data: query.data };
+}
+
+export type Page<N> = {
+  nodes: N[];
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor?: string | null };
+};
+
+export type PagedList<N, P = Page<N>> =
+  | { status: 'loading' }
+  | { status: 'error'; error: unknown; retry: () => void }
+  | {
+      status: 'success';
+      /** The first page as loaded, with anything else it carries (search facets). */
+      first: P;
+      nodes: N[];
+      totalCount: number;
+      hasMore: boolean;
+      loadingMore: boolean;
+      moreError: unknown;
+      loadMore: () => void;
+    };
+
+type NodeOf<P> = P extends Page<infer N> ? N : never;
+
+/**
+ * A list read page by page with one of the SDK's paginated operations: the first page, then
+ * `loadMore` appends the next (`after` is the last page's end cursor). `page` picks the connection
+ * out of the operation's answer.
+ */
+export function usePagedOperation<N extends PaginatedOperationName, P extends Page<unknown>>(
+  name: N,
+  variables: Omit<OperationVariables<N>, 'after'>,
+  page: (result: OperationResult<N>) => P,
+): PagedList<NodeOf<P>, P> {
+  const query = useInfiniteQuery({
+    queryKey: [name, variables, 'pages'] as const,
+    queryFn: ({ pageParam, signal }) =>
+      run(name, { ...variables, after: pageParam } as OperationVariables<N>, signal).then(page),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last: P) => (last.pageInfo.hasNextPage ? (last.pageInfo.endCursor ?? null) : null),
+  });
+  if (query.isPending) return { status: 'loading' };
+  // A failed first page fails the list; a failed further page is told beside "Show more".
+  if (query.isError && !query.isFetchNextPageError)
+    return { status: 'error', error: query.error, retry: () => void query.refetch() };
+  const pages = query.data!.pages;
+  const last = pages.at(-1)!;
+  return {
+    status: 'success',
+    first: pages[0]!,
+    nodes: pages.flatMap((p) => p.nodes as NodeOf<P>[]),
+    totalCount: last.totalCount,
+    hasMore: query.hasNextPage,
+    loadingMore: query.isFetchingNextPage,
+    moreError: query.isFetchNextPageError ? query.error : null,
+    loadMore: () => {
+      if (query.hasNextPage && !query.isFetchingNextPage) void query.fetchNextPage();
+    },
+  };
+}
