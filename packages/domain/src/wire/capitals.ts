@@ -73,6 +73,8 @@ const DETERMINERS = new Set([
 
 type Place = { paragraph: number; start: number; end: number };
 
+const PAIR = /\b(?:between )?(\p{Lu}[\p{Ll}\p{M}'’-]+)(?: and |–|—)(\p{Lu}[\p{Ll}\p{M}'’-]+)\b/gu;
+
 /** Learns capital → state pairs from the text. */
 export function inferCapitals(context: StoryContext, lookup: CapitalLookup): Map<string, ActorRecord> {
   const capitals = new Map<string, ActorRecord>();
@@ -108,15 +110,19 @@ export function inferCapitals(context: StoryContext, lookup: CapitalLookup): Map
       const offset = from + (match.index ?? 0);
       learn(match[1] ?? null, lookup.stateOfPersonBefore(paragraph, offset));
     }
-    for (const match of body.matchAll(
-      /\b(?:between )?(\p{Lu}[\p{Ll}\p{M}'’-]+)(?: and |–|—)(\p{Lu}[\p{Ll}\p{M}'’-]+)\b/gu,
-    )) {
+    for (const match of body.matchAll(PAIR)) {
       pairs.push([match[1] ?? '', match[2] ?? '']);
     }
   });
+  // The headline pairs capitals too: "Korsk and Sarenne trade blame".
+  for (const match of context.story.headline.matchAll(PAIR)) pairs.push([match[1] ?? '', match[2] ?? '']);
   learnFromPairs(pairs, capitals, lookup, learn);
   // Last resort: a story is usually filed from the capital of the state it opens with.
-  if (datelineName && isUsedForAState(context, datelineName)) learn(datelineName, lookup.openingState());
+  if (datelineName && isUsedForAState(context, datelineName)) {
+    learn(datelineName, lookup.openingState());
+    // … and then the dateline's capital may be the known half of a pair.
+    learnFromPairs(pairs, capitals, lookup, learn);
+  }
   return capitals;
 }
 
