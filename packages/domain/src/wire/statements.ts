@@ -223,7 +223,14 @@ class ParagraphReader {
     // Real sentences are far shorter; the limits keep the rules linear on pathological input.
     if (sentence.end - sentence.start > MAX_SENTENCE_LENGTH) return;
     let last: Resolution | null = null;
-    for (const cue of cuesIn(this.text, this.quotes, sentence).slice(0, MAX_CUES_PER_SENTENCE)) {
+    const cues = cuesIn(this.text, this.quotes, sentence).slice(0, MAX_CUES_PER_SENTENCE);
+    // "Korsk maintains that …, Minister Rybin told VOSTPRESS.": the final attribution reports the whole
+    // clause, and the report inside it is part of what was said.
+    const final = cues.at(-1);
+    const comma = final && cues.length > 1 ? this.finalAttributionComma(sentence, final) : null;
+    if (final && comma !== null && cues.some((c) => c !== final && c.kind === 'verb' && c.end <= comma))
+      cues.unshift(...cues.splice(cues.length - 1, 1));
+    for (const cue of cues) {
       if (this.insideIndirect(cue.start)) continue;
       if (cue.kind === 'according') this.readAccordingTo(sentence, cue);
       else if (cue.kind === 'named' && cue.speaker) {
@@ -254,6 +261,20 @@ class ParagraphReader {
           position(this.paragraph, sentence.start),
         );
     }
+  }
+
+  /** The comma before "…, NAME told reporters." when the cue ends the sentence with nothing reported after it. */
+  private finalAttributionComma(sentence: Sentence, cue: Cue): number | null {
+    if (cue.kind !== 'verb') return null;
+    const word = cue.word.toLowerCase();
+    if (this.quoteAfter(sentence, cue)) return null;
+    if (thatClauseStart(this.text, this.quotes, cue.end, sentence.end, word) !== null) return null;
+    if (bareClauseStart(this.text, this.quotes, cue.end, sentence.end, word) !== null) return null;
+    if (this.quotes.some((q) => q.open >= cue.end && q.open < sentence.end)) return null;
+    const group = speakerGroupBefore(this.text, this.quotes, sentence.start, cue.start);
+    if (!group || group.commaBefore === null) return null;
+    if (!looksLikeClause(tokenize(this.text, sentence.start, group.commaBefore))) return null;
+    return this.resolve(group.start, group.end).kind === 'actor' ? group.commaBefore : null;
   }
 
   private sentenceSubject(sentence: Sentence, cue: Cue): Resolution | null {
