@@ -8,7 +8,8 @@ import {
   RateLimiterRes,
 } from 'rate-limiter-flexible';
 
-// Requests per client (one count per client address and one per API token), counted by
+// Requests per client (one count per client address and one per API token, whether the token is
+// sent as a bearer token or stands behind an editor session's cookie), counted by
 // rate-limiter-flexible: in this process's memory, or with `redis` in Redis, so that every process
 // on every machine counts against one limit. Each count is a fixed window that opens at the
 // client's first request: up to the limit, then refused until the window closes.
@@ -19,7 +20,10 @@ import {
 export type RateLimitOptions = {
   /** Requests per window from one client address (IPv6: one /64); 0 turns the limit off. */
   perIp: number;
-  /** Requests per window with one API token, wherever they come from; 0 turns the limit off. */
+  /**
+   * Requests per window with one API token, wherever they come from; a request signed in by an
+   * editor session counts against the session's token (all its sessions share it). 0: no limit.
+   */
   perToken: number;
   windowSeconds?: number;
   /** Count in Redis (REDIS_URL), under keys starting with `keyPrefix`; unset: in memory. */
@@ -91,14 +95,26 @@ export class RateLimiter {
     return this.state === 'shared' ? 'redis' : 'fallback';
   }
 
-  /** Counts one request against the client's address and, when it sends one, its token. */
-  async take(client: { ip: string; authorization?: string | undefined }): Promise<RateLimitVerdict> {
-    const keys = {
+  /**
+   * Counts one request against the client's address and, when it sends one, its token; without an
+   * Authorization header, `sessionToken` is asked (only once the address's count allows the
+   * request) for the id of the token behind the request's editor session, if it has a live one.
+   */
+  async take(client: {
+    ip: string;
+    authorization?: string | undefined;
+    sessionToken?: () => Promise<string | null>;
+  }): Promise<RateLimitVerdict> {
+    const keys: Record<Limit['name'], string | null> = {
       ip: addressKey(client.ip),
       token: client.authorization ? tokenKey(client.authorization) : null,
     };
     const counted: Limit[] = [];
     for (const limit of this.limits) {
+      if (limit.name === 'token' && keys.token === null && client.sessionToken) {
+        const tokenId = await client.sessionToken();
+        keys.token = tokenId === null ? null : sessionTokenKey(tokenId);
+      }
       const key = keys[limit.name];
       if (key === null) continue;
       try {
@@ -153,6 +169,14 @@ function expandIPv6(ip: string): string[] {
   return [...left, ...Array<string>(missing).fill('0'), ...right].map((part) =>
     part.toLowerCase().padStart(4, '0'),
   );
+}
+
+/**
+ * The count of the token behind an editor session, by the token's id (the server never holds the
+ * token itself). The colon keeps it apart from `tokenKey`'s base64url names.
+ */
+export function sessionTokenKey(tokenId: string): string {
+  return `session-token:${tokenId}`;
 }
 
 /** The token is never kept: its count is named by a hash of the credential the client sent. */

@@ -19,7 +19,8 @@ import {
   tablesNamed,
   tablesWritten,
 } from '@chancery/db/changes';
-import { countSqlStatements, type Database } from '@chancery/db/database';
+import { type ChanceryDb, countSqlStatements, type Database } from '@chancery/db/database';
+import { findSession } from '@chancery/db/sessions';
 import { StatisticsKeeper, type StatisticsKeeperOptions } from '@chancery/db/statistics';
 import { type Context, createRequestContext } from './context.ts';
 import { createErrorFormatter } from './errors.ts';
@@ -37,7 +38,12 @@ import {
   withRecord,
 } from './http/request-record.ts';
 import { sendGraphQLErrors, sendJson } from './http/respond.ts';
-import { createSessionRoutes, SESSION_PATH, sessionIdFromCookies } from './http/session.ts';
+import {
+  cookieRequestRefusal,
+  createSessionRoutes,
+  SESSION_PATH,
+  sessionIdFromCookies,
+} from './http/session.ts';
 import { createDocumentGuard } from './limits/guard.ts';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits/limits.ts';
 import { costLimitPlugin } from './limits/plugin.ts';
@@ -209,7 +215,11 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
     url: URL,
     record: RequestRecord,
   ): Promise<void> {
-    const limited = await rateLimiter?.take({ ip: record.ip, authorization: req.headers.authorization });
+    const limited = await rateLimiter?.take({
+      ip: record.ip,
+      authorization: req.headers.authorization,
+      sessionToken: () => sessionTokenOf(db, req),
+    });
     if (limited && !limited.ok) {
       metrics.rateLimited(limited.limit);
       const who = limited.limit === 'ip' ? 'from this address' : 'with this token';
@@ -477,6 +487,23 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
       await rateLimiter?.close();
     },
   };
+}
+
+/**
+ * The id of the token behind a request's editor session cookie, for the per-token rate limit: only
+ * when the session is live and the request may act with it (auth.ts refuses the others).
+ */
+async function sessionTokenOf(db: ChanceryDb, req: IncomingMessage): Promise<string | null> {
+  const sessionId = sessionIdFromCookies(req.headers.cookie);
+  if (sessionId === null) return null;
+  const headers = {
+    get: (name: string) => {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
+  if (cookieRequestRefusal(headers) !== null) return null;
+  return (await findSession(db, sessionId))?.id ?? null;
 }
 
 /**

@@ -3,6 +3,7 @@
 
 import type { ServerResponse } from 'node:http';
 import { type TestDatabase, testEngines } from '@chancery/db/testing';
+import { createToken } from '@chancery/db/tokens';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createProbes } from '../src/http/probes.ts';
 import { codes, GRAPHQL_RESPONSE, type HardenedServer, startHardenedServer } from './hostile-client.ts';
@@ -236,6 +237,42 @@ describe.each(testEngines)('operability on $name', (engine) => {
       const metrics = await api.raw({ method: 'GET', path: '/metrics' });
       expect(metrics.text).toMatch(/chancery_rate_limited_total\{limit="token"\} 1/);
       expect(metrics.text).toMatch(/chancery_rate_limited_total\{limit="ip"\} 1/);
+    });
+
+    it('per token for requests signed in by an editor session: every session of the token shares its count', async () => {
+      const { token } = await createToken(database.db, { name: 'rate-limited-editor', role: 'editor' });
+      const signIn = async () => {
+        const response = await api.raw({
+          path: '/auth/session',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ token }),
+        });
+        expect(response.status).toBe(201);
+        const setCookie = String(response.headers['set-cookie']);
+        return { ...accept, cookie: /^(chancery_session=[^;]*)/.exec(setCookie)![1] };
+      };
+      const [first, second] = [await signIn(), await signIn()];
+      now += 60_001;
+      vi.setSystemTime(now);
+      // Two requests with one session use up the token's allowance (2); the address's (3) is not.
+      for (let i = 0; i < 2; i++)
+        expect((await api.post({ query: '{ __typename }' }, first)).status).toBe(200);
+      const refused = await api.post({ query: '{ __typename }' }, second);
+      expect(refused.status).toBe(429);
+      expect(refused.json.errors[0].message).toMatch(
+        /^Too many requests with this token: at most 2 per 60 s/,
+      );
+
+      // A cookie that names no live session is an anonymous reader's: counted by address only.
+      now += 60_001;
+      vi.setSystemTime(now);
+      const unknown = { ...accept, cookie: `chancery_session=${'x'.repeat(43)}` };
+      const statuses = [];
+      for (let i = 0; i < 4; i++)
+        statuses.push((await api.post({ query: '{ __typename }' }, unknown)).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const metrics = await api.raw({ method: 'GET', path: '/metrics' });
+      expect(metrics.text).toMatch(/chancery_rate_limited_total\{limit="token"\} 2/);
     });
   });
 
