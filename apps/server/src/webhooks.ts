@@ -64,8 +64,12 @@ export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
   pollMs: 1_000,
 };
 
-/** How long a claim is leased: the request's timeout and a margin to record its outcome. */
-const leaseMs = (settings: WebhookSettings) => settings.timeoutMs + 5_000;
+/**
+ * How long a claim is leased: the request's timeout and a margin to record its outcome (1 to 5 s).
+ * A process killed mid-request holds its delivery that long; then another sends it again.
+ */
+const leaseMs = (settings: WebhookSettings) =>
+  settings.timeoutMs + Math.min(5_000, Math.max(1_000, settings.timeoutMs));
 
 /** The delay before attempt `attempt + 1`: exponential, capped, with "equal jitter" (half fixed, half random). */
 export function retryDelayMs(settings: WebhookSettings, attempt: number): number {
@@ -380,6 +384,8 @@ export function startWebhookDispatcher(options: {
         warn(error, 'Could not claim webhook deliveries; trying again soon');
       } finally {
         pumping = false;
+        // Nothing more to send now: sleep until the next retry falls due.
+        if (inFlight === 0) schedule();
       }
     })();
   };
@@ -406,7 +412,6 @@ export function startWebhookDispatcher(options: {
         inFlight--;
         sending.delete(done);
         pump();
-        schedule();
       });
     sending.add(done);
   };
@@ -431,7 +436,8 @@ export function startWebhookDispatcher(options: {
     timer = null;
     void writeAll().then(() => {
       pump();
-      schedule();
+      // A pump already running schedules the next tick when it is done; make sure one comes.
+      if (!timer) schedule();
     });
   };
 

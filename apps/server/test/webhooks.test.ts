@@ -4,45 +4,12 @@
 // an anonymous reader sees it; 500s are retried, a redirect is not followed, the last failure is
 // FAILED and can be redelivered; only admins manage endpoints; bad input and private addresses are
 // refused with what is allowed.
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createTokens, type TestDatabase, testEngines } from '@chancery/db/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChanceryServer, createServer } from '../src/server.ts';
 import { eventually } from './http.ts';
-
-export type Received = { path: string; headers: IncomingMessage['headers']; body: string };
-
-/** A webhook receiver on 127.0.0.1: records every request, answers with what `answer` says. */
-export async function startReceiver(
-  answer: (
-    request: Received,
-    index: number,
-  ) => { status: number; headers?: Record<string, string> } = () => ({
-    status: 200,
-  }),
-) {
-  const received: Received[] = [];
-  const server = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      const request = { path: req.url ?? '/', headers: req.headers, body };
-      received.push(request);
-      const { status, headers } = answer(request, received.length - 1);
-      res.writeHead(status, headers).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hook`,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+import { type Received, startReceiver } from './webhook-receiver.ts';
 
 type Client = (
   query: string,
