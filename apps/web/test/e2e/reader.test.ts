@@ -180,6 +180,15 @@ describe.runIf(haveChromium).each(testEngines)('the reader on $name', (engine) =
     expect(await article4.locator('.quote').count()).toBe(2);
     await shoot(page, '5-treaty');
     expect(await accessibilityViolations(page)).toEqual([]);
+
+    // A link far down a page opens the next page at its top, with its heading focused.
+    const onward = article4.locator('.provision-links a');
+    await onward.scrollIntoViewIfNeeded();
+    expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+    await onward.click();
+    await page.getByRole('heading', { level: 1, name: 'Article 51' }).waitFor();
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
     expect(problems).toEqual([]);
   });
 
