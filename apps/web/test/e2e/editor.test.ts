@@ -239,8 +239,11 @@ describe.runIf(haveChromium)('the editorial workspace', () => {
     await previewed.click();
     await expect.poll(() => previewSpeaker.textContent()).toMatch(/^Andrey Rudenko/);
     await page.goBack();
-    // The review queue's list of stories, read as the page was first opened, no longer says draft.
+    // The review queue, read as it was first opened: the statements accepted since are not back in
+    // it, and its list of stories no longer calls this one a draft.
     await page.getByRole('link', { name: 'Review', exact: true }).click();
+    await page.getByText('Nothing to review here').waitFor();
+    expect(await rows.count()).toBe(0);
     await expect
       .poll(() => page.getByLabel('Story').locator('option').allTextContents())
       .toContainEqual(expect.stringMatching(/^Russia, North Korea[^()]*$/));
