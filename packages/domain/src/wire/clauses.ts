@@ -424,5 +424,8 @@ export function bareClauseStart(
     return null;
   const subject = tokenize(text, start, firstComma);
   const predicate = tokenize(text, second + 1, commas[2] ?? end);
-  return subject.length <= 4 && looksLikeClause(predicate) && isVerbAt(predicate, 0) ? start : null;
+  // Right after the second comma is the verb's slot: "…, which it published on Wednesday, showed otherwise".
+  const verb = predicate[0]?.text ?? '';
+  const verbFirst = isVerbAt(predicate, 0) || IRREGULAR_PAST.has(verb) || /^\p{Ll}{3,}ed$/u.test(verb);
+  return subject.length <= 4 && verbFirst ? start : null;
 }

@@ -83,7 +83,7 @@ export const ORGANIZATION_HEADS = set(`
   Coalition Front Movement Network University Academy Police Mission Programme Program Society Institution
   Consortium Group Knesset Bundestag Sejm Rada Majlis Storting Riksdag Folketing Diet Cortes Secretariat
   Federation Command Ministry Inspectorate Observatory Cooperative Syndicate Council Caucus Administration
-  Chiefs Mining Holdings Industries Conference Embassy Consulate
+  Chiefs Mining Holdings Industries Conference Embassy Consulate Securities
 `);
 
 /** Lower-case nouns that refer back to an organisation ("the ministry", "the council’s secretariat"). */

@@ -52,6 +52,9 @@ function organizationIn(run: Run, stateForms: ReadonlySet<string> = new Set()): 
     else if (!complement) break;
     if (isCapitalized(text)) last = i;
   }
+  // "Chief Cabinet Secretary Hiroto Sanda": a title from end to end, not an organisation.
+  if (NAME_TITLES.has(tokens[first]?.text ?? '') && NAME_TITLES.has(tokens[headIndex + 1]?.text ?? ''))
+    return null;
   const start = tokens[first];
   const end = tokens[last];
   if (!start || !end) return null;
