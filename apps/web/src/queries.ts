@@ -45,15 +45,14 @@ function run<N extends OperationName>(
 export const operationKey = <N extends OperationName>(name: N, variables: OperationVariables<N>) =>
   [name, variables] as const;
 
-/** Runs one of the SDK's queries; `null` variables: not yet (nothing is asked). */
+/** Runs one of the SDK's queries, read as loading, error (with retry) or success. */
 export function useOperation<N extends OperationName>(
   name: N,
-  variables: OperationVariables<N> | null,
+  variables: OperationVariables<N>,
 ): QueryState<OperationResult<N>> {
   const query = useQuery({
-    queryKey: operationKey(name, variables as OperationVariables<N>),
-    queryFn: ({ signal }) => run(name, variables as OperationVariables<N>, signal),
-    enabled: variables !== null,
+    queryKey: operationKey(name, variables),
+    queryFn: ({ signal }) => run(name, variables, signal),
   });
   if (query.isPending) return { status: 'loading' };
   if (query.isError) return { status: 'error', error: query.error, retry: () => void query.refetch() };
