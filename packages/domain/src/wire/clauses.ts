@@ -161,7 +161,9 @@ function isNameLike(text: string, start: number, end: number): boolean {
 
 /** A part that can be the subject an appositive describes ("Analysts at the Institute"), not "Asked about it". */
 function isNounPhrase(text: string, part: { start: number; end: number }): boolean {
-  const tokens = tokenize(text, part.start, part.end);
+  // "…, while Li Hua, an official with the center, said": the conjunction joins, the name is the phrase.
+  const all = tokenize(text, part.start, part.end);
+  const tokens = /^(?:while|whereas|but|and)$/i.test(all[0]?.text ?? '') ? all.slice(1) : all;
   const first = tokens[0]?.text ?? '';
   if (tokens.length === 0 || PREPOSITIONS.has(first.toLowerCase()) || /^\p{L}+(?:ed|ing|ly)$/u.test(first))
     return false;
@@ -213,8 +215,11 @@ export function speakerGroupBefore(
   const headIsRole = isAppositiveRole(text, head.start, head.end);
   while (i > 0) {
     const left = parts[i - 1] as { start: number; end: number };
+    // "…, while Paul Girard, chief economist at …, said": the conjunction is not part of the name.
+    const conjunction = /^\s*(?:while|whereas|but|and)\s+/i.exec(text.slice(left.start, left.end));
+    const nameStart = left.start + (conjunction?.[0].length ?? 0);
     const fits =
-      isAppositiveRole(text, left.start, left.end) || (headIsRole && isNameLike(text, left.start, left.end));
+      isAppositiveRole(text, left.start, left.end) || (headIsRole && isNameLike(text, nameStart, left.end));
     if (!fits) break;
     start = left.start;
     i--;
@@ -230,6 +235,8 @@ const TIME_BEFORE_AFTER =
 
 // Words after a comma that open another speaker's clause: "…, while X insisted", "…, after unions warned".
 const CONTRASTIVE = new Set(['while', 'whereas', 'but', 'and', 'after', 'before', 'when', 'as', 'since']);
+
+const NAME = /^\s*\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+){1,3}\s*$/u;
 
 // What another party did rather than said: "…, and the society urged the governments to …".
 const ACT_VERBS = new Set([
@@ -255,11 +262,9 @@ function startsReportingClause(text: string, quotes: readonly Quote[], from: num
       return false;
     const between = text.slice(from, t.start).slice(1);
     if (!/,/.test(between)) return true;
-    const appositive =
-      /^\s*\p{Ll}+\s+[^,]{1,60},\s*(\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+){1,3}),\s*(?:\p{Ll}+\s+)?$/u.exec(
-        between,
-      );
-    return appositive !== null;
+    // "while his counterpart, Yoon Mi-rae, said", "while Paul Girard, chief economist at …, said".
+    const parts = /^\s*\p{Ll}+\s+([^,]{1,60}),\s*([^,]{1,80}),\s*(?:\p{Ll}+\s+)?$/u.exec(between);
+    return parts !== null && [parts[1], parts[2]].some((part) => NAME.test(part ?? ''));
   });
 }
 

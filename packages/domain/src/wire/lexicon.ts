@@ -11,7 +11,7 @@ export const REPORTING_VERBS = set(`
   admits maintained maintains remarked commented suggested suggests predicted cautioned conceded concedes
   confirmed confirms reiterated reiterates recalled underlined underscored wrote writes asked asks
   responded observed objected countered contended alleged complained pledged promised vowed tweeted
-  denied denies
+  denied denies reads
 `);
 
 /** Verbs that take a clause only through "that" or a colon, never a bare clause ("agreed to ..."). */
@@ -83,7 +83,7 @@ export const ORGANIZATION_HEADS = set(`
   Coalition Front Movement Network University Academy Police Mission Programme Program Society Institution
   Consortium Group Knesset Bundestag Sejm Rada Majlis Storting Riksdag Folketing Diet Cortes Secretariat
   Federation Command Ministry Inspectorate Observatory Cooperative Syndicate Council Caucus Administration
-  Chiefs Mining Holdings Industries Conference Embassy Consulate Securities
+  Chiefs Mining Holdings Industries Conference Embassy Consulate Securities Partners
 `);
 
 /** Lower-case nouns that refer back to an organisation ("the ministry", "the council’s secretariat"). */

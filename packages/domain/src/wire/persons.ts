@@ -227,6 +227,8 @@ function candidatesIn(
     // After "of" comes a portfolio ("Minister of Water Resources", "Chief of General Staff"); a name may
     // follow it ("Secretary of State Antony Blinken"), and then it is the last two words.
     const afterOf = /\b(?:of|for|on|the)\s+$/i.test(text.slice(Math.max(0, run.start - 5), run.start));
+    // "chief economist at Orna Capital Partners": after "at" comes an employer or a place, not a person.
+    if (first === 0 && /\bat\s+$/.test(text.slice(Math.max(0, run.start - 4), run.start))) continue;
     if (afterOf) {
       if (run.tokens.length < 3 || nameTokens.length < 2) continue;
       nameTokens = nameTokens.slice(-2);

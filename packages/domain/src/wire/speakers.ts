@@ -261,7 +261,7 @@ function resolveOrganizationReference(
     .map((word) => stateOfWord(index, word))
     .filter((s): s is ActorRecord => s !== null);
   const descriptive = modifiers.filter(
-    (word) => /^\p{Ll}/u.test(word) && !/^(?:high-ranking|senior|top|new|state|national)$/.test(word),
+    (word) => /^\p{Ll}/u.test(word) && !/^(?:high-ranking|senior|top|new|state|national|central)$/.test(word),
   );
   const stem = head.replace(/s$/, '');
   const business = BUSINESS_HEADS.has(head);
