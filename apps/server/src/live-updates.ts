@@ -113,14 +113,14 @@ export function followerOf(ctx: Context): ChangeLogFollower {
 export const MAX_QUEUED_EVENTS = 1_000;
 
 /**
- * A subscription's events: each batch of changes the follower reads goes through `select` (which
- * keeps what this subscriber may see and asked for, as events), one batch after another, so events
- * arrive in log order. Ending it (the client completes, the socket closes) stops listening at once.
+ * A subscription's events: each batch of changes committed after it started goes through `select`
+ * (which keeps what this subscriber may see and asked for, as events), one batch after another, so
+ * events arrive in log order. Ending it (the client completes, the socket closes) stops listening at once.
  */
-export function changeEvents<Event>(
+export async function changeEvents<Event>(
   follower: ChangeLogFollower,
   select: (changes: readonly Change[]) => Promise<Event[]>,
-): AsyncIterableIterator<Event> {
+): Promise<AsyncIterableIterator<Event>> {
   const queue: Event[] = [];
   let waiting: { resolve: (result: IteratorResult<Event>) => void; reject: (error: unknown) => void } | null =
     null;
@@ -156,7 +156,7 @@ export function changeEvents<Event>(
       );
     } else queue.push(event);
   };
-  const unlisten = follower.listen((changes) => {
+  const unlisten = await follower.listenFromNow((changes) => {
     chain = chain.then(async () => {
       if (done || failure) return;
       try {
@@ -167,9 +167,9 @@ export function changeEvents<Event>(
     });
   });
 
-  return {
+  const events: AsyncIterableIterator<Event> = {
     [Symbol.asyncIterator]() {
-      return this;
+      return events;
     },
     next() {
       if (queue.length > 0) return Promise.resolve({ value: queue.shift() as Event, done: false });
@@ -188,4 +188,5 @@ export function changeEvents<Event>(
       return Promise.reject(error);
     },
   };
+  return events;
 }

@@ -5,7 +5,7 @@
 import { ConfigError } from '@chancery/db/config';
 import { heldTransaction, type TestDatabase, testEngines } from '@chancery/db/testing';
 import { type Client, createClient } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { loadConfig } from '../src/config.ts';
 import { createServer } from '../src/server.ts';
@@ -15,6 +15,9 @@ import { startTestServer, type TestServer } from './http.ts';
 
 type Message = { kind: 'next'; value: any } | { kind: 'error'; error: any } | { kind: 'complete' };
 
+/** Subscriptions still open: each test's are ended after it, so a failure cannot leave listeners behind. */
+const open = new Set<() => void>();
+
 /** A subscription's messages, taken one at a time in the order they came. */
 function subscribe(client: Client, query: string, variables: Record<string, unknown> = {}) {
   const messages: Message[] = [];
@@ -23,7 +26,7 @@ function subscribe(client: Client, query: string, variables: Record<string, unkn
     messages.push(message);
     wake?.();
   };
-  const dispose = client.subscribe(
+  const unsubscribe = client.subscribe(
     { query, variables },
     {
       next: (value) => push({ kind: 'next', value }),
@@ -31,6 +34,11 @@ function subscribe(client: Client, query: string, variables: Record<string, unkn
       complete: () => push({ kind: 'complete' }),
     },
   );
+  const dispose = () => {
+    open.delete(dispose);
+    unsubscribe();
+  };
+  open.add(dispose);
   return {
     dispose,
     async take(timeoutMs = 20_000): Promise<Message> {
@@ -84,6 +92,10 @@ describe.each(testEngines)('live updates on $name', (engine) => {
     tokens = await createTokens(database);
     api = await startTestServer(database, { live: { maxSubscriptions: 3 } });
     other = await startTestServer(database);
+  });
+  afterEach(async () => {
+    for (const dispose of [...open]) dispose();
+    await until(() => listening() === 0, 'the test’s subscribers are gone');
   });
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.dispose()));
@@ -171,6 +183,32 @@ describe.each(testEngines)('live updates on $name', (engine) => {
     changed.dispose();
     await until(() => listening() === 0, 'the subscriber is gone');
   });
+
+  // PGlite runs one transaction at a time: nothing there commits behind an older one.
+  it.skipIf(engine.name !== 'postgres')(
+    'tells a subscriber only what was committed after it subscribed',
+    async () => {
+      const editor = builders(as(api, tokens.editor));
+      const treaty = await editor.treaty();
+      const actions = 'subscription ($id: ID!) { treatyChanged(id: $id) { cursor } }';
+      // Committed before the subscription starts, but behind an older transaction: not yet readable.
+      const older = await heldTransaction(database);
+      let changed: ReturnType<typeof subscribe>;
+      try {
+        await editor.action(treaty.id, { type: 'SIGNATURE' });
+        changed = subscribe(connect(null), actions, { id: treaty.id });
+        await until(() => listening() === 1, 'the subscriber listens');
+      } finally {
+        older.release();
+        await older.done;
+      }
+      await editor.action(treaty.id, { type: 'RATIFICATION' });
+      const event = (await changed.take()) as { value: any };
+      const log = await as(api, null)('{ changes(first: 100, types: [Treaty]) { edges { cursor } } }');
+      const last = log.data?.changes.edges.at(-1).cursor;
+      expect(event.value.data.treatyChanged.cursor).toBe(last);
+    },
+  );
 
   it('shares an event’s result only among subscribers who may see the same', async () => {
     const editor = builders(as(api, tokens.editor));

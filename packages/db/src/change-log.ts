@@ -21,6 +21,8 @@ export type Change = {
   wasVisible: boolean;
   visible: boolean;
   changedAt: string;
+  /** The writing transaction's id: the log's order (and what a snapshot says was committed). */
+  xid: string;
 };
 
 /** A position in the log: after the change of transaction `xid` numbered `id`. */
@@ -65,6 +67,7 @@ const toChange = (row: ChangeRow): Change => ({
   wasVisible: row.was_visible,
   visible: row.visible,
   changedAt: new Date(row.changed_at).toISOString(),
+  xid: row.xid,
 });
 
 /** Rows below the horizon after `after`, in log order. */
@@ -179,6 +182,9 @@ export class ChangeLogFollower implements ChangeWatcher {
   private retry: NodeJS.Timeout | null = null;
   private stopped = false;
   private readonly listeners = new Set<(changes: readonly Change[]) => void>();
+  /** listenFromNow's listeners while their snapshot is taken. */
+  private readonly starting = new Set<(changes: readonly Change[]) => void>();
+  private fromNow = 0;
 
   constructor(
     private readonly db: ChanceryDb,
@@ -197,7 +203,11 @@ export class ChangeLogFollower implements ChangeWatcher {
     this.position = { xid: row?.horizon ?? '0', id: '0' };
   }
 
-  /** Calls `listener` with every change from now on, in batches, in log order; returns the unsubscribe. */
+  /**
+   * Calls `listener` with every change this follower reads from now on, in batches, in log order;
+   * returns the unsubscribe. What it reads next may include changes committed before this call
+   * (held behind an older transaction, or not yet notified): `listenFromNow` leaves those out.
+   */
   listen(listener: (changes: readonly Change[]) => void): () => void {
     this.listeners.add(listener);
     return () => {
@@ -205,9 +215,50 @@ export class ChangeLogFollower implements ChangeWatcher {
     };
   }
 
-  /** How many listen: one per subscription. */
+  /**
+   * Calls `listener` with the changes committed after this call, and only those, in log order (a
+   * subscription's events start when it does); resolves with the unsubscribe once that start is
+   * fixed. The start is a snapshot of the database: whatever it saw committed is left out.
+   */
+  async listenFromNow(listener: (changes: readonly Change[]) => void): Promise<() => void> {
+    // Listen before taking the snapshot, so nothing committed after it can be read unheard.
+    const early: (readonly Change[])[] = [];
+    const hold = (changes: readonly Change[]) => void early.push(changes);
+    this.starting.add(hold);
+    let since: Snapshot | null;
+    try {
+      const [row] = await rows<{ snapshot: string }>(
+        this.db,
+        sql`select pg_current_snapshot()::text as snapshot`,
+      );
+      since = parseSnapshot(row?.snapshot ?? '');
+    } finally {
+      this.starting.delete(hold);
+    }
+    const deliver = (changes: readonly Change[]) => {
+      if (since === null) return listener(changes);
+      const snapshot = since;
+      const after = changes.filter((change) => !committedIn(snapshot, BigInt(change.xid)));
+      // Past the snapshot's xmax every transaction began after it: nothing more to leave out.
+      if (BigInt((changes.at(-1) as Change).xid) >= snapshot.xmax) since = null;
+      // The same array when nothing was left out: subscribers share work per batch (by identity).
+      if (after.length === changes.length) listener(changes);
+      else if (after.length > 0) listener(after);
+    };
+    for (const changes of early) deliver(changes);
+    const unlisten = this.listen(deliver);
+    this.fromNow += 1;
+    let listening = true;
+    return () => {
+      if (listening) this.fromNow -= 1;
+      listening = false;
+      unlisten();
+    };
+  }
+
+  /** How many listen from now (one per subscription), counting those whose start is fixed. */
   get listening(): number {
-    return this.listeners.size;
+    return this.fromNow;
   }
 
   changed(table: string): void {
@@ -244,6 +295,8 @@ export class ChangeLogFollower implements ChangeWatcher {
     this.stopped = true;
     if (this.retry) clearTimeout(this.retry);
     this.listeners.clear();
+    this.starting.clear();
+    this.fromNow = 0;
   }
 
   private async readNew(): Promise<void> {
@@ -254,7 +307,7 @@ export class ChangeLogFollower implements ChangeWatcher {
         this.onReadable();
         this.position = { xid: last.xid, id: last.id };
         const changes = found.map(toChange);
-        for (const listener of this.listeners) listener(changes);
+        for (const listener of [...this.starting, ...this.listeners]) listener(changes);
       }
       if (found.length < FOLLOW_PAGE) break;
     }
@@ -273,3 +326,20 @@ export class ChangeLogFollower implements ChangeWatcher {
     }
   }
 }
+
+/** Which transactions had committed when a snapshot was taken (pg_current_snapshot's text). */
+type Snapshot = { xmin: bigint; xmax: bigint; running: ReadonlySet<bigint> };
+
+function parseSnapshot(text: string): Snapshot {
+  const [xmin, xmax, running] = text.split(':');
+  if (!xmin || !xmax) throw new Error(`Not a snapshot: ${JSON.stringify(text)}`);
+  return {
+    xmin: BigInt(xmin),
+    xmax: BigInt(xmax),
+    running: new Set((running ?? '').split(',').filter(Boolean).map(BigInt)),
+  };
+}
+
+/** pg_visible_in_snapshot, for a transaction that has ended. */
+const committedIn = (snapshot: Snapshot, xid: bigint) =>
+  xid < snapshot.xmin || (xid < snapshot.xmax && !snapshot.running.has(xid));
