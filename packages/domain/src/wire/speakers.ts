@@ -124,8 +124,9 @@ function canonicalDocument(noun: string): string {
 export function findDocumentIssuers(index: ActorIndex): DocumentIssuer[] {
   const issuers: DocumentIssuer[] = [];
   const nouns = [...DOCUMENT_NOUNS].join('|');
+  // "a draft decree published by the ministry": up to two words between the noun and its issuer.
   const from = new RegExp(
-    `\\b(${nouns})\\s+(?:from|by|of|issued by|released by|published by|sent by)\\s+(?:the\\s+)?$`,
+    `\\b(${nouns})(?:\\s+[\\p{Ll}-]+){0,2}?\\s+(?:from|by|of|issued by|released by|published by|sent by)\\s+(?:the\\s+)?$`,
     'u',
   );
   const owned = new RegExp(`^(?:['’]s)\\s+(?:[\\p{L}-]+\\s+){0,2}?(${nouns})\\b`, 'u');
@@ -160,9 +161,15 @@ export function registerDocument(
   pos: number,
 ): void {
   if (resolution.kind !== 'actor' || resolution.actor.kind === 'PERSON') return;
-  const noun = CHANNEL.exec(sentence)?.[1];
+  const noun = CHANNEL.exec(sentence)?.[1] ?? ISSUED_RELATIVE.exec(sentence)?.[1];
   if (noun) documents.push({ noun: canonicalDocument(noun), issuer: resolution.actor, pos });
 }
+
+// "a report the ministry released on Monday": a document and, in a relative clause, who issued it.
+const ISSUED_RELATIVE = new RegExp(
+  `\\b(${[...DOCUMENT_NOUNS].join('|')})\\s+(?:that\\s+)?((?:the|its)\\s+[^,;"“”]{1,60}?)\\s+(?:released|published|issued|put out|circulated)\\b`,
+  'iu',
+);
 
 function words(index: ActorIndex, paragraph: number, start: number, end: number): Token[] {
   return tokenize(index.context.paragraphs[paragraph] ?? '', start, end);
@@ -378,6 +385,12 @@ export function resolveSpeaker(
   if (tokens.length === 0) return { kind: 'unknown', role: null };
   const lower = tokens.map((t) => t.toLowerCase());
 
+  const relative = ISSUED_RELATIVE.exec(text);
+  if (relative?.[2] && relative.index < 20) {
+    const issuerStart = start + relative.index + relative[0].indexOf(relative[2], relative[1]?.length ?? 0);
+    const issuer = resolveSpeaker(index, documents, paragraph, issuerStart, issuerStart + relative[2].length);
+    if (issuer.kind === 'actor') return { ...issuer, role: null, confidence: 0.75 };
+  }
   const people = [...new Set(mentions.filter((m) => m.actor.kind === 'PERSON').map((m) => m.actor))];
   if (people.length > 1 && lower.includes('and')) return { kind: 'unknown', role: null };
   const person = mentions.filter((m) => m.actor.kind === 'PERSON').pop();

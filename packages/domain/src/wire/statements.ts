@@ -232,10 +232,10 @@ class ParagraphReader {
       cues.unshift(...cues.splice(cues.length - 1, 1));
     for (const cue of cues) {
       if (this.insideIndirect(cue.start)) continue;
-      if (cue.kind === 'according') this.readAccordingTo(sentence, cue);
+      if (cue.kind === 'according') last = this.readAccordingTo(sentence, cue) ?? last;
       else if (cue.kind === 'named' && cue.speaker) {
         last = this.resolve(cue.speaker[0], cue.speaker[1]);
-        this.readComplement(sentence, cue, last);
+        if (!this.readComplement(sentence, cue, last)) this.readQuoteOpeningSentence(sentence, cue, last);
       } else if (cue.kind === 'put' && cue.speaker) {
         last = this.resolve(cue.speaker[0], cue.speaker[1]);
         this.readPutIt(sentence, cue, last);
@@ -493,12 +493,22 @@ class ParagraphReader {
     return resolution;
   }
 
-  private readAccordingTo(sentence: Sentence, cue: Cue): void {
+  /** "“…,” the report quoted Vice Minister Zhou Kang as saying.": the quote that opens the sentence. */
+  private readQuoteOpeningSentence(sentence: Sentence, cue: Cue, resolution: Resolution): void {
+    const quote = this.quotes.find(
+      (q) => q.closed && q.open >= sentence.start && q.end <= cue.start && this.startsSentence(q, sentence),
+    );
+    if (!quote || this.consumed.has(quote)) return;
+    if (/["“”.;:]/.test(this.text.slice(quote.end, cue.start))) return;
+    this.emitDirect(quote, resolution, cue.word);
+  }
+
+  private readAccordingTo(sentence: Sentence, cue: Cue): Resolution | null {
     const before = this.text.slice(sentence.start, cue.start);
     if (before.trim() === '') {
       // According to SOURCE, CLAUSE.
       const comma = this.text.slice(cue.end, sentence.end).search(/,/);
-      if (comma < 0) return;
+      if (comma < 0) return null;
       const sourceEnd = cue.end + comma;
       const resolution = cue.speaker
         ? this.resolve(cue.speaker[0], cue.speaker[1])
@@ -509,19 +519,20 @@ class ParagraphReader {
         resolution,
         cue.word,
       );
-      return;
+      return resolution;
     }
     const comma = before.search(/,\s*$/);
-    if (comma < 0) return;
+    if (comma < 0) return null;
     // CLAUSE, according to SOURCE.
     // "X said the government would …, according to his office": the clause is already X's statement.
     const clauseStart = sentence.start;
     const clauseStop = sentence.start + comma;
-    if (this.drafts.some((d) => d.start >= clauseStart && d.end <= clauseStop)) return;
+    if (this.drafts.some((d) => d.start >= clauseStart && d.end <= clauseStop)) return null;
     const rest = this.text.slice(cue.end, sentence.end);
     const sourceEnd = cue.end + (rest.search(/[,;]/) >= 0 ? rest.search(/[,;]/) : rest.length);
     const resolution = this.resolve(cue.end, sourceEnd);
     this.emitIndirect(sentence.start, sentence.start + comma, resolution, cue.word);
+    return resolution;
   }
 
   /** The sentence holds nothing but this quote (and punctuation). */
