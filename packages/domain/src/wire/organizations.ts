@@ -76,6 +76,27 @@ function formalStateAt(run: Run, i: number, stateForms: ReadonlySet<string>): bo
   return false;
 }
 
+/**
+ * "Ministry of Oceans and Fisheries", "Ministry of Trade and Industry": one more portfolio after "and"
+ * (a single word, not a state, a possessive or the subject of a reporting verb).
+ */
+function extendByAnd(
+  context: StoryContext,
+  text: string,
+  found: Found,
+  stateWords: ReadonlySet<string>,
+): void {
+  if (!/\sof\s/.test(found.name)) return;
+  const more = /^ and (\p{Lu}[\p{Ll}\p{M}-]+)(?![\p{L}\p{M}'’-])(?!\s+\p{Lu})/u.exec(
+    text.slice(found.end, found.end + 60),
+  );
+  const word = more?.[1];
+  // "the Ministry of Finance and Roos said": a surname (printed after a first name elsewhere) is a person.
+  if (!word || stateWords.has(word) || FUNCTION_WORDS.has(word) || isSurname(context, word)) return;
+  found.name = `${found.name} and ${word}`;
+  found.end += ` and ${word}`.length;
+}
+
 function isAgency(name: string, agency: string | null): boolean {
   return AGENCY_NAME.test(name) || (agency !== null && name.toLowerCase() === agency.toLowerCase());
 }
@@ -121,6 +142,7 @@ export function findOrganizations(
     })) {
       const found = organizationIn(run, stateForms);
       if (!found || isAgency(found.name, agency) || stateForms.has(found.name)) continue;
+      extendByAnd(context, context.paragraphs[paragraph] ?? '', found, stateWords);
       addNamed(organizations, found, claimed);
     }
   });
