@@ -274,3 +274,84 @@ describe('speakers', () => {
     expect(statement?.confidence).toBeLessThan(0.5);
   });
 });
+
+describe('constructions from the 97-127 development batches', () => {
+  it('keeps two speakers joined by ", while" apart, the second named before or after the role', () => {
+    expect(
+      statements(
+        'Varga said the maps were ready, while Paul Girard, chief economist at Orna Capital Partners, said the talks would drag on.',
+        'Santane said the gap was wide, while his Arvandi counterpart, Mira Holm, said the talks had been useful.',
+      ),
+    ).toEqual([
+      [0, 'INDIRECT', 'Lena Varga', 'the maps were ready'],
+      [0, 'INDIRECT', 'Paul Girard', 'the talks would drag on'],
+      [1, 'INDIRECT', 'Aurelio Santane', 'the gap was wide'],
+      [1, 'INDIRECT', 'Mira Holm', 'the talks had been useful'],
+    ]);
+  });
+
+  it('reads ", as X noted" and "CLAUSE, said NAME, ROLE" like "CLAUSE, X said"', () => {
+    expect(
+      statements(
+        'The border will stay open during the talks, as Varga noted when she arrived.',
+        'The maps could be signed next month, said Mira Holm, Meridia’s deputy foreign minister.',
+      ),
+    ).toEqual([
+      [0, 'INDIRECT', 'Lena Varga', 'The border will stay open during the talks'],
+      [1, 'INDIRECT', 'Mira Holm', 'The maps could be signed next month'],
+    ]);
+  });
+
+  it('gives a sentence-final attribution the whole clause, with the report inside it', () => {
+    expect(
+      statements(
+        'Meridia insists that the talks must continue, Deputy Foreign Minister Mira Holm told reporters.',
+      ),
+    ).toEqual([[0, 'INDIRECT', 'Mira Holm', 'Meridia insists that the talks must continue']]);
+  });
+
+  it('names a described source from the apposition that follows, and keeps "Varga\'s aide" unnamed', () => {
+    expect(
+      statements(
+        'The talks will resume on Monday, her lawyer told reporters.',
+        '"Nothing has been signed," the lawyer, Hugo Besson, said.',
+        "Varga's aide said the minister would stay another day.",
+      ),
+    ).toEqual([
+      [0, 'INDIRECT', 'Hugo Besson', 'The talks will resume on Monday'],
+      [1, 'DIRECT', 'Hugo Besson', 'Nothing has been signed'],
+      [2, 'INDIRECT', null, 'the minister would stay another day'],
+    ]);
+  });
+
+  it('treats government agencies as actors and "the airline", "Ostmark" as the company', () => {
+    expect(
+      statements(
+        'Patrols found breaches of the quota, the Arvandi Fisheries Agency said.',
+        'Skyline, the national airline of the Kingdom of Meridia, cancelled 40 flights, the airline said.',
+        'Ostmark Motor Corporation is recalling 9,000 cars. No crashes have been reported, Ostmark said.',
+      ),
+    ).toEqual([
+      [0, 'INDIRECT', 'Arvandi Fisheries Agency', 'Patrols found breaches of the quota'],
+      [
+        1,
+        'INDIRECT',
+        'Skyline',
+        'Skyline, the national airline of the Kingdom of Meridia, cancelled 40 flights',
+      ],
+      [2, 'INDIRECT', 'Ostmark Motor Corporation', 'No crashes have been reported'],
+    ]);
+  });
+
+  it('reads "He Yadong" as a name and ends a clause before ", a day after …"', () => {
+    expect(
+      statements(
+        'Ministry spokesperson He Yadong said the measures were lawful, a day after Varga arrived.',
+        'He Yadong added that trade would not suffer.',
+      ),
+    ).toEqual([
+      [0, 'INDIRECT', 'He Yadong', 'the measures were lawful'],
+      [1, 'INDIRECT', 'He Yadong', 'trade would not suffer'],
+    ]);
+  });
+});
