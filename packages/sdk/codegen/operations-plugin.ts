@@ -31,7 +31,7 @@ import {
 import { connectionPath } from '../src/pagination.ts';
 
 /** Client methods that are not operations; an operation may not take their names. */
-const RESERVED_METHODS = new Set(['request', 'paginate']);
+const RESERVED_METHODS = new Set(['request', 'paginate', 'subscribe', 'dispose']);
 
 type Operation = { node: OperationDefinitionNode; name: string; location: string };
 

@@ -1,15 +1,22 @@
 import type { ResultOf, TypedDocumentNode, VariablesOf } from '@graphql-typed-document-node/core';
 import { type DocumentNode, type GraphQLFormattedError, getOperationAST, print } from 'graphql';
+import type { Client as WebSocketClient } from 'graphql-ws';
 import { ChanceryError } from './errors.ts';
 import { operations } from './generated/operations.ts';
 import { connectionAt, connectionPath } from './pagination.ts';
 
 // The Chancery client: one typed method per operation in src/operations (generated into
 // operations.ts), `request` for any other typed document, and `paginate` to walk a connection.
+// Queries and mutations go over HTTP (fetch); subscriptions over WebSocket (graphql-ws, loaded on
+// the first subscription, so an app that never subscribes does not carry it).
 
 /** The SDK's operations by method name: `name`, `type`, `document`, `hash`, `text`, `connection`. */
 export type Operations = typeof operations;
 export type OperationName = keyof Operations;
+/** Subscriptions: their methods return an async iterable of events rather than a promise. */
+export type SubscriptionName = {
+  [N in OperationName]: Operations[N]['type'] extends 'subscription' ? N : never;
+}[OperationName];
 /** Operations with an `$after` variable, which `paginate` can follow page after page. */
 export type PaginatedOperationName = {
   [N in OperationName]: Operations[N]['connection'] extends readonly string[] ? N : never;
@@ -23,6 +30,12 @@ export type RequestOptions = {
   signal?: AbortSignal;
   /** Sent with this call only; they win over the client's headers and token. */
   headers?: Record<string, string>;
+};
+
+/** Per-subscription options. */
+export type SubscribeOptions = {
+  /** Ends the subscription: the loop over its events fails with code ABORTED. */
+  signal?: AbortSignal;
 };
 
 /** Variables may be left out when the operation requires none. */
@@ -49,6 +62,20 @@ export type RetryOptions = {
 
 type Awaitable<T> = T | Promise<T>;
 
+export type SubscriptionOptions = {
+  /** The WebSocket endpoint; default: `url` with http(s) turned into ws(s). */
+  url?: string | URL;
+  /**
+   * A WebSocket constructor; default: the global one (browsers, Node 22 and later). On Node 20,
+   * pass the `ws` package's: `import WebSocket from 'ws'`.
+   */
+  webSocketImpl?: unknown;
+  /** Reconnections after the socket drops, each subscription subscribing again (default 5). */
+  retryAttempts?: number;
+  /** How long the socket stays open after the last subscription ends, in ms (default 0). */
+  lazyCloseTimeoutMs?: number;
+};
+
 export type ChanceryClientOptions = {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
   url: string | URL;
@@ -65,13 +92,24 @@ export type ChanceryClientOptions = {
   persistedQueries?: boolean;
   /** Retries of queries that fail to reach the server (never of mutations). `false`: none. */
   retry?: RetryOptions | false;
+  /** Subscriptions over WebSocket (graphql-ws); the token goes in `connection_init`. */
+  subscriptions?: SubscriptionOptions;
 };
 
 type AnyVariables = Record<string, unknown>;
+/** Like OperationArgs, with a subscription's options. */
+export type SubscriptionArgs<Variables> =
+  // biome-ignore lint/complexity/noBannedTypes: `{}` here means "an object with no required keys".
+  {} extends Variables
+    ? [variables?: Variables, options?: SubscribeOptions]
+    : [variables: Variables, options?: SubscribeOptions];
+
 type OperationMethods = {
-  readonly [N in keyof Operations]: (
-    ...args: OperationArgs<OperationVariables<N>>
-  ) => Promise<OperationResult<N>>;
+  readonly [N in keyof Operations]: Operations[N]['type'] extends 'subscription'
+    ? (
+        ...args: SubscriptionArgs<OperationVariables<N>>
+      ) => AsyncGenerator<OperationResult<N>, void, undefined>
+    : (...args: OperationArgs<OperationVariables<N>>) => Promise<OperationResult<N>>;
 };
 
 export type ChanceryClient = OperationMethods & {
@@ -92,6 +130,16 @@ export type ChanceryClient = OperationMethods & {
     document: TypedDocumentNode<Result, Variables>,
     ...args: OperationArgs<Variables>
   ): AsyncGenerator<Result, void, undefined>;
+  /**
+   * The events of any typed subscription document, over WebSocket, until the loop breaks, the
+   * signal fires or the server ends it. An error (the server's, or the socket's) is thrown by the loop.
+   */
+  subscribe<Result = any, Variables = Record<string, any>>(
+    document: TypedDocumentNode<Result, Variables>,
+    ...args: SubscriptionArgs<Variables>
+  ): AsyncGenerator<Result, void, undefined>;
+  /** Closes the WebSocket, ending every subscription. */
+  dispose(): Promise<void>;
 };
 
 type Prepared = { type: string; name: string | undefined; text: string; hash: string | undefined };
@@ -274,17 +322,127 @@ export function createChanceryClient(options: ChanceryClientOptions): ChanceryCl
     }
   }
 
-  const methods: Record<string, (variables?: AnyVariables, request?: RequestOptions) => Promise<unknown>> =
-    {};
+  const webSocketUrl = String(options.subscriptions?.url ?? url.replace(/^http(s?):/i, 'ws$1:'));
+  let webSocketClient: Promise<WebSocketClient> | null = null;
+
+  /** The graphql-ws client, made (and graphql-ws loaded) on the first subscription. */
+  function webSocket(): Promise<WebSocketClient> {
+    webSocketClient ??= import('graphql-ws').then(({ createClient }) => {
+      const impl = options.subscriptions?.webSocketImpl ?? (globalThis as { WebSocket?: unknown }).WebSocket;
+      if (!impl) {
+        throw new TypeError(
+          "No global WebSocket here (Node before 22): pass `subscriptions: { webSocketImpl: WebSocket }` from the 'ws' package.",
+        );
+      }
+      return createClient({
+        url: webSocketUrl,
+        webSocketImpl: impl,
+        lazy: true,
+        lazyCloseTimeout: options.subscriptions?.lazyCloseTimeoutMs ?? 0,
+        retryAttempts: options.subscriptions?.retryAttempts ?? 5,
+        connectionParams: async () => {
+          const token = typeof options.token === 'function' ? await options.token() : options.token;
+          return token ? { authorization: `Bearer ${token}` } : {};
+        },
+      });
+    });
+    webSocketClient.catch(() => {
+      webSocketClient = null;
+    });
+    return webSocketClient;
+  }
+
+  async function* subscribe(
+    document: DocumentNode,
+    variables: AnyVariables | undefined,
+    request: SubscribeOptions = {},
+  ): AsyncGenerator<unknown, void, undefined> {
+    const operation = prepare(document);
+    if (operation.type !== 'subscription') {
+      throw new TypeError(
+        `${operation.name ?? 'This document'} is a ${operation.type}: run it with request(), not subscribe().`,
+      );
+    }
+    const { signal } = request;
+    throwIfAborted(signal, operation);
+    const events = (await webSocket()).iterate({
+      query: operation.text,
+      ...(operation.name ? { operationName: operation.name } : {}),
+      ...(variables ? { variables } : {}),
+    });
+    const stop = () => void events.return?.();
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      for (;;) {
+        let event: IteratorResult<{ data?: unknown; errors?: readonly GraphQLFormattedError[] }>;
+        try {
+          event = await events.next();
+        } catch (error) {
+          throw subscriptionError(error, operation, webSocketUrl);
+        }
+        throwIfAborted(signal, operation);
+        if (event.done) return;
+        const { data, errors } = event.value;
+        if (errors && errors.length > 0) {
+          throw ChanceryError.fromResponse(errors, {
+            ...(operation.name ? { operationName: operation.name } : {}),
+            data,
+          });
+        }
+        yield data;
+      }
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      await events.return?.();
+    }
+  }
+
+  const methods: Record<string, (variables?: AnyVariables, request?: RequestOptions) => unknown> = {};
   for (const [method, operation] of Object.entries(operations)) {
-    methods[method] = (variables, request = {}) => execute(operation.document, variables, request);
+    methods[method] =
+      operation.type === 'subscription'
+        ? (variables, request = {}) => subscribe(operation.document, variables, { signal: request.signal })
+        : (variables, request = {}) => execute(operation.document, variables, request);
   }
   return Object.freeze({
     ...methods,
     request: (document: DocumentNode, variables?: AnyVariables, request: RequestOptions = {}) =>
       execute(document, variables, request),
     paginate,
+    subscribe,
+    async dispose() {
+      const client = webSocketClient;
+      webSocketClient = null;
+      await (await client?.catch(() => null))?.dispose();
+    },
   }) as unknown as ChanceryClient;
+}
+
+/**
+ * What a subscription's loop throws: the server's errors as a ChanceryError with their code
+ * (NOT_FOUND, BAD_USER_INPUT …); a socket the server closed, or could not open, as NETWORK_ERROR
+ * (FORBIDDEN for a token it refused, close code 4403).
+ */
+function subscriptionError(error: unknown, operation: Prepared, url: string): unknown {
+  if (error instanceof ChanceryError || error instanceof TypeError) return error;
+  const operationName = operation.name;
+  if (Array.isArray(error)) return ChanceryError.fromResponse(error, operationName ? { operationName } : {});
+  const close = error as { code?: unknown; reason?: unknown };
+  if (typeof close?.code === 'number') {
+    const reason = typeof close.reason === 'string' && close.reason !== '' ? `: ${close.reason}` : '';
+    return new ChanceryError({
+      code: close.code === 4403 ? 'FORBIDDEN' : 'NETWORK_ERROR',
+      message: `The WebSocket to ${url} closed with code ${close.code}${reason}.`,
+      operationName,
+      cause: error,
+    });
+  }
+  return new ChanceryError({
+    code: 'NETWORK_ERROR',
+    message: `Could not subscribe through ${url}: ${error instanceof Error ? describe(error) : 'the WebSocket failed'}.`,
+    operationName,
+    cause: error,
+  });
 }
 
 /** The SDK's documents carry their printed text and hash; any other document is printed here. */

@@ -6,7 +6,7 @@ import { type ChanceryClient, createChanceryClient, type FetchLike } from '../sr
 import { ChanceryError } from '../src/errors.ts';
 import { StatementsDocument } from '../src/generated/graphql.ts';
 import { operations } from '../src/generated/operations.ts';
-import { runEveryOperation, SEED, type SeedIds, seedIds, type Tokens } from './samples.ts';
+import { httpOperations, runEveryOperation, SEED, type SeedIds, seedIds, type Tokens } from './samples.ts';
 import { type Exchange, type RunningServer, recordingFetch, startServer } from './server.ts';
 
 /** A port on this machine that nothing listens on: connecting to it is refused. */
@@ -214,8 +214,7 @@ describe.each(testEngines)('the SDK against a real server on $name', (engine) =>
       // the seed as it was.
       expect(await census()).toEqual(before);
       const run = new Set(exchanges.filter((e) => e.status === 200).map((e) => e.body.operationName));
-      for (const operation of Object.values(operations))
-        expect(run, operation.name).toContain(operation.name);
+      for (const operation of httpOperations) expect(run, operation.name).toContain(operation.name);
     });
 
     it('each root field is planned into one SQL statement', async () => {

@@ -37,17 +37,20 @@ describe('the built package', () => {
     }
   });
 
-  it('imports nothing at run time but graphql and its own files', () => {
+  it('imports nothing at run time but graphql, graphql-ws (on the first subscription) and its own files', () => {
     const imported = new Set<string>();
+    const loaded = new Set<string>();
+    const name = (specifier: string) =>
+      specifier.startsWith('.') ? (specifier.endsWith('.js') ? 'relative .js' : specifier) : specifier;
     for (const file of filesUnder(join(PACKAGE, 'dist')).filter((f) => f.endsWith('.js'))) {
-      for (const match of readFileSync(file, 'utf8').matchAll(
-        /^\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]/gm,
-      ))
-        imported.add(
-          match[1]!.startsWith('.') ? (match[1]!.endsWith('.js') ? 'relative .js' : match[1]!) : match[1]!,
-        );
+      const code = readFileSync(file, 'utf8');
+      for (const match of code.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]/gm))
+        imported.add(name(match[1]!));
+      for (const match of code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) loaded.add(name(match[1]!));
     }
     expect([...imported].sort()).toEqual(['graphql', 'relative .js']);
+    // graphql-ws, only when a subscription starts: an app that never subscribes does not load it.
+    expect([...loaded].sort()).toEqual(['graphql-ws']);
   });
 
   it('type-checks a consumer against its .d.ts files, wrong calls included', async () => {

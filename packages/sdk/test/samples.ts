@@ -12,6 +12,7 @@ import type {
   OperationVariables,
   RequestOptions,
 } from '../src/client.ts';
+import { operations } from '../src/generated/operations.ts';
 
 export const SEED = {
   article: 'tass-2024-10-24-russia-dprk-treaty',
@@ -26,7 +27,11 @@ export type SeedIds = { actorId: string; treatyId: string; statementId: string; 
 export type QueryName = {
   [N in OperationName]: Operations[N]['type'] extends 'query' ? N : never;
 }[OperationName];
-export type MutationName = Exclude<OperationName, QueryName>;
+export type MutationName = {
+  [N in OperationName]: Operations[N]['type'] extends 'mutation' ? N : never;
+}[OperationName];
+/** The operations that go over HTTP, as runEveryOperation runs them. */
+export const httpOperations = Object.values(operations).filter((o) => o.type !== 'subscription');
 
 /** API tokens for the writes: the script writes as the editor and purges as the admin. */
 export type Tokens = { editor: string; admin: string };
@@ -366,15 +371,16 @@ export const everyMutationIsScripted: [
   : { missing: Exclude<MutationName, (typeof mutationScript)[number]['name']> } = true;
 
 /**
- * Runs every SDK operation at least once: each query with its sample variables (anonymously),
- * then the mutation script (with the tokens, sent per call). Returns the last data by operation.
+ * Runs every SDK query and mutation at least once: each query with its sample variables
+ * (anonymously), then the mutation script (with the tokens, sent per call). Returns the last data
+ * by operation. Subscriptions go over WebSocket: subscriptions.test.ts runs each of them.
  */
 export async function runEveryOperation(
   client: ChanceryClient,
   ids: SeedIds,
   tokens: Tokens,
-): Promise<Record<OperationName, unknown>> {
-  const results = {} as Record<OperationName, unknown>;
+): Promise<Record<QueryName | MutationName, unknown>> {
+  const results = {} as Record<QueryName | MutationName, unknown>;
   const variables = queryVariables(ids);
   for (const name of Object.keys(variables) as QueryName[]) {
     const call = client[name] as (variables: unknown) => Promise<unknown>;
