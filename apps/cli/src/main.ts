@@ -9,6 +9,7 @@ import { registerGenerateCommand } from './commands/generate.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerTokenCommands } from './commands/token.ts';
 import { registerWatchCommand } from './commands/watch.ts';
+import { registerWebhookCommands } from './commands/webhook.ts';
 import { withDatabase } from './database.ts';
 
 const program = new Command('chancery')
@@ -70,6 +71,7 @@ registerImportCommand(program);
 registerExportCommand(program);
 registerGenerateCommand(program);
 registerWatchCommand(program);
+registerWebhookCommands(program);
 
 try {
   await program.parseAsync(process.argv);

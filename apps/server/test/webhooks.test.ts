@@ -7,6 +7,7 @@
 import { createTokens, type TestDatabase, testEngines } from '@chancery/db/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
 import { type ChanceryServer, createServer } from '../src/server.ts';
 import { eventually } from './http.ts';
 import { type Received, startReceiver } from './webhook-receiver.ts';
@@ -287,7 +288,7 @@ describe.each(testEngines)('webhooks on $name', (engine) => {
     expect(filter.data.createWebhook.fieldErrors[0]).toMatchObject({
       path: ['input', 'filter', 'speakerId'],
     });
-    expect(filter.data.createWebhook.fieldErrors[0].message).toMatch(/not the ID of a Actor/);
+    expect(filter.data.createWebhook.fieldErrors[0].message).toMatch(/not the ID of an Actor/);
     const missing = await api(
       'mutation { pauseWebhook(id: "V2ViaG9vazowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA") { __typename ... on NotFoundError { message } } }',
       {},
@@ -313,5 +314,26 @@ describe.each(testEngines)('webhooks on $name', (engine) => {
       );
     }
     expect((await strictApi('{ webhooks { id } }', {}, tokens.admin)).data.webhooks).toEqual([]);
+  });
+});
+
+describe('webhook settings', () => {
+  it('are checked at start, saying what is allowed', () => {
+    expect(() => loadConfig({ CHANCERY_WEBHOOK_ALLOW_PRIVATE: 'yes' })).toThrow(
+      /CHANCERY_WEBHOOK_ALLOW_PRIVATE="yes": neither 1 nor 0; must be 1 \(webhooks may also go to loopback/,
+    );
+    expect(() => loadConfig({ CHANCERY_WEBHOOK_MAX_ATTEMPTS: '0' })).toThrow(
+      /CHANCERY_WEBHOOK_MAX_ATTEMPTS="0": below 1; must be a whole number from 1 to 100/,
+    );
+    expect(() => loadConfig({ CHANCERY_WEBHOOK_TIMEOUT_MS: '10s' })).toThrow(
+      /CHANCERY_WEBHOOK_TIMEOUT_MS="10s": not a whole number/,
+    );
+    expect(loadConfig({}).webhooks).toEqual({
+      allowPrivate: false,
+      timeoutMs: 10_000,
+      maxAttempts: 10,
+      retryBaseMs: 5_000,
+    });
+    expect(loadConfig({ CHANCERY_WEBHOOK_ALLOW_PRIVATE: '1' }).webhooks.allowPrivate).toBe(true);
   });
 });

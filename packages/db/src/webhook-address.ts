@@ -49,7 +49,7 @@ export function refusedRange(address: string): string | null {
 
 const refusal = (host: string, address: string, range: string) =>
   new WebhookAddressError(
-    `${host} resolves to ${address}, a ${range} address: webhooks are only sent to public addresses ` +
+    `${host === address ? `${host} is` : `${host} resolves to ${address},`} a ${range} address: webhooks are only sent to public addresses ` +
       '(set CHANCERY_WEBHOOK_ALLOW_PRIVATE=1 to allow loopback, private and link-local ones).',
   );
 

@@ -201,7 +201,7 @@ export async function createWebhook(
     } else if (decodeGlobalId(value)?.typename !== typename) {
       problems.push({
         path: [...at('filter'), field],
-        message: `${JSON.stringify(value.slice(0, 100))} is not the ID of a ${typename}.`,
+        message: `${JSON.stringify(value.slice(0, 100))} is not the ID of ${/^[AEIOU]/.test(typename) ? 'an' : 'a'} ${typename}.`,
       });
     }
     filter[field as keyof WebhookFilter] = value;

@@ -1,0 +1,113 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chancery, startServer, stop } from './run.ts';
+
+// `chancery webhook` against the embedded database: on its own, and through a running server,
+// which then sends to a receiver on this machine what the endpoint registered by the CLI asked for.
+describe('chancery webhook', () => {
+  let dataDir: string;
+  const env = (extra: Record<string, string> = {}) => ({ CHANCERY_DATA_DIR: dataDir, ...extra });
+  const allowed = () => env({ CHANCERY_WEBHOOK_ALLOW_PRIVATE: '1' });
+
+  beforeAll(async () => {
+    dataDir = join(await mkdtemp(join(tmpdir(), 'chancery-webhook-')), 'pglite');
+  });
+  afterAll(async () => {
+    await rm(join(dataDir, '..'), { recursive: true, force: true });
+  });
+
+  // One test, to open the embedded database as few times as possible: once directly, then every
+  // command through the running server's socket.
+  it('manages endpoints directly and while the server runs, which sends what they ask for; bad input is refused with what is allowed', async () => {
+    // Directly on the database, no server running.
+    const direct = await chancery(
+      ['webhook', 'create', '--url', 'http://127.0.0.1:9/hook', '--event', 'TREATY_CHANGED', 'ACTOR_CHANGED'],
+      allowed(),
+    );
+    expect(direct.code).toBe(0);
+    expect(direct.stdout).toMatch(/^whsec_[A-Za-z0-9+/]+=*\n$/);
+    const directId = /Created the webhook (\S+)/.exec(direct.stderr)?.[1] as string;
+
+    const received: { headers: IncomingMessage['headers']; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const server = await startServer({ ...allowed(), PORT: '0' });
+    try {
+      const refused = await chancery(
+        ['webhook', 'create', '--url', 'http://localhost:9/hook', '--event', 'TREATY_CHANGED'],
+        env(),
+      );
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toBe('');
+      expect(refused.stderr).toMatch(
+        /loopback address: webhooks are only sent to public addresses.*ALLOW_PRIVATE=1/,
+      );
+      const several = await chancery(
+        ['webhook', 'create', '--url', 'gopher://x', '--event', 'ACTOR_CHANGED', '--secret', 'short'],
+        env(),
+      );
+      expect(several.stderr).toMatch(
+        /url: gopher URLs are not allowed[^\n]*\n\s+secret: A secret must be whsec_/,
+      );
+      const listed = await chancery(['webhook', 'list'], env());
+      expect(listed.stdout).toMatch(/ID\s+URL\s+EVENTS\s+STATUS\s+PENDING\s+FAILED/);
+      // The server's first start loaded the seed story after the endpoint was made: those changes
+      // wait for a receiver that is not there.
+      expect(listed.stdout).toContain(
+        `${directId}  http://127.0.0.1:9/hook  TREATY_CHANGED,ACTOR_CHANGED  active`,
+      );
+      expect((await chancery(['webhook', 'pause', directId], env())).stdout).toMatch(
+        /Paused the webhook .*\(paused\)/,
+      );
+      expect((await chancery(['webhook', 'delete', directId], env())).stdout).toMatch(/Deleted the webhook/);
+      expect((await chancery(['webhook', 'resume', directId], env())).stderr).toMatch(
+        /There is no webhook with the ID/,
+      );
+
+      const created = await chancery(
+        ['webhook', 'create', '--url', url, '--event', 'TREATY_CHANGED'],
+        allowed(),
+      );
+      expect(created.code).toBe(0);
+      const id = /Created the webhook (\S+)/.exec(created.stderr)?.[1] as string;
+      const token = (
+        await chancery(['token', 'create', '--name', 'desk', '--role', 'editor'], env())
+      ).stdout.trim();
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          query: 'mutation { createTreaty(input: { title: "Treaty by hook" }) { __typename } }',
+        }),
+      });
+      expect(response.status).toBe(200);
+      for (let i = 0; i < 300 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(received).toHaveLength(1);
+      expect(JSON.parse(received[0]?.body ?? '{}')).toMatchObject({
+        type: 'treaty.changed',
+        data: { node: { title: 'Treaty by hook' } },
+      });
+      let log = '';
+      for (let i = 0; i < 100 && !/DELIVERED/.test(log); i++) {
+        log = (await chancery(['webhook', 'deliveries', id], env())).stdout;
+        if (!/DELIVERED/.test(log)) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(log).toMatch(/TREATY_CHANGED\s+\S+\s+DELIVERED\s+1\s+204/);
+    } finally {
+      await stop(server.child);
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+});
