@@ -1,5 +1,6 @@
 import type { Database } from '@chancery/db/database';
 import type { PollReport } from '@chancery/db/import/watch';
+import { deliveryCounts } from '@chancery/db/webhooks';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { elapsedMs, type RequestRecord } from './http/request-record.ts';
 import type { ResponseCache } from './response-cache.ts';
@@ -103,6 +104,22 @@ export function createMetrics(options: {
     registers: [registry],
     collect() {
       this.set({ engine: options.database.engine, via: options.database.via }, 1);
+    },
+  });
+
+  new Gauge({
+    name: 'chancery_webhook_deliveries',
+    help: 'Webhook deliveries over every endpoint: pending (to be sent or retried) and failed (given up on; redeliver them).',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      try {
+        const counts = await deliveryCounts(options.database.db);
+        this.set({ status: 'pending' }, counts.pending);
+        this.set({ status: 'failed' }, counts.failed);
+      } catch {
+        // A database that does not answer leaves the last figures; /readyz says what is wrong.
+      }
     },
   });
 

@@ -55,6 +55,7 @@ describe.each(testEngines)('webhooks on $name', (engine) => {
   let strict: ChanceryServer;
   let api: Client;
   let strictApi: Client;
+  let metricsUrl: string;
 
   beforeAll(async () => {
     database = await engine.open();
@@ -63,7 +64,9 @@ describe.each(testEngines)('webhooks on $name', (engine) => {
       database,
       webhooks: { allowPrivate: true, retryBaseMs: 30, maxAttempts: 3, timeoutMs: 3_000, pollMs: 50 },
     });
-    api = clientOf(await server.listen(0));
+    const url = await server.listen(0);
+    api = clientOf(url);
+    metricsUrl = url.replace(/graphql$/, 'metrics');
     strict = await createServer({ database, webhooks: false });
     strictApi = clientOf(await strict.listen(0));
   });
@@ -188,6 +191,10 @@ describe.each(testEngines)('webhooks on $name', (engine) => {
       lastError: 'Answered 503.',
     });
     expect(receiver.received).toHaveLength(3);
+
+    const metrics = await (await fetch(metricsUrl)).text();
+    expect(metrics).toMatch(/^chancery_webhook_deliveries\{status="failed"\} 1$/m);
+    expect(metrics).toMatch(/^chancery_webhook_deliveries\{status="pending"\} 0$/m);
 
     healthy = true;
     const redelivered = await api(
