@@ -53,7 +53,8 @@ export const BUNDLE_TABLES = [
  * Tables a bundle never holds. The change log is this database's own record of its writes: a
  * restore logs the records it brings in as changes of its own. Sessions are credentials, as tokens are.
  * Where feed items came from and what `chancery watch` saw (source_items, source_states) belong to the
- * database that fetched them: another database fetches for itself.
+ * database that fetched them: another database fetches for itself. Webhook endpoints hold signing
+ * secrets (credentials) and positions in this database's change log; their deliveries are its own.
  */
 export const NOT_IN_BUNDLES = [
   'api_tokens',
@@ -61,6 +62,8 @@ export const NOT_IN_BUNDLES = [
   'change_log',
   'source_items',
   'source_states',
+  'webhook_endpoints',
+  'webhook_deliveries',
 ] as const;
 
 type Column = {
