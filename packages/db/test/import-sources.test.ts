@@ -2,7 +2,7 @@
 // when it comes again (unchanged: skipped; changed, even its headline: the next version of its
 // article); an item without a dateline takes its own date and place; and the watcher's state:
 // a failing URL backs off on the clock it is given, a drop folder's files are read again only when
-// their bytes change.
+// their bytes change, and a stop cuts a fetch that hangs without remembering anything of it.
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -12,10 +12,11 @@ import { join } from 'node:path';
 import { corpusStory } from '@chancery/domain/wire/test-corpus';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_FETCH_LIMITS } from '../src/import/fetch.ts';
 import { readSource } from '../src/import/formats/detect.ts';
 import { importItems } from '../src/import/items.ts';
 import { StoryImporter } from '../src/import/story.ts';
-import { Watcher } from '../src/import/watch.ts';
+import { type PollReport, Watcher, WatchLoop } from '../src/import/watch.ts';
 import { rows } from '../src/repositories/sql.ts';
 import { type TestDatabase, testEngines } from '../src/testing.ts';
 
@@ -158,6 +159,32 @@ describe.each(testEngines)('feed items on $name', (engine) => {
         sql`select failures, last_error from source_states where source = ${`${base}/feed.xml`}`,
       );
       expect(state).toEqual({ failures: 0, last_error: null });
+    });
+
+    it('stops at once while a fetch hangs, and remembers nothing of that source', async () => {
+      const hanging = createServer(() => {}); // never answers
+      hanging.listen(0, '127.0.0.1');
+      await once(hanging, 'listening');
+      const url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/slow.xml`;
+      try {
+        const watcher = new Watcher(database.db, [url], {
+          intervalMs: 60_000,
+          limits: { ...DEFAULT_FETCH_LIMITS, timeoutMs: 3_600_000 },
+        });
+        const reports: PollReport[] = [];
+        const loop = new WatchLoop(watcher, { intervalMs: 60_000, onPoll: (r) => reports.push(r) });
+        const running = loop.run();
+        await once(hanging, 'request');
+        await loop.stop();
+        await running;
+        expect(reports).toEqual([{ poll: 1, sources: [] }]);
+        expect(await rows(database.db, sql`select source from source_states where source = ${url}`)).toEqual(
+          [],
+        );
+      } finally {
+        hanging.closeAllConnections();
+        hanging.close();
+      }
     });
 
     it('reads a drop folder’s files again only when their bytes change', async () => {

@@ -28,6 +28,11 @@ const megabytes = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 
 export const isUrl = (value: string) => /^https?:\/\//i.test(value);
 
+/** fetchSource's `stop` signal fired: the caller is stopping, so nothing is said about the source. */
+export class FetchStopped extends Error {
+  override name = 'FetchStopped';
+}
+
 function networkProblem(error: unknown, limits: FetchLimits): string {
   const name = (error as { name?: string })?.name;
   if (name === 'TimeoutError' || name === 'AbortError') {
@@ -38,13 +43,18 @@ function networkProblem(error: unknown, limits: FetchLimits): string {
   return `could not fetch: ${error instanceof Error ? error.message : String(error)}`;
 }
 
-/** Fetches `url`, or says it has not changed since `validators` were given. Throws an ImportError. */
+/**
+ * Fetches `url`, or says it has not changed since `validators` were given. Throws an ImportError,
+ * or FetchStopped once `stop` fires (a watcher told to stop does not wait for a slow server).
+ */
 export async function fetchSource(
   url: string,
   validators: Validators = { etag: null, lastModified: null },
   limits: FetchLimits = DEFAULT_FETCH_LIMITS,
+  stop?: AbortSignal,
 ): Promise<Fetched> {
-  const signal = AbortSignal.timeout(limits.timeoutMs);
+  const timeout = AbortSignal.timeout(limits.timeoutMs);
+  const signal = stop ? AbortSignal.any([timeout, stop]) : timeout;
   const seen = new Set<string>();
   let current = url;
   try {
@@ -121,6 +131,7 @@ export async function fetchSource(
       };
     }
   } catch (error) {
+    if (stop?.aborted) throw new FetchStopped(`stopped while fetching ${url}`);
     if (error instanceof ImportError) throw error;
     throw new ImportError(networkProblem(error, limits));
   }

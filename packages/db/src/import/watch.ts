@@ -13,7 +13,7 @@ import { sql } from 'drizzle-orm';
 import type { ChanceryDb } from '../database.ts';
 import { rows } from '../repositories/sql.ts';
 import { databaseMessage, describeImportError, ImportError } from './errors.ts';
-import { DEFAULT_FETCH_LIMITS, type FetchLimits, fetchSource, isUrl } from './fetch.ts';
+import { DEFAULT_FETCH_LIMITS, type FetchLimits, FetchStopped, fetchSource, isUrl } from './fetch.ts';
 import { readSource } from './formats/detect.ts';
 import { type ItemOutcome, importItems } from './items.ts';
 import { StoryImporter } from './story.ts';
@@ -147,8 +147,11 @@ export class Watcher {
     return this.options.now?.() ?? new Date();
   }
 
-  /** One poll of every source; `stopping` is asked between sources, so a stop never waits long. */
-  async poll(stopping: () => boolean = () => false): Promise<PollReport> {
+  /**
+   * One poll of every source; `stopping` is asked between sources, and `stop` cuts a fetch under
+   * way (that source is left as it was, and out of the report), so a stop never waits long.
+   */
+  async poll(stopping: () => boolean = () => false, stop?: AbortSignal): Promise<PollReport> {
     this.polls++;
     const states = new Map(
       (
@@ -161,9 +164,10 @@ export class Watcher {
     const report: PollReport = { poll: this.polls, sources: [] };
     for (const source of this.sources) {
       if (stopping()) break;
-      if (isUrl(source))
-        report.sources.push({ ...(await this.pollUrl(source, states.get(source))), watched: source });
-      else {
+      if (isUrl(source)) {
+        const polled = await this.pollUrl(source, states.get(source), stop);
+        if (polled) report.sources.push({ ...polled, watched: source });
+      } else {
         for (const path of await this.dropFiles(source, report)) {
           if (stopping()) break;
           report.sources.push({ ...(await this.pollFile(path, states.get(path))), watched: source });
@@ -201,7 +205,12 @@ export class Watcher {
     return found;
   }
 
-  private async pollUrl(url: string, stored: StoredState | undefined): Promise<Omit<SourcePoll, 'watched'>> {
+  /** Null when `stop` cut the fetch short. */
+  private async pollUrl(
+    url: string,
+    stored: StoredState | undefined,
+    stop?: AbortSignal,
+  ): Promise<Omit<SourcePoll, 'watched'> | null> {
     const now = this.now();
     if (stored && stored.failures > 0 && stored.next_check_at && new Date(stored.next_check_at) > now) {
       return {
@@ -217,6 +226,7 @@ export class Watcher {
         url,
         { etag: stored?.etag ?? null, lastModified: stored?.last_modified ?? null },
         this.limits,
+        stop,
       );
       if (fetched.status === 'not-modified') {
         await this.save(url, {
@@ -236,6 +246,7 @@ export class Watcher {
       await this.save(url, validators);
       return { source: url, state: 'fetched', items };
     } catch (error) {
+      if (error instanceof FetchStopped) return null;
       const message =
         error instanceof ImportError ? describeImportError(url, error) : `${url}: ${databaseMessage(error)}`;
       const failures = (stored?.failures ?? 0) + 1;
@@ -362,10 +373,11 @@ export class Watcher {
 /**
  * Polls a Watcher every `intervalMs` until stopped (or after `polls` polls): what `chancery watch`
  * and the server's CHANCERY_WATCH both run. `stop()` asks the poll under way to end between sources
- * and resolves once it has, so the database can be closed after it.
+ * (a slow fetch is cut) and resolves once it has, so the database can be closed after it.
  */
 export class WatchLoop {
   private stopping = false;
+  private readonly stopSignal = new AbortController();
   private wake: () => void = () => {};
   private running: Promise<void> | null = null;
 
@@ -396,7 +408,7 @@ export class WatchLoop {
     for (let poll = 1; !this.stopping; poll++) {
       const started = performance.now();
       try {
-        const report = await this.watcher.poll(() => this.stopping);
+        const report = await this.watcher.poll(() => this.stopping, this.stopSignal.signal);
         this.options.onPoll?.(report, (performance.now() - started) / 1000);
       } catch (error) {
         if (this.stopping) break;
@@ -415,9 +427,13 @@ export class WatchLoop {
     }
   }
 
-  /** Ends the loop between sources; resolves once the poll under way (if any) has ended. */
+  /**
+   * Ends the loop between sources, cutting a fetch under way; resolves once the poll under way (if
+   * any) has ended. A story being stored is stored whole first.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopSignal.abort();
     this.wake();
     await this.running?.catch(() => {});
   }
