@@ -385,7 +385,9 @@ export function resolveSpeaker(
   if (tokens.length === 0) return { kind: 'unknown', role: null };
   const lower = tokens.map((t) => t.toLowerCase());
 
-  const relative = ISSUED_RELATIVE.exec(text);
+  const relative = /released|published|issued|put out|circulated/.test(text)
+    ? ISSUED_RELATIVE.exec(text)
+    : null;
   if (relative?.[2] && relative.index < 20) {
     const issuerStart = start + relative.index + relative[0].indexOf(relative[2], relative[1]?.length ?? 0);
     const issuer = resolveSpeaker(index, documents, paragraph, issuerStart, issuerStart + relative[2].length);
