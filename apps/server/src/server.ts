@@ -199,13 +199,18 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
           database: options.database,
           follower: live.follower,
           logger,
-          settings: options.webhooks,
+          settings: { logDays: options.live?.changeLogDays, ...options.webhooks },
         });
   const webhookContext = {
     allowPrivate: (options.webhooks || undefined)?.allowPrivate ?? false,
     wake: () => webhooks?.wake(),
   };
-  const watchers: ChangeWatcher[] = [responseCache, statistics, live.watcher].filter((w) => w !== null);
+  const watchers: ChangeWatcher[] = [
+    responseCache,
+    statistics,
+    live.watcher,
+    webhooks?.watcher ?? null,
+  ].filter((w) => w !== null);
   const changeFeed: ChangeFeed | null =
     watchers.length > 0 ? await options.database.watchChanges(everyWatcher(watchers)) : null;
 

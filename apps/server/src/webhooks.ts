@@ -12,6 +12,7 @@ import { AsyncResource } from 'node:async_hooks';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Change, ChangeLogFollower } from '@chancery/db/change-log';
+import type { ChangeWatcher } from '@chancery/db/changes';
 import type { Database } from '@chancery/db/database';
 import { articles, statements } from '@chancery/db/schema';
 import { checkedLookup, refusedRange } from '@chancery/db/webhook-address';
@@ -22,6 +23,7 @@ import {
   type EndpointPosition,
   type NewDelivery,
   nextDueAt,
+  pruneDeliveries,
   recordAttempt,
   WEBHOOK_EVENTS,
   type WebhookEvent,
@@ -52,6 +54,8 @@ export type WebhookSettings = {
   concurrency: number;
   /** How often to look for work nobody announced (retries falling due, another process's writes). */
   pollMs: number;
+  /** Days delivered deliveries stay in the log (0: for ever); the change log's retention. */
+  logDays: number;
 };
 
 export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
@@ -62,7 +66,10 @@ export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
   retryMaxMs: 60 * 60 * 1000,
   concurrency: 8,
   pollMs: 1_000,
+  logDays: 30,
 };
+
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 /**
  * How long a claim is leased: the request's timeout and a margin to record its outcome (1 to 5 s).
@@ -298,6 +305,8 @@ export function sendDelivery(
 export type WebhookDispatcher = {
   /** Look for work now (new endpoints, redeliveries). */
   wake(): void;
+  /** For the change feed: an endpoint was made, resumed or deleted, here or by another process. */
+  watcher: ChangeWatcher;
   /** Stops claiming; waits for requests in flight (each at most the timeout) to be recorded. */
   stop(): Promise<void>;
 };
@@ -309,7 +318,8 @@ export function startWebhookDispatcher(options: {
   logger: Logger;
   settings?: Partial<WebhookSettings>;
 }): WebhookDispatcher {
-  const settings = { ...DEFAULT_WEBHOOK_SETTINGS, ...options.settings };
+  const given = Object.entries(options.settings ?? {}).filter(([, value]) => value !== undefined);
+  const settings: WebhookSettings = { ...DEFAULT_WEBHOOK_SETTINGS, ...Object.fromEntries(given) };
   const { database, logger } = options;
   const db = database.db;
   let stopped = false;
@@ -405,13 +415,23 @@ export function startWebhookDispatcher(options: {
             ? `Webhook delivery ${claim.id} failed ${claim.attempt} time(s): given up (redeliver it by hand).`
             : `Webhook delivery ${claim.id} failed (attempt ${claim.attempt}); retrying in ${retryInMs} ms.`,
         );
-      await recordAttempt(db, claim, { ...outcome, retryInMs: outcome.delivered ? 0 : retryInMs });
+      return recordAttempt(
+        db,
+        claim,
+        { ...outcome, retryInMs: outcome.delivered ? 0 : retryInMs },
+        { leaseMs: leaseMs(settings) },
+      );
     })()
-      .catch((error) => warn(error, 'Could not record a webhook attempt; it will be sent again'))
-      .finally(() => {
+      .catch((error) => {
+        warn(error, 'Could not record a webhook attempt; it will be sent again');
+        return null;
+      })
+      .then((next) => {
         inFlight--;
         sending.delete(done);
-        pump();
+        // The endpoint's next delivery, claimed as this one was recorded: sent at once.
+        if (next && !stopped) send(next);
+        else pump();
       });
     sending.add(done);
   };
@@ -448,6 +468,18 @@ export function startWebhookDispatcher(options: {
       if (changes.some((change) => change.visible || change.wasVisible)) void writeAll();
     }),
   );
+  const prune = AsyncResource.bind(() => {
+    void pruneDeliveries(db, settings.logDays)
+      .then((pruned) => {
+        if (pruned > 0)
+          logger.info(
+            { pruned },
+            `Pruned ${pruned} webhook delivery(s) delivered over ${settings.logDays} days ago.`,
+          );
+      })
+      .catch((error) => warn(error, 'Could not prune the webhook delivery log'));
+  });
+  const pruning = settings.logDays > 0 ? setInterval(prune, PRUNE_EVERY_MS).unref() : null;
   const wake = AsyncResource.bind(() => {
     void writeAll().then(pump);
   });
@@ -455,9 +487,18 @@ export function startWebhookDispatcher(options: {
 
   return {
     wake,
+    watcher: {
+      // Deliveries are not watched: this process's own attempts write them all the time.
+      changed: (table) => {
+        if (table === 'webhook_endpoints') wake();
+      },
+      lost: () => undefined,
+      live: wake,
+    },
     async stop() {
       stopped = true;
       unlisten();
+      if (pruning) clearInterval(pruning);
       if (timer) clearTimeout(timer);
       await writing;
       await Promise.all([...sending]);

@@ -4,7 +4,10 @@
 // an anonymous reader sees it; 500s are retried, a redirect is not followed, the last failure is
 // FAILED and can be redelivered; only admins manage endpoints; bad input and private addresses are
 // refused with what is allowed.
+import { rows } from '@chancery/db/repositories/sql';
 import { createTokens, type TestDatabase, testEngines } from '@chancery/db/testing';
+import { pruneDeliveries } from '@chancery/db/webhooks';
+import { sql } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
@@ -256,6 +259,23 @@ describe.each(testEngines)('webhooks on $name', (engine) => {
       15_000,
     );
     expect(receiver.received.map((r) => JSON.parse(r.body).data.nodeId)).toEqual(ids);
+    await remove(webhook.id);
+    await receiver.close();
+  });
+
+  it('prunes deliveries delivered longer ago than the retention', async () => {
+    const receiver = await startReceiver();
+    const { webhook } = await register(receiver.url);
+    await createTreaty('Treaty pruned');
+    await eventually(
+      () => deliveries(webhook.id),
+      (w) => w.deliveries.nodes[0]?.status === 'DELIVERED',
+      15_000,
+    );
+    expect(await pruneDeliveries(database.db, 30)).toBe(0);
+    await rows(database.db, sql`update webhook_deliveries set delivered_at = now() - interval '31 days'`);
+    expect(await pruneDeliveries(database.db, 30)).toBe(1);
+    expect((await deliveries(webhook.id)).deliveries.nodes).toEqual([]);
     await remove(webhook.id);
     await receiver.close();
   });

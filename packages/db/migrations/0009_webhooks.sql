@@ -50,3 +50,10 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_pending_idx ON webhook_deliveries (endpoint_id, seq) WHERE status = 'PENDING';
 -- The delivery log, newest first.
 CREATE INDEX webhook_deliveries_log_idx ON webhook_deliveries (endpoint_id, seq DESC);
+
+-- The change feed (0004), as for every table: servers hear of endpoints made, resumed or deleted
+-- by another process (or the CLI) at once.
+CREATE TRIGGER webhook_endpoints_change_feed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON webhook_endpoints
+  FOR EACH STATEMENT EXECUTE FUNCTION chancery_notify_change();
+CREATE TRIGGER webhook_deliveries_change_feed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON webhook_deliveries
+  FOR EACH STATEMENT EXECUTE FUNCTION chancery_notify_change();

@@ -499,15 +499,7 @@ export async function claimDeliveries(
   db: ChanceryDb,
   options: { limit: number; leaseMs: number },
 ): Promise<ClaimedDelivery[]> {
-  const claimed = await rows<{
-    id: string;
-    endpoint_id: string;
-    event_id: string;
-    body: string;
-    attempts: number;
-    url: string;
-    secret: string;
-  }>(
+  const claimed = await rows<ClaimRow>(
     db,
     sql`with heads as (
           select distinct on (d.endpoint_id) d.id
@@ -529,36 +521,89 @@ export async function claimDeliveries(
         where d.id = due.id and e.id = d.endpoint_id
         returning d.id, d.endpoint_id, d.event_id, d.body, d.attempts, e.url, e.secret`,
   );
-  return claimed.map((row) => ({
-    id: row.id,
-    endpointId: row.endpoint_id,
-    eventId: row.event_id,
-    body: row.body,
-    attempt: row.attempts,
-    url: row.url,
-    secret: row.secret,
-  }));
+  return claimed.map(toClaim);
 }
+
+type ClaimRow = {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  body: string;
+  attempts: number;
+  url: string;
+  secret: string;
+};
+
+const toClaim = (row: ClaimRow): ClaimedDelivery => ({
+  id: row.id,
+  endpointId: row.endpoint_id,
+  eventId: row.event_id,
+  body: row.body,
+  attempt: row.attempts,
+  url: row.url,
+  secret: row.secret,
+});
 
 /**
  * Records an attempt: delivered, or failed and retried after `retryInMs`, or (`retryInMs` null)
- * failed for good. Only the claim that made the attempt records it.
+ * failed for good. Only the claim that made the attempt records it. When the delivery is done with
+ * (delivered or failed), the same statement claims its endpoint's next delivery if it is due, as
+ * claimDeliveries would (one round trip a delivery instead of two, for an endpoint catching up).
  */
 export async function recordAttempt(
   db: ChanceryDb,
   claim: ClaimedDelivery,
   outcome: { delivered: boolean; status: number | null; error: string | null; retryInMs: number | null },
-): Promise<void> {
+  options: { leaseMs: number },
+): Promise<ClaimedDelivery | null> {
   const status = outcome.delivered ? 'DELIVERED' : outcome.retryInMs === null ? 'FAILED' : 'PENDING';
-  await rows(
+  const [next] = await rows<ClaimRow>(
     db,
-    sql`update webhook_deliveries
-        set status = ${status}, leased_until = null, last_status = ${outcome.status},
-            last_error = ${outcome.error?.slice(0, 1000) ?? null}, updated_at = now(),
-            delivered_at = ${outcome.delivered ? sql`now()` : sql`delivered_at`},
-            next_attempt_at = now() + make_interval(secs => ${(outcome.retryInMs ?? 0) / 1000})
-        where id = ${claim.id} and status = 'PENDING' and attempts = ${claim.attempt}`,
+    sql`with done as (
+          update webhook_deliveries
+          set status = ${status}, leased_until = null, last_status = ${outcome.status},
+              last_error = ${outcome.error?.slice(0, 1000) ?? null}, updated_at = now(),
+              delivered_at = ${outcome.delivered ? sql`now()` : sql`delivered_at`},
+              next_attempt_at = now() + make_interval(secs => ${(outcome.retryInMs ?? 0) / 1000})
+          where id = ${claim.id} and status = 'PENDING' and attempts = ${claim.attempt}
+          returning endpoint_id, status
+        ), head as (
+          -- The endpoint's oldest pending delivery once this one is done (the statement still
+          -- sees this one as it was).
+          select d.id from webhook_deliveries d
+          join done on done.endpoint_id = d.endpoint_id and done.status <> 'PENDING'
+          join webhook_endpoints e on e.id = d.endpoint_id and not e.paused
+          where d.status = 'PENDING' and d.id <> ${claim.id}
+          order by d.seq limit 1
+        ), due as (
+          select d.id from webhook_deliveries d
+          where d.id in (select id from head) and d.next_attempt_at <= now()
+            and (d.leased_until is null or d.leased_until < now())
+          for update of d skip locked
+        )
+        update webhook_deliveries d
+        set leased_until = now() + make_interval(secs => ${options.leaseMs / 1000}),
+            attempts = d.attempts + 1, updated_at = now()
+        from due, webhook_endpoints e
+        where d.id = due.id and e.id = d.endpoint_id
+        returning d.id, d.endpoint_id, d.event_id, d.body, d.attempts, e.url, e.secret`,
   );
+  return next ? toClaim(next) : null;
+}
+
+/**
+ * Deletes deliveries DELIVERED more than `days` ago (the delivery log keeps what the change log
+ * keeps); FAILED ones stay until redelivered or their endpoint is deleted. Returns how many.
+ */
+export async function pruneDeliveries(db: ChanceryDb, days: number): Promise<number> {
+  const [row] = await rows<{ n: number }>(
+    db,
+    sql`with gone as (delete from webhook_deliveries
+                      where status = 'DELIVERED' and delivered_at < now() - make_interval(days => ${days})
+                      returning 1)
+        select count(*)::int as n from gone`,
+  );
+  return row?.n ?? 0;
 }
 
 /** When the next delivery falls due (a retry's time), or null when none waits. */
