@@ -27,7 +27,8 @@ let asked = 0;
 
 beforeAll(async () => {
   const feed = await readFile(FEED);
-  feedServer = createServer((_request, response) => {
+  feedServer = createServer((request, response) => {
+    if (request.url !== '/feed.xml') return void response.writeHead(404).end();
     asked++;
     response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed);
   });
@@ -53,7 +54,7 @@ describe('CHANCERY_WATCH on the embedded database', () => {
     server = await startServerProcess({
       DATABASE_URL: '',
       CHANCERY_DATA_DIR: dataDir,
-      CHANCERY_WATCH: `${feedUrl}`,
+      CHANCERY_WATCH: `${feedUrl}, ${feedUrl.replace('feed.xml', 'missing.xml')}`,
       CHANCERY_WATCH_INTERVAL: '1h',
       CHANCERY_WATCH_STATUS: 'published',
     });
@@ -64,7 +65,7 @@ describe('CHANCERY_WATCH on the embedded database', () => {
   });
 
   it('imports the feed, serves its stories and shows the source in /metrics; SIGTERM stops it', async () => {
-    await server.waitFor(/Watch poll 1: 1 source \(1 read/);
+    await server.waitFor(/Watch poll 1: 2 sources \(1 read, 0 unchanged, 0 backing off, 1 failed\)/);
     const response = await fetch(`${server.origin}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -87,6 +88,17 @@ describe('CHANCERY_WATCH on the embedded database', () => {
     const lastPoll = sample(metrics, 'chancery_watch_last_poll_timestamp_seconds', feedUrl);
     expect(lastPoll).toBeGreaterThan(0);
     expect(sample(metrics, 'chancery_watch_last_success_timestamp_seconds', feedUrl)).toBe(lastPoll);
+    // The other source fails: counted, and backed off (twice the interval, at most an hour).
+    const missing = feedUrl.replace('feed.xml', 'missing.xml');
+    expect(server.output()).toContain(`${missing}: HTTP 404 Not Found (next try `);
+    expect(sample(metrics, 'chancery_watch_errors_total', missing)).toBe(1);
+    expect(sample(metrics, 'chancery_watch_consecutive_failures', missing)).toBe(1);
+    expect(sample(metrics, 'chancery_watch_last_success_timestamp_seconds', missing)).toBe(0);
+    expect(sample(metrics, 'chancery_watch_last_poll_timestamp_seconds', missing)).toBeGreaterThan(0);
+    expect(sample(metrics, 'chancery_watch_backoff_until_timestamp_seconds', missing)).toBeCloseTo(
+      sample(metrics, 'chancery_watch_last_poll_timestamp_seconds', missing) + 3600,
+      -2,
+    );
 
     expect(await server.stop()).toBe(0);
     expect(server.output()).toMatch(/Closed the database; stopped/);
