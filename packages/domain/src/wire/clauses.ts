@@ -424,8 +424,13 @@ export function bareClauseStart(
   // "said her client, Omar Zaid, would appeal": the subject, a name in apposition, then the verb.
   const second = commas[1];
   const between = text.slice(firstComma + 1, second ?? firstComma).trim();
-  // … and "said the draft, which it published on Wednesday, showed otherwise".
-  if (second === undefined || !(isNameLike(text, firstComma + 1, second) || /^(?:which|who)\s/.test(between)))
+  // … and "said the draft, which it published on Wednesday, showed otherwise", "said the bridge, due to
+  // open in 2028, would carry …" (a short lower-case phrase about the subject).
+  const parenthetical = /^\p{Ll}/u.test(between) && !/["“”]/.test(between) && tokenize(between).length <= 8;
+  if (
+    second === undefined ||
+    !(isNameLike(text, firstComma + 1, second) || /^(?:which|who)\s/.test(between) || parenthetical)
+  )
     return null;
   const subject = tokenize(text, start, firstComma);
   const predicate = tokenize(text, second + 1, commas[2] ?? end);

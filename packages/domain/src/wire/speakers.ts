@@ -112,6 +112,28 @@ const SUBORDINATORS = new Set([
   'as',
   'once',
 ]);
+// Lower-case heads through which a state speaks: "the Korvian authorities", "the Vostrian side".
+const STATE_VOICE_HEADS = new Set([
+  'government',
+  'governments',
+  'side',
+  'sides',
+  'officials',
+  'authorities',
+  'leadership',
+  'administration',
+  'regime',
+  'delegation',
+  'presidency',
+  'cabinet',
+  'state',
+  'country',
+  'nation',
+  'leaders',
+  'diplomats',
+  'military',
+  'capital',
+]);
 const DIPLOMATIC = /foreign|ambassador|envoy|representative|diplomat|mediator|consul|external|attach/i;
 const LEADER = /president|prime minister|premier|chancellor|king|queen|leader|head/i;
 
@@ -326,6 +348,16 @@ function resolvePronoun(index: ActorIndex, pronoun: string, pos: number): Resolu
   return { kind: 'unknown', role: null };
 }
 
+/** The words of a description as printed ("builders' union"), from its first to its last token. */
+function printed(text: string, tokens: readonly string[]): string {
+  const first = tokens[0];
+  const last = tokens[tokens.length - 1];
+  if (first === undefined || last === undefined) return '';
+  const from = text.indexOf(first);
+  const to = text.lastIndexOf(last);
+  return from >= 0 && to >= from ? text.slice(from, to + last.length) : tokens.join(' ');
+}
+
 /** The role noun after a person's possessive that ends the phrase ("Marchand's editor"), if any. */
 function describedThrough(
   index: ActorIndex,
@@ -399,7 +431,7 @@ export function resolveSpeaker(
   // "Marchand's editor", "Vand's lawyer": someone else, described through the person named.
   const described = person ? describedThrough(index, paragraph, person, end) : null;
   if (described) {
-    const role = tokens.slice(DETERMINERS.has(lower[0] ?? '') ? 1 : 0).join(' ');
+    const role = printed(text, tokens.slice(DETERMINERS.has(lower[0] ?? '') ? 1 : 0));
     return namedLater(index, paragraph, start, described) ?? { kind: 'unknown', role };
   }
   if (person) {
@@ -415,6 +447,19 @@ export function resolveSpeaker(
   if (tokens.length === 1 && /^(he|she|it|they|him|her|them)$/.test(lower[0] ?? ''))
     return resolvePronoun(index, OBJECT_PRONOUNS[lower[0] ?? ''] ?? lower[0] ?? '', pos);
 
+  // "A senior Defence Ministry official said": an unnamed source, not the ministry (but "a spokesperson
+  // for the ministry" speaks for it).
+  if ((lower[0] === 'a' || lower[0] === 'an') && lower.length > 2) {
+    const prep = lower.findIndex((word, i) => i > 0 && PREPOSITIONS.has(word));
+    const roleHead = stripPossessive(lower[(prep > 0 ? prep : lower.length) - 1] ?? '');
+    if (PERSON_ROLE_NOUNS.has(roleHead) && !ORGANIZATION_VOICES.has(roleHead))
+      return (
+        namedLater(index, paragraph, start, roleHead) ?? {
+          kind: 'unknown',
+          role: printed(text, tokens.slice(1)),
+        }
+      );
+  }
   // "Analysts at the Institute for Continental Energy": the group speaks for the body it belongs to.
   const organization = mentions.filter((m) => m.actor.kind === 'ORGANIZATION').pop();
   if (organization)
@@ -466,7 +511,7 @@ export function resolveSpeaker(
   }
   if (PERSON_ROLE_NOUNS.has(head) && !GROUP_NOUNS.has(head)) {
     // "the Meridian diplomat" refers back; "a senior official" introduces someone unnamed.
-    const role = tokens.slice(DETERMINERS.has(lower[0] ?? '') ? 1 : 0).join(' ');
+    const role = printed(text, tokens.slice(DETERMINERS.has(lower[0] ?? '') ? 1 : 0));
     const indefinite = lower[0] === 'a' || lower[0] === 'an';
     const described = indefinite ? null : resolvePersonDescription(index, modifiers, head, pos);
     if (described) return { kind: 'actor', actor: described, role, confidence: 0.7 };
@@ -500,15 +545,19 @@ export function resolveSpeaker(
     if (state) return { kind: 'actor', actor: state, role: null, confidence: 0.7 };
   }
 
-  // A state speaks through its name, its capital, its government, its side or its officials.
+  // A state speaks through its name, its capital, its government, its side or its officials — but "the
+  // Hanseo coast guard" is a body the story does not name, kept with its description.
   const state =
     mentions.filter((m) => m.actor.kind === 'STATE').pop()?.actor ??
     tokens.map((t) => stateOfWord(index, t)).find(Boolean);
+  const printedHead = headTokens[headTokens.length - 1] ?? '';
+  if (state && /^\p{Ll}/u.test(printedHead) && !STATE_VOICE_HEADS.has(head) && !stateOfWord(index, head))
+    return { kind: 'unknown', role: printed(text, tokens.slice(DETERMINERS.has(lower[0] ?? '') ? 1 : 0)) };
   if (state) return { kind: 'actor', actor: state, role: null, confidence: 0.8 };
   // "The government also said …" with no state named in the phrase: the state the story was last about.
   if (lower.length === 2 && lower[0] === 'the' && head === 'government') {
     const last = lastMentionBefore(index, pos, (m) => m.actor.kind === 'STATE')?.actor;
     if (last) return { kind: 'actor', actor: last, role: null, confidence: 0.55 };
   }
-  return { kind: 'unknown', role: tokens.join(' ') };
+  return { kind: 'unknown', role: printed(text, tokens) };
 }
