@@ -354,4 +354,23 @@ describe('constructions from the 97-127 development batches', () => {
       [1, 'INDIRECT', 'He Yadong', 'trade would not suffer'],
     ]);
   });
+
+  it('keeps an indefinite ministry official and a lower-case coast guard as described sources', () => {
+    const found = extract(
+      'A senior Defence Ministry official said the Republic of Arvand had been warned.',
+      'The Meridian coast guard said two boats had been stopped.',
+      'The Meridian authorities said the boats had ignored warnings.',
+    ).statements.map((s) => [s.speaker, s.speakerRole, s.text]);
+    expect(found).toEqual([
+      [null, 'senior Defence Ministry official', 'the Republic of Arvand had been warned'],
+      [null, 'Meridian coast guard', 'two boats had been stopped'],
+      ['Kingdom of Meridia', null, 'the boats had ignored warnings'],
+    ]);
+  });
+
+  it('reads past a short parenthetical after the subject of a reported clause', () => {
+    expect(statements('Varga said the bridge, due to open in 2028, would carry 40,000 cars a day.')).toEqual([
+      [0, 'INDIRECT', 'Lena Varga', 'the bridge, due to open in 2028, would carry 40,000 cars a day'],
+    ]);
+  });
 });
