@@ -12,6 +12,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { type ChanceryServer, createServer } from '../src/server.ts';
+import { sendDelivery } from '../src/webhooks.ts';
 import { eventually } from './http.ts';
 import { type Received, startReceiver } from './webhook-receiver.ts';
 
@@ -341,6 +342,37 @@ describe.each(testEngines)('webhooks on $name', (engine) => {
       );
     }
     expect((await strictApi('{ webhooks { id } }', {}, tokens.admin)).data.webhooks).toEqual([]);
+  });
+});
+
+describe('a webhook request', () => {
+  it('is refused at sending time too when its host is (or now resolves to) a private address', async () => {
+    const receiver = await startReceiver();
+    const port = new URL(receiver.url).port;
+    const claim = {
+      id: '00000000-0000-0000-0000-000000000000',
+      endpointId: '00000000-0000-0000-0000-000000000000',
+      eventId: 'evt',
+      body: '{}',
+      attempt: 1,
+      secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    };
+    for (const host of ['127.0.0.1', 'localhost']) {
+      const outcome = await sendDelivery(
+        { ...claim, url: `http://${host}:${port}/hook` },
+        { allowPrivate: false, timeoutMs: 2_000 },
+      );
+      expect(outcome.delivered, host).toBe(false);
+      expect(outcome.error, host).toMatch(/a loopback address: webhooks are only sent to public addresses/);
+    }
+    expect(receiver.received).toHaveLength(0);
+    const allowed = await sendDelivery(
+      { ...claim, url: `http://127.0.0.1:${port}/hook` },
+      { allowPrivate: true, timeoutMs: 2_000 },
+    );
+    expect(allowed).toEqual({ delivered: true, status: 200, error: null });
+    expect(receiver.received).toHaveLength(1);
+    await receiver.close();
   });
 });
 
