@@ -442,7 +442,11 @@ export function startWebhookDispatcher(options: {
     void nextDueAt(db)
       .then((at) => {
         if (stopped) return;
-        const wait = at ? Math.max(0, Math.min(settings.pollMs, at.getTime() - Date.now())) : settings.pollMs;
+        // With every slot taken, what falls due waits for a send to finish (which pumps).
+        const wait =
+          at && inFlight < settings.concurrency
+            ? Math.max(0, Math.min(settings.pollMs, at.getTime() - Date.now()))
+            : settings.pollMs;
         if (timer) clearTimeout(timer);
         timer = setTimeout(tick, wait + 5).unref();
       })

@@ -78,13 +78,14 @@ describe.skipIf(!TEST_DATABASE_URL)('webhooks across SIGKILLed server processes 
 
     let server = await serve();
     // The import: 1000 actors in one transaction, through the bundle importer (`chancery import`).
+    const ids = Array.from({ length: CHANGES }, () => randomUUID());
     async function* bundle() {
       for (let i = 0; i < CHANGES; i++)
         yield {
           line: i + 1,
           text: JSON.stringify({
             type: 'Actor',
-            data: { id: randomUUID(), slug: `imported-${i}`, name: `Imported Person ${i}`, kind: 'PERSON' },
+            data: { id: ids[i], slug: `imported-${i}`, name: `Imported Person ${i}`, kind: 'PERSON' },
           }),
         };
     }
@@ -109,19 +110,30 @@ describe.skipIf(!TEST_DATABASE_URL)('webhooks across SIGKILLed server processes 
     await kill(server);
     server = next;
 
-    const logged = await rows<{ xid: string; id: string }>(
+    // The import's changes as logged, in log order. (An endpoint starts from the oldest transaction
+    // still running on the server when it is made, so it may also get a few changes committed just
+    // before: the seed's, if another session on this PostgreSQL server held a transaction open.)
+    const logged = await rows<{ xid: string; id: string; node_id: string }>(
       database.db,
-      sql`select xid::text as xid, id::text as id from change_log
-          where (xid, id) > (${start?.xid}::xid8, ${start?.id}::bigint) and node_type = 'Actor'
+      sql`select xid::text as xid, id::text as id, node_id from change_log
+          where (xid, id) > (${start?.xid}::xid8, ${start?.id}::bigint)
           order by change_log.xid, change_log.id`,
     );
-    expect(logged).toHaveLength(CHANGES);
-    const expected = logged.map((row) => encodeChangeCursor(row));
+    const importedIds = new Set(ids);
+    const expected = logged
+      .filter((row) => importedIds.has(row.node_id))
+      .map((row) => encodeChangeCursor(row));
+    expect(expected).toHaveLength(CHANGES);
+    const expectedSet = new Set(expected);
+    const ofImport = () => ok().filter((r) => expectedSet.has(String(r.headers['webhook-id'])));
     await eventually(
-      async () => new Set(ok().map((r) => r.headers['webhook-id'])).size,
+      async () => new Set(ofImport().map((r) => r.headers['webhook-id'])).size,
       (n) => n >= CHANGES,
       30_000,
     );
+    const everyLogged = new Set(logged.map((row) => encodeChangeCursor(row)));
+    for (const request of receiver.received)
+      expect(everyLogged.has(String(request.headers['webhook-id']))).toBe(true);
 
     // Every request verifies; the same id always comes with the same body.
     const bodies = new Map<string, string>();
@@ -133,15 +145,17 @@ describe.skipIf(!TEST_DATABASE_URL)('webhooks across SIGKILLed server processes 
         data: { nodeType: string; operation: string; node: { name: string } };
       };
       expect(payload.id).toBe(id);
-      expect(payload).toMatchObject({
-        type: 'actor.changed',
-        data: { nodeType: 'Actor', operation: 'CREATE' },
-      });
+      expect(payload).toMatchObject({ type: 'actor.changed', data: { nodeType: 'Actor' } });
+      if (expectedSet.has(id))
+        expect(payload.data).toMatchObject({
+          operation: 'CREATE',
+          node: { name: expect.stringMatching(/^Imported Person \d+$/) },
+        });
       expect(bodies.get(id) ?? request.body).toBe(request.body);
       bodies.set(id, request.body);
     }
     // Exactly the logged events, in log order (first successful receipt of each).
-    const firstReceipts = [...new Set(ok().map((r) => String(r.headers['webhook-id'])))];
+    const firstReceipts = [...new Set(ofImport().map((r) => String(r.headers['webhook-id'])))];
     expect(firstReceipts).toEqual(expected);
     expect(receiver.received.length).toBeGreaterThanOrEqual(CHANGES + FAILING_ANSWERS);
     // And the delivery log says so, once the last outcome is recorded.
@@ -158,7 +172,7 @@ describe.skipIf(!TEST_DATABASE_URL)('webhooks across SIGKILLed server processes 
       (c) => c?.other === 0,
       10_000,
     );
-    expect(counts?.delivered).toBe(CHANGES);
+    expect(counts?.delivered).toBeGreaterThanOrEqual(CHANGES);
     await server.stop();
     await receiver.close();
   }, 90_000);

@@ -606,13 +606,19 @@ export async function pruneDeliveries(db: ChanceryDb, days: number): Promise<num
   return row?.n ?? 0;
 }
 
-/** When the next delivery falls due (a retry's time), or null when none waits. */
+/**
+ * When the next delivery falls due: the earliest of each endpoint's oldest pending delivery (the
+ * only one that may be sent; the ones behind it wait for it), at its retry time or when another
+ * sender's lease on it runs out. Null when none waits.
+ */
 export async function nextDueAt(db: ChanceryDb): Promise<Date | null> {
   const [row] = await rows<{ at: string | null }>(
     db,
-    sql`select min(greatest(d.next_attempt_at, coalesce(d.leased_until, d.next_attempt_at)))::text as at
-        from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id and not e.paused
-        where d.status = 'PENDING'`,
+    sql`select min(greatest(h.next_attempt_at, coalesce(h.leased_until, h.next_attempt_at)))::text as at
+        from (select distinct on (d.endpoint_id) d.next_attempt_at, d.leased_until
+              from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id and not e.paused
+              where d.status = 'PENDING'
+              order by d.endpoint_id, d.seq) h`,
   );
   return row?.at ? new Date(row.at) : null;
 }
