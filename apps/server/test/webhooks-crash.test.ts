@@ -119,7 +119,7 @@ describe.skipIf(!TEST_DATABASE_URL)('webhooks across SIGKILLed server processes 
           where (xid, id) > (${start?.xid}::xid8, ${start?.id}::bigint)
           order by change_log.xid, change_log.id`,
     );
-    const importedIds = new Set(ids);
+    const importedIds = new Set<string>(ids);
     const expected = logged
       .filter((row) => importedIds.has(row.node_id))
       .map((row) => encodeChangeCursor(row));
