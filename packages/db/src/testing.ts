@@ -8,6 +8,7 @@ import pg from 'pg';
 import { type Database, fromSqlClient, type RawSql } from './database.ts';
 import { PGLITE_OPTIONS } from './engine/embedded.ts';
 import { pgTypes, validateDatabaseUrl } from './engine/open.ts';
+import { PreparingClient } from './engine/prepared.ts';
 import { migrate } from './migrate.ts';
 import { loadSeed } from './seed.ts';
 import { createToken } from './tokens.ts';
@@ -83,6 +84,7 @@ export async function openSchemaDatabase(
     connectionString: url,
     max: options.max,
     types: pgTypes,
+    Client: PreparingClient,
     options: `-c search_path=${schema},public`,
   });
   const database = fromSqlClient({

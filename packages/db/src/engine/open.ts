@@ -20,6 +20,7 @@ import pg from 'pg';
 import type { EmbeddedOwner } from './embedded.ts';
 import { findEmbeddedOwner, openEmbedded, PG_OID, SOCKET_FILE_NAME } from './embedded.ts';
 import { DataDirectoryLockedError, isProcessAlive } from './lock.ts';
+import { PreparingClient } from './prepared.ts';
 import type { NotificationListener } from './socket-server.ts';
 
 export { DataDirectoryLockedError } from './lock.ts';
@@ -161,7 +162,8 @@ export async function openSqlClient(options: OpenSqlClientOptions): Promise<SqlC
 
   if (options.databaseUrl !== undefined && options.databaseUrl.trim() !== '') {
     const connectionString = validateDatabaseUrl(options.databaseUrl);
-    const pool = makePool({ connectionString, max: POOL_MAX_SERVER }, onPoolError);
+    // A server of its own: each connection a session of its own, so statements stay prepared.
+    const pool = makePool({ connectionString, max: POOL_MAX_SERVER, Client: PreparingClient }, onPoolError);
     return { kind: 'pg', pool, via: 'server', close: closePool(pool) };
   }
 

@@ -5,6 +5,7 @@
 // replica may answer with data a moment older than the primary's.
 import pg from 'pg';
 import { POOL_MAX_SERVER, pgTypes, redactUrl } from './open.ts';
+import { PreparingClient } from './prepared.ts';
 
 export type Replica = {
   /** replica1, replica2, … in the order DATABASE_READ_URL lists them. */
@@ -42,6 +43,7 @@ export class ReplicaSet {
         // A replica that does not answer is soon given up for the primary, not waited on.
         connectionTimeoutMillis: 2_000,
         types: pgTypes,
+        Client: PreparingClient,
       });
       pool.on('error', options.onPoolError ?? (() => {}));
       const replica: Replica = { name: `replica${index + 1}`, where: redactUrl(url), pool, up: true };

@@ -1,0 +1,60 @@
+// Named prepared statements on a PostgreSQL server (engine/prepared.ts): each connection parses a
+// parameterised text once, keeps at most MAX_PREPARED_PER_CONNECTION, and a statement a migration
+// made stale is run unnamed from then on instead of failing for ever.
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_PREPARED_PER_CONNECTION, PreparingClient } from '../src/engine/prepared.ts';
+
+const url = process.env.TEST_DATABASE_URL;
+
+describe.skipIf(!url)('prepared statements on a PostgreSQL server', () => {
+  const schema = `prepared_${process.pid}_${Date.now()}`;
+  let client: PreparingClient;
+  const prepared = async () =>
+    (await client.query('select statement from pg_prepared_statements order by prepare_time')).rows.map(
+      (r: { statement: string }) => r.statement,
+    );
+
+  beforeAll(async () => {
+    client = new PreparingClient({ connectionString: url, options: `-c search_path=${schema}` });
+    await client.connect();
+    await client.query(`create schema ${schema}`);
+    await client.query('create table t (a int)');
+    await client.query('insert into t values (1), (2), (3)');
+  });
+  afterAll(async () => {
+    await client?.query(`drop schema ${schema} cascade`);
+    await client?.end();
+  });
+
+  it('prepares a parameterised text once, in each of the forms node-postgres takes', async () => {
+    const text = 'select a from t where a > $1 order by a';
+    expect((await client.query({ text }, [1])).rows).toEqual([{ a: 2 }, { a: 3 }]);
+    expect((await client.query({ text, rowMode: 'array' }, [2])).rows).toEqual([[3]]);
+    const viaCallback = await new Promise((resolve, reject) =>
+      client.query({ text, values: [0] }, (error: Error | null, result: pg.QueryResult) =>
+        error ? reject(error) : resolve(result.rows.length),
+      ),
+    );
+    expect(viaCallback).toBe(3);
+    // Unparameterised statements (BEGIN, DDL, these lookups) stay unnamed.
+    expect(await prepared()).toEqual([text]);
+  });
+
+  it('runs a statement a migration made stale unnamed, after the one failure PostgreSQL reports', async () => {
+    const text = 'select * from t where a = $1';
+    expect((await client.query({ text }, [1])).rows).toEqual([{ a: 1 }]);
+    await client.query('alter table t add column b text');
+    await expect(client.query({ text }, [1])).rejects.toThrow(/cached plan must not change result type/);
+    expect((await client.query({ text }, [1])).rows).toEqual([{ a: 1, b: null }]);
+    expect((await client.query({ text }, [2])).rows).toEqual([{ a: 2, b: null }]);
+  });
+
+  it(`keeps at most ${MAX_PREPARED_PER_CONNECTION} statements on one connection`, async () => {
+    for (let i = 0; i < MAX_PREPARED_PER_CONNECTION + 10; i++)
+      await client.query({ text: `select $1::int + ${i} as n` }, [1]);
+    expect((await prepared()).length).toBe(MAX_PREPARED_PER_CONNECTION);
+    // Past the cap, a new text still runs (parsed each time).
+    expect((await client.query({ text: 'select $1::int * 2 as n' }, [21])).rows).toEqual([{ n: 42 }]);
+  });
+});
