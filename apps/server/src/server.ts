@@ -19,24 +19,19 @@ import {
   tablesNamed,
   tablesWritten,
 } from '@chancery/db/changes';
-import { type ChanceryDb, countSqlStatements, type Database } from '@chancery/db/database';
+import type { ChanceryDb, Database, StatementCounter } from '@chancery/db/database';
 import { findSession } from '@chancery/db/sessions';
 import { StatisticsKeeper, type StatisticsKeeperOptions } from '@chancery/db/statistics';
+import { GraphQLError } from 'graphql';
 import { type Context, createRequestContext } from './context.ts';
-import { createErrorFormatter } from './errors.ts';
+import { createErrorFormatter, isUnexpected } from './errors.ts';
 import { clientAddress } from './http/client-address.ts';
 import { createDrain } from './http/drain.ts';
 import { readGraphQLRequest } from './http/graphql-request.ts';
 import { APPLICATION_JSON } from './http/media.ts';
 import { observabilityPlugin } from './http/observability.ts';
 import { createProbes } from './http/probes.ts';
-import {
-  attachRecord,
-  type RequestRecord,
-  recordOf,
-  requestIdFor,
-  withRecord,
-} from './http/request-record.ts';
+import { attachRecord, type RequestRecord, recordOf, requestIdFor } from './http/request-record.ts';
 import { sendGraphQLErrors, sendJson } from './http/respond.ts';
 import {
   cookieRequestRefusal,
@@ -276,31 +271,36 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
     const stamp = responseCache?.begin() ?? 0;
     // The pool the request's context picked (read replicas): reported outside production.
     let pool = 'primary';
-    const {
-      result: response,
-      count,
-      log: sql,
-    } = await countSqlStatements(
-      () =>
-        withRecord(record, () =>
-          apollo.executeHTTPGraphQLRequest({
-            httpGraphQLRequest,
-            context: async () => ({
-              ...(await createRequestContext({
-                db,
-                readDb: () => options.database.readDb(),
-                onPool: (chosen) => {
-                  pool = chosen;
-                },
-                headers: httpGraphQLRequest.headers,
-                requestId: record.id,
-              })),
-              webhooks: webhookContext,
-            }),
-          }),
-        ),
-      { keepLog: responseCache !== null },
-    );
+    // The request's own view of the database: it counts the SQL statements the request issues
+    // (and keeps their text for the response cache, which learns from it what the answer read).
+    const statements: StatementCounter = { count: 0, log: responseCache ? [] : undefined };
+    const counted = options.database.counting(statements);
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest,
+      context: async () => {
+        try {
+          return {
+            ...(await createRequestContext({
+              db: counted.db,
+              readDb: () => counted.readDb(),
+              onPool: (chosen) => {
+                pool = chosen;
+              },
+              headers: httpGraphQLRequest.headers,
+              requestId: record.id,
+            })),
+            webhooks: webhookContext,
+          };
+        } catch (error) {
+          // Refusing a bad token is expected (it carries its code); anything else is logged.
+          if (!(error instanceof GraphQLError) || isUnexpected(error))
+            logger.error({ reqId: record.id, err: error }, 'Unexpected error');
+          throw error;
+        }
+      },
+    });
+    const { count } = statements;
+    const sql = statements.log ?? [];
     record.sqlStatements = count;
     // This server's own writes: dropped before the response goes out, so its client reads them
     // back at once (the change feed's notification may arrive a moment later).

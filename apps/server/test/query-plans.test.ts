@@ -3,7 +3,7 @@
 // order. Checked on EXPLAIN of the SQL each connection really issues, on a database of a few
 // thousand imported rows, both right after the import (no statistics, as a user meets it) and
 // once the statistics are current.
-import { countSqlStatements } from '@chancery/db/database';
+import type { StatementCounter } from '@chancery/db/database';
 import { StoryImporter } from '@chancery/db/import/story';
 import { refreshStatistics } from '@chancery/db/statistics';
 import { createTokens, type TestDatabase, testEngines } from '@chancery/db/testing';
@@ -96,17 +96,20 @@ describe.each(testEngines)('query plans on $name', (engine) => {
 
   /** The SQL a read issues, with its parameters, as the viewer's request runs it. */
   async function sqlOf(query: string, token?: string) {
+    const statements: StatementCounter & { log: string[]; params: unknown[][] } = {
+      count: 0,
+      log: [],
+      params: [],
+    };
     const contextValue = await createRequestContext({
-      db: database.db,
+      db: database.counting(statements).db,
       headers: { get: (name) => (name === 'authorization' && token ? `Bearer ${token}` : undefined) },
     });
-    const { result, log, params } = await countSqlStatements(
-      () => server.apollo.executeOperation({ query }, { contextValue }),
-      { keepParams: true },
-    );
+    statements.log.length = statements.params.length = 0; // the token's lookup is not the read's
+    const result = await server.apollo.executeOperation({ query }, { contextValue });
     const body = result.body as { kind: string; singleResult: { errors?: unknown } };
     expect(body.singleResult.errors).toBeUndefined();
-    return log.map((text, i) => ({ text, params: params[i] ?? [] }));
+    return statements.log.map((text, i) => ({ text, params: statements.params[i] ?? [] }));
   }
 
   async function tableRows(): Promise<Record<string, number>> {

@@ -1,8 +1,8 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgAsyncDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import type pg from 'pg';
 import { type ChangeFeed, type ChangeWatcher, watchEmbeddedChanges, watchServerChanges } from './changes.ts';
 import { type OpenSqlClientOptions, openSqlClient, type SqlClient } from './engine/open.ts';
 import { type Replica, ReplicaSet } from './engine/replicas.ts';
@@ -33,50 +33,34 @@ export type Database = {
    * or the primary (`db`) when there is none. Writes, and editors' reads, always use `db`.
    */
   readDb(): { db: ChanceryDb; pool: string };
+  /** The same database, counting into `counter` every statement issued through it (one request's). */
+  counting(counter: StatementCounter): CountedDatabase;
   /** The read replicas and whether each is in use; empty without DATABASE_READ_URL. */
   replicas(): { name: string; up: boolean }[];
   close(): Promise<void>;
 };
 
-// Counts the SQL statements issued inside `countSqlStatements(fn)`, per async context, so a
-// request's count is exact even while other requests run.
-type StatementCounter = { count: number; log?: string[]; params?: unknown[][] };
-const statementCounter = new AsyncLocalStorage<StatementCounter>();
-const countingLogger: Logger = {
-  logQuery(query, params) {
-    const counter = statementCounter.getStore();
-    if (counter) {
-      counter.count += 1;
-      counter.log?.push(query);
-      counter.params?.push(params);
-    }
-  },
-};
+/**
+ * The SQL statements issued through a counted database (Database.counting): how many, and with
+ * `log` / `params` given, their text and parameters (`params[i]` for `log[i]`).
+ */
+export type StatementCounter = { count: number; log?: string[]; params?: unknown[][] };
 
 /**
- * Runs `work`, counting the SQL statements it issues; `keepLog` keeps their text, and `keepParams`
- * their parameters too (`params[i]` for `log[i]`, for tests that EXPLAIN them).
+ * A drizzle logger that counts into `counter`. Each request gets a database of its own built with
+ * one (building it costs a few microseconds), rather than one shared logger looking its request up
+ * in an AsyncLocalStorage, which on Node 20 puts a hook on every promise of every request.
  */
-export async function countSqlStatements<T>(
-  work: () => Promise<T>,
-  options: { keepLog?: boolean; keepParams?: boolean } = {},
-): Promise<{ result: T; count: number; log: string[]; params: unknown[][] }> {
-  const keep = options.keepLog || options.keepParams;
-  const counter: StatementCounter = {
-    count: 0,
-    log: keep ? [] : undefined,
-    params: options.keepParams ? [] : undefined,
-  };
-  const result = await statementCounter.run(counter, work);
-  return { result, count: counter.count, log: counter.log ?? [], params: counter.params ?? [] };
-}
+const countingInto = (counter: StatementCounter): Logger => ({
+  logQuery(query, params) {
+    counter.count += 1;
+    counter.log?.push(query);
+    counter.params?.push(params);
+  },
+});
 
-/** Starts counting for the rest of the current async context (one GraphQL request). */
-export function startSqlStatementCount(): { readonly count: number } {
-  const counter = { count: 0 };
-  statementCounter.enterWith(counter);
-  return counter;
-}
+/** A database whose statements are counted: `db` and, for reads, `readDb()` as Database has them. */
+export type CountedDatabase = Pick<Database, 'db' | 'readDb'>;
 
 export type OpenDatabaseOptions = OpenSqlClientOptions & {
   /** Read replicas' PostgreSQL URLs (DATABASE_READ_URL); only with `databaseUrl`. */
@@ -105,7 +89,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 export function fromSqlClient(client: SqlClient, replicas?: ReplicaSet): Database {
   if (client.kind === 'pglite') {
     const pglite = client.pglite;
-    const db = drizzlePglite({ client: pglite, relations, logger: countingLogger }) as unknown as ChanceryDb;
+    const connect = (logger?: Logger) =>
+      drizzlePglite({ client: pglite, relations, logger }) as unknown as ChanceryDb;
+    const db = connect();
     return {
       db,
       engine: 'pglite',
@@ -122,18 +108,19 @@ export function fromSqlClient(client: SqlClient, replicas?: ReplicaSet): Databas
       watchChanges: (watcher) =>
         watchEmbeddedChanges(pglite, client.onSocketNotification ?? (() => () => undefined), watcher),
       readDb: () => ({ db, pool: 'primary' }),
+      counting(counter) {
+        const counted = connect(countingInto(counter));
+        return { db: counted, readDb: () => ({ db: counted, pool: 'primary' }) };
+      },
       replicas: () => [],
       close: client.close,
     };
   }
   const pool = client.pool;
-  const db = drizzlePg({ client: pool, relations, logger: countingLogger }) as unknown as ChanceryDb;
-  const replicaDbs = new Map(
-    (replicas?.replicas ?? []).map((r) => [
-      r,
-      drizzlePg({ client: r.pool, relations, logger: countingLogger }) as unknown as ChanceryDb,
-    ]),
-  );
+  const connect = (client: pg.Pool, logger?: Logger) =>
+    drizzlePg({ client, relations, logger }) as unknown as ChanceryDb;
+  const db = connect(pool);
+  const replicaDbs = new Map((replicas?.replicas ?? []).map((r) => [r, connect(r.pool)]));
   return {
     db,
     engine: client.via === 'socket' ? 'pglite' : 'postgres',
@@ -168,6 +155,19 @@ export function fromSqlClient(client: SqlClient, replicas?: ReplicaSet): Databas
       return replica
         ? { db: replicaDbs.get(replica) as ChanceryDb, pool: replica.name }
         : { db, pool: 'primary' };
+    },
+    counting(counter) {
+      const logger = countingInto(counter);
+      const primary = connect(pool, logger);
+      return {
+        db: primary,
+        readDb() {
+          const replica = replicas?.pick();
+          return replica
+            ? { db: connect(replica.pool, logger), pool: replica.name }
+            : { db: primary, pool: 'primary' };
+        },
+      };
     },
     replicas: () => (replicas?.replicas ?? []).map((r) => ({ name: r.name, up: r.up })),
     async close() {

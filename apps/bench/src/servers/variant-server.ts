@@ -11,9 +11,6 @@
 //   jit                graphql-jit compiles each document once and runs it instead of graphql-js's
 //                      execute. Apollo Server 5's only executor hook is the gateway interface; here
 //                      the executor is set on the started server.
-//   no-als             AsyncLocalStorage.run becomes a plain call: what the per-request SQL count
-//                      costs on Node 20 (promise hooks on every promise). Measurement only: the count
-//                      is then lost.
 //   semi-space-N       (handled by main.ts) node --max-semi-space-size=N (MiB) for the child.
 //   node-env-development (handled by main.ts) NODE_ENV=development instead of production.
 //
@@ -21,7 +18,6 @@
 // (createServer's responseCache option; apps/server/src/page-size.ts): `--response-cache` measures
 // the former, and every variant has the latter.
 
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { Database } from '@chancery/db/database';
@@ -30,7 +26,7 @@ import { createServer } from '@chancery/server/server';
 import { type DocumentNode, type ExecutionResult, execute } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 
-export const FEATURES = ['no-cache-control', 'cache-control-on', 'jit', 'no-als'] as const;
+export const FEATURES = ['no-cache-control', 'cache-control-on', 'jit'] as const;
 type Feature = (typeof FEATURES)[number];
 
 function parseVariant(variant: string): Set<Feature> {
@@ -50,11 +46,6 @@ function disableCacheControl(): void {
     this.internals.plugins.push(ApolloServerPluginCacheControlDisabled());
     return addDefaultPlugins.call(this);
   };
-}
-
-function disableAsyncLocalStorage(): void {
-  AsyncLocalStorage.prototype.run = (<R>(_store: unknown, callback: (...args: any[]) => R, ...args: any[]) =>
-    callback(...args)) as typeof AsyncLocalStorage.prototype.run;
 }
 
 function enableCacheControl(): void {
@@ -106,7 +97,6 @@ export async function createVariantServer(options: {
   const features = parseVariant(options.variant);
   if (features.has('no-cache-control')) disableCacheControl();
   if (features.has('cache-control-on')) enableCacheControl();
-  if (features.has('no-als')) disableAsyncLocalStorage();
   const server = await createServer({ ...options.serverOptions, database: options.database });
   if (features.has('jit')) (server.apollo as any).internals.gatewayExecutor = jitExecutor();
   return server;

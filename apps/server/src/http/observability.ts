@@ -1,8 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import { isUnexpected } from '../errors.ts';
 import type { Logger } from '../logging.ts';
-import { currentRecord, recordOf } from './request-record.ts';
+import { recordOf } from './request-record.ts';
 
 /**
  * Tells the request's record what Apollo learned (operation name and type, error codes), logs
@@ -13,12 +13,6 @@ export function observabilityPlugin<Context extends object>(options: {
   logger: Logger;
 }): ApolloServerPlugin<Context> {
   return {
-    // Before any request hook: a failure while working out who is asking. Refusing a bad token is
-    // expected (it carries its code); anything else is logged like an unexpected error.
-    async contextCreationDidFail({ error }) {
-      if (error instanceof GraphQLError && !isUnexpected(error)) return;
-      options.logger.error({ reqId: currentRecord()?.id, err: error }, 'Unexpected error');
-    },
     async requestDidStart({ request }) {
       const record = recordOf(request.http);
       if (!record) return;

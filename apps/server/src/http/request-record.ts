@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
@@ -27,16 +26,6 @@ export type RequestRecord = {
 };
 
 const records = new WeakMap<object, RequestRecord>();
-const current = new AsyncLocalStorage<RequestRecord>();
-
-/** Runs `work` with `record` as the current request's, for code that is handed no request. */
-export function withRecord<T>(record: RequestRecord, work: () => T): T {
-  return current.run(record, work);
-}
-
-/** The record of the request being served in this async context, if any. */
-export const currentRecord = (): RequestRecord | undefined => current.getStore();
-
 /** Ties a record to the object Apollo hands plugins as `request.http`. */
 export function attachRecord(httpRequest: object, record: RequestRecord): void {
   records.set(httpRequest, record);
