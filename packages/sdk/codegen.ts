@@ -1,9 +1,13 @@
 // `npm run generate`: reads the server's printed schema and src/operations/*.graphql, and writes
 // src/generated/ — typed documents (graphql.ts), the persisted-documents manifest (sha256 hash →
-// document text) and the operation table the client builds its methods from (operations.ts).
-import { rmSync } from 'node:fs';
+// document text), the operation table the client builds its methods from (operations.ts) and the
+// same operations without syntax trees, one file each, for bundles that keep only what they run
+// (documents/<Name>.ts).
+import { readdirSync, rmSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import * as operationsPlugin from './codegen/operations-plugin.ts';
+import { documentsPreset } from './codegen/operations-plugin.ts';
 
 const generated = (file: string) => new URL(`src/generated/${file}`, import.meta.url);
 
@@ -16,8 +20,13 @@ const config: CodegenConfig = {
   hooks: {
     // The preset also writes a `graphql()` tag for documents written inside TypeScript, and an
     // index re-exporting it. Ours live in .graphql files, so they would only be dead weight.
-    afterAllFileWrite: () => {
+    // A document file whose operation is gone goes with it.
+    afterAllFileWrite: (...written: string[]) => {
       for (const file of ['gql.ts', 'index.ts']) rmSync(generated(file), { force: true });
+      const kept = new Set(written.flat().map((file) => basename(file)));
+      for (const file of readdirSync(generated('documents/'))) {
+        if (!kept.has(file)) rmSync(generated(`documents/${file}`));
+      }
     },
   },
   generates: {
@@ -47,6 +56,10 @@ const config: CodegenConfig = {
       },
     },
     'src/generated/operations.ts': {
+      plugins: ['chancery-operations'],
+    },
+    'src/generated/documents/': {
+      preset: documentsPreset,
       plugins: ['chancery-operations'],
     },
   },

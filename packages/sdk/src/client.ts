@@ -1,14 +1,37 @@
-import type { ResultOf, TypedDocumentNode, VariablesOf } from '@graphql-typed-document-node/core';
-import { type DocumentNode, type GraphQLFormattedError, getOperationAST, print } from 'graphql';
-import type { Client as WebSocketClient } from 'graphql-ws';
-import { ChanceryError } from './errors.ts';
+import type { ResultOf, VariablesOf } from '@graphql-typed-document-node/core';
+import type { DocumentNode } from 'graphql';
+import {
+  type AnyDocument,
+  type ChanceryClientOptions,
+  type ChanceryCoreClient,
+  createChanceryCoreClient,
+  type OperationArgs,
+  type RequestOptions,
+  type SdkDocument,
+  type SubscriptionArgs,
+} from './core.ts';
 import { operations } from './generated/operations.ts';
-import { connectionAt, connectionPath } from './pagination.ts';
 
 // The Chancery client: one typed method per operation in src/operations (generated into
-// operations.ts), `request` for any other typed document, and `paginate` to walk a connection.
-// Queries and mutations go over HTTP (fetch); subscriptions over WebSocket (graphql-ws, loaded on
-// the first subscription, so an app that never subscribes does not carry it).
+// operations.ts), `request` for any other typed document, `paginate` to walk a connection and
+// `subscribe` for subscriptions, all run by the core client (core.ts). It carries every operation;
+// an application that wants only those it runs uses createChanceryCoreClient with
+// `@chancery/sdk/documents` instead.
+
+export type {
+  AnyDocument,
+  ChanceryClientOptions,
+  ChanceryCoreClient,
+  FetchLike,
+  OperationArgs,
+  OperationType,
+  RequestOptions,
+  RetryOptions,
+  SdkDocument,
+  SubscribeOptions,
+  SubscriptionArgs,
+  SubscriptionOptions,
+} from './core.ts';
 
 /** The SDK's operations by method name: `name`, `type`, `document`, `hash`, `text`, `connection`. */
 export type Operations = typeof operations;
@@ -24,86 +47,6 @@ export type PaginatedOperationName = {
 export type OperationResult<N extends OperationName> = ResultOf<Operations[N]['document']>;
 export type OperationVariables<N extends OperationName> = VariablesOf<Operations[N]['document']>;
 
-/** Per-call options. */
-export type RequestOptions = {
-  /** Cancels the call, including any wait between retries (the call fails with code ABORTED). */
-  signal?: AbortSignal;
-  /** Sent with this call only; they win over the client's headers and token. */
-  headers?: Record<string, string>;
-};
-
-/** Per-subscription options. */
-export type SubscribeOptions = {
-  /** Ends the subscription: the loop over its events fails with code ABORTED. */
-  signal?: AbortSignal;
-};
-
-/** Variables may be left out when the operation requires none. */
-export type OperationArgs<Variables> =
-  // biome-ignore lint/complexity/noBannedTypes: `{}` here means "an object with no required keys".
-  {} extends Variables
-    ? [variables?: Variables, options?: RequestOptions]
-    : [variables: Variables, options?: RequestOptions];
-
-/** The part of `fetch` the client uses, so any implementation fits (Node, browsers, undici, tests). */
-export type FetchLike = (
-  url: string,
-  init: { method: 'POST'; headers: Record<string, string>; body: string; signal?: AbortSignal },
-) => Promise<{ status: number; headers: { get(name: string): string | null }; text(): Promise<string> }>;
-
-export type RetryOptions = {
-  /** Further attempts after the first (default 2). */
-  retries?: number;
-  /** Wait before the first retry, doubled for each further one, with jitter (default 100). */
-  minDelayMs?: number;
-  /** Longest wait between two attempts (default 2000). */
-  maxDelayMs?: number;
-};
-
-type Awaitable<T> = T | Promise<T>;
-
-export type SubscriptionOptions = {
-  /** The WebSocket endpoint; default: `url` with http(s) turned into ws(s). */
-  url?: string | URL;
-  /**
-   * A WebSocket constructor; default: the global one (browsers, Node 22 and later). On Node 20,
-   * pass the `ws` package's: `import WebSocket from 'ws'`.
-   */
-  webSocketImpl?: unknown;
-  /** Reconnections after the socket drops, each subscription subscribing again (default 5). */
-  retryAttempts?: number;
-  /** How long the socket stays open after the last subscription ends, in ms (default 0). */
-  lazyCloseTimeoutMs?: number;
-};
-
-export type ChanceryClientOptions = {
-  /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
-  url: string | URL;
-  /** An API token, sent as `authorization: Bearer <token>`; a function is asked on every call. */
-  token?: string | (() => Awaitable<string | null | undefined>);
-  /** Defaults to the global fetch. */
-  fetch?: FetchLike;
-  /** Sent with every call; a function is asked on every call. */
-  headers?: Record<string, string> | (() => Awaitable<Record<string, string>>);
-  /**
-   * Send the sha256 hash of the SDK's documents in place of their text (Apollo-style persisted
-   * queries). A server that does not know the hash yet is sent the text once, and caches it.
-   */
-  persistedQueries?: boolean;
-  /** Retries of queries that fail to reach the server (never of mutations). `false`: none. */
-  retry?: RetryOptions | false;
-  /** Subscriptions over WebSocket (graphql-ws); the token goes in `connection_init`. */
-  subscriptions?: SubscriptionOptions;
-};
-
-type AnyVariables = Record<string, unknown>;
-/** Like OperationArgs, with a subscription's options. */
-export type SubscriptionArgs<Variables> =
-  // biome-ignore lint/complexity/noBannedTypes: `{}` here means "an object with no required keys".
-  {} extends Variables
-    ? [variables?: Variables, options?: SubscribeOptions]
-    : [variables: Variables, options?: SubscribeOptions];
-
 type OperationMethods = {
   readonly [N in keyof Operations]: Operations[N]['type'] extends 'subscription'
     ? (
@@ -112,410 +55,70 @@ type OperationMethods = {
     : (...args: OperationArgs<OperationVariables<N>>) => Promise<OperationResult<N>>;
 };
 
-export type ChanceryClient = OperationMethods & {
-  /** Runs any typed document: the SDK's own (`StatementsDocument`) or one of yours. */
-  request<Result = any, Variables = Record<string, any>>(
-    document: TypedDocumentNode<Result, Variables>,
-    ...args: OperationArgs<Variables>
-  ): Promise<Result>;
-  /**
-   * Every page of a connection, first to last: the operation is run again with `after` set to the
-   * previous page's `pageInfo.endCursor` while `pageInfo.hasNextPage`. Yields each page's data.
-   */
-  paginate<N extends PaginatedOperationName>(
-    operation: N,
-    ...args: OperationArgs<OperationVariables<N>>
-  ): AsyncGenerator<OperationResult<N>, void, undefined>;
-  paginate<Result = any, Variables = Record<string, any>>(
-    document: TypedDocumentNode<Result, Variables>,
-    ...args: OperationArgs<Variables>
-  ): AsyncGenerator<Result, void, undefined>;
-  /**
-   * The events of any typed subscription document, over WebSocket, until the loop breaks, the
-   * signal fires or the server ends it. An error (the server's, or the socket's) is thrown by the loop.
-   */
-  subscribe<Result = any, Variables = Record<string, any>>(
-    document: TypedDocumentNode<Result, Variables>,
-    ...args: SubscriptionArgs<Variables>
-  ): AsyncGenerator<Result, void, undefined>;
-  /** Closes the WebSocket, ending every subscription. */
-  dispose(): Promise<void>;
-};
+export type ChanceryClient = OperationMethods &
+  Omit<ChanceryCoreClient, 'paginate'> & {
+    /**
+     * Every page of a connection, first to last: the operation is run again with `after` set to the
+     * previous page's `pageInfo.endCursor` while `pageInfo.hasNextPage`. Yields each page's data.
+     */
+    paginate<N extends PaginatedOperationName>(
+      operation: N,
+      ...args: OperationArgs<OperationVariables<N>>
+    ): AsyncGenerator<OperationResult<N>, void, undefined>;
+    paginate<Result = any, Variables = Record<string, any>>(
+      document: AnyDocument<Result, Variables>,
+      ...args: OperationArgs<Variables>
+    ): AsyncGenerator<Result, void, undefined>;
+  };
 
-type Prepared = { type: string; name: string | undefined; text: string; hash: string | undefined };
-type RequestBody = {
-  query?: string;
-  operationName?: string;
-  variables?: AnyVariables;
-  extensions?: { persistedQuery: { version: 1; sha256Hash: string } };
-};
-type GraphQLResponse = { data?: unknown; errors?: GraphQLFormattedError[] };
+type AnyVariables = Record<string, unknown>;
+type Operation = Operations[OperationName];
 
-const RETRYABLE_STATUS = new Set([502, 503, 504]);
-const DEFAULT_RETRY: Required<RetryOptions> = { retries: 2, minDelayMs: 100, maxDelayMs: 2000 };
-
-const byDocument = new Map<DocumentNode, Operations[OperationName]>(
+const byDocument = new Map<DocumentNode, Operation>(
   Object.values(operations).map((operation) => [operation.document, operation]),
 );
 
+/**
+ * The SDK's own syntax trees are sent as their table entry: the exact text of the manifest, with
+ * its hash. Anything else goes to the core client as it is.
+ */
+function known<Result, Variables>(document: AnyDocument<Result, Variables>): AnyDocument<Result, Variables> {
+  const operation = byDocument.get(document as unknown as DocumentNode);
+  return operation ? (operation as unknown as SdkDocument<Result, Variables>) : document;
+}
+
 export function createChanceryClient(options: ChanceryClientOptions): ChanceryClient {
-  const url = String(options.url);
-  const fetchImpl: FetchLike | undefined =
-    options.fetch ??
-    (typeof globalThis.fetch === 'function' ? (input, init) => globalThis.fetch(input, init) : undefined);
-  if (!fetchImpl) throw new TypeError('No global fetch here: pass `fetch` to createChanceryClient.');
-  const retry =
-    options.retry === false ? { ...DEFAULT_RETRY, retries: 0 } : { ...DEFAULT_RETRY, ...options.retry };
-  // Turned off for good when the server says it does not do persisted queries at all.
-  let persistedQueries = options.persistedQueries ?? false;
-
-  async function headersFor(request: RequestOptions): Promise<Record<string, string>> {
-    const shared = typeof options.headers === 'function' ? await options.headers() : options.headers;
-    const token = typeof options.token === 'function' ? await options.token() : options.token;
-    return {
-      accept: 'application/graphql-response+json, application/json;q=0.9',
-      ...shared,
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...request.headers,
-      'content-type': 'application/json',
-    };
-  }
-
-  /** One HTTP exchange, retried while a query cannot reach the server. */
-  async function send(
-    operation: Prepared,
-    body: RequestBody,
-    request: RequestOptions,
-  ): Promise<{ status: number; payload: GraphQLResponse }> {
-    const attempts = operation.type === 'query' ? retry.retries + 1 : 1;
-    const headers = await headersFor(request);
-    const json = JSON.stringify(body);
-    for (let attempt = 1; ; attempt++) {
-      throwIfAborted(request.signal, operation);
-      let status: number;
-      let text: string;
-      let contentType: string | null;
-      try {
-        const response = await fetchImpl!(url, {
-          method: 'POST',
-          headers,
-          body: json,
-          ...(request.signal ? { signal: request.signal } : {}),
-        });
-        status = response.status;
-        contentType = response.headers.get('content-type');
-        text = await response.text();
-      } catch (error) {
-        throwIfAborted(request.signal, operation);
-        if (attempt < attempts) {
-          await sleep(backoff(retry, attempt), request.signal, operation);
-          continue;
-        }
-        const tries = attempts > 1 ? ` (${attempts} attempts)` : '';
-        throw new ChanceryError({
-          code: 'NETWORK_ERROR',
-          message: `Could not reach the Chancery API at ${url}${tries}: ${describe(error)}`,
-          operationName: operation.name,
-          cause: error,
-        });
-      }
-      if (RETRYABLE_STATUS.has(status) && attempt < attempts) {
-        await sleep(backoff(retry, attempt), request.signal, operation);
-        continue;
-      }
-      return { status, payload: parseResponse(text, status, contentType, operation, url) };
-    }
-  }
-
-  async function execute(
-    document: DocumentNode,
-    variables: AnyVariables | undefined,
-    request: RequestOptions,
-  ) {
-    const operation = prepare(document);
-    const hashOnly = persistedQueries && operation.hash !== undefined;
-    const persisted = operation.hash
-      ? { persistedQuery: { version: 1 as const, sha256Hash: operation.hash } }
-      : undefined;
-    const base = { operationName: operation.name, variables };
-    let { status, payload } = await send(
-      operation,
-      hashOnly ? { ...base, extensions: persisted } : { ...base, query: operation.text },
-      request,
-    );
-    const code = payload.errors?.[0]?.extensions?.code;
-    if (hashOnly && (code === 'PERSISTED_QUERY_NOT_FOUND' || code === 'PERSISTED_QUERY_NOT_SUPPORTED')) {
-      // The server has not seen this hash yet (it keeps the text sent with it), or keeps none.
-      // Either way nothing was executed, so sending the text is safe for mutations too.
-      if (code === 'PERSISTED_QUERY_NOT_SUPPORTED') persistedQueries = false;
-      ({ status, payload } = await send(
-        operation,
-        {
-          ...base,
-          query: operation.text,
-          ...(code === 'PERSISTED_QUERY_NOT_FOUND' ? { extensions: persisted } : {}),
-        },
-        request,
-      ));
-    }
-    if (payload.errors && payload.errors.length > 0) {
-      throw ChanceryError.fromResponse(payload.errors, {
-        status,
-        ...(operation.name ? { operationName: operation.name } : {}),
-        data: payload.data,
-      });
-    }
-    if (payload.data === null || payload.data === undefined) {
-      throw new ChanceryError({
-        code: 'BAD_RESPONSE',
-        message: `The response from ${url} (HTTP ${status}) has neither data nor errors.`,
-        status,
-        operationName: operation.name,
-      });
-    }
-    return payload.data;
-  }
+  const core = createChanceryCoreClient(options);
+  const run = core as unknown as {
+    request(document: AnyDocument<unknown, AnyVariables>, ...args: unknown[]): Promise<unknown>;
+    subscribe(document: AnyDocument<unknown, AnyVariables>, ...args: unknown[]): AsyncGenerator<unknown>;
+    paginate(document: AnyDocument<unknown, AnyVariables>, ...args: unknown[]): AsyncGenerator<unknown>;
+  };
 
   async function* paginate(
-    operation: OperationName | DocumentNode,
-    variables: AnyVariables = {},
-    request: RequestOptions = {},
+    operation: OperationName | AnyDocument<unknown, AnyVariables>,
+    variables?: AnyVariables,
+    request?: RequestOptions,
   ): AsyncGenerator<unknown, void, undefined> {
-    const known = typeof operation === 'string' ? operations[operation] : byDocument.get(operation);
-    if (typeof operation === 'string' && !known)
-      throw new TypeError(`No SDK operation is named ${operation}.`);
-    const document = typeof operation === 'string' ? known!.document : operation;
-    const path = known ? known.connection : connectionPath(document);
-    if (!path) {
-      throw new TypeError(
-        `${known?.name ?? 'This document'} cannot be paginated: it needs an \`$after: String\` variable ` +
-          'passed as `after:` to a connection field.',
-      );
-    }
-    if (variables.last != null || variables.before != null) {
-      throw new TypeError('paginate walks forwards: pass `first` (and `after`), not `last` or `before`.');
-    }
-    let after = (variables.after as string | null | undefined) ?? null;
-    const cursors = new Set<string>();
-    for (;;) {
-      const data = await execute(document, { ...variables, after }, request);
-      yield data;
-      const connection = connectionAt(data, path);
-      if (!connection) return;
-      const pageInfo = connection.pageInfo;
-      if (typeof pageInfo?.hasNextPage !== 'boolean') {
-        throw new TypeError(
-          `paginate needs pageInfo { hasNextPage endCursor } selected on ${path.join('.')}.`,
-        );
-      }
-      if (!pageInfo.hasNextPage) return;
-      const next = pageInfo.endCursor;
-      if (!next || cursors.has(next)) {
-        throw new ChanceryError({
-          code: 'BAD_RESPONSE',
-          message: `${path.join('.')} has a next page but ${next ? 'repeats an earlier cursor' : 'no endCursor'}; stopped instead of looping.`,
-          operationName: known?.name,
-        });
-      }
-      cursors.add(next);
-      after = next;
-    }
-  }
-
-  const webSocketUrl = String(options.subscriptions?.url ?? url.replace(/^http(s?):/i, 'ws$1:'));
-  let webSocketClient: Promise<WebSocketClient> | null = null;
-
-  /** The graphql-ws client, made (and graphql-ws loaded) on the first subscription. */
-  function webSocket(): Promise<WebSocketClient> {
-    webSocketClient ??= import('graphql-ws').then(({ createClient }) => {
-      const impl = options.subscriptions?.webSocketImpl ?? (globalThis as { WebSocket?: unknown }).WebSocket;
-      if (!impl) {
-        throw new TypeError(
-          "No global WebSocket here (Node before 22): pass `subscriptions: { webSocketImpl: WebSocket }` from the 'ws' package.",
-        );
-      }
-      return createClient({
-        url: webSocketUrl,
-        webSocketImpl: impl,
-        lazy: true,
-        lazyCloseTimeout: options.subscriptions?.lazyCloseTimeoutMs ?? 0,
-        retryAttempts: options.subscriptions?.retryAttempts ?? 5,
-        connectionParams: async () => {
-          const token = typeof options.token === 'function' ? await options.token() : options.token;
-          return token ? { authorization: `Bearer ${token}` } : {};
-        },
-      });
-    });
-    webSocketClient.catch(() => {
-      webSocketClient = null;
-    });
-    return webSocketClient;
-  }
-
-  async function* subscribe(
-    document: DocumentNode,
-    variables: AnyVariables | undefined,
-    request: SubscribeOptions = {},
-  ): AsyncGenerator<unknown, void, undefined> {
-    const operation = prepare(document);
-    if (operation.type !== 'subscription') {
-      throw new TypeError(
-        `${operation.name ?? 'This document'} is a ${operation.type}: run it with request(), not subscribe().`,
-      );
-    }
-    const { signal } = request;
-    throwIfAborted(signal, operation);
-    const events = (await webSocket()).iterate({
-      query: operation.text,
-      ...(operation.name ? { operationName: operation.name } : {}),
-      ...(variables ? { variables } : {}),
-    });
-    const stop = () => void events.return?.();
-    signal?.addEventListener('abort', stop, { once: true });
-    try {
-      for (;;) {
-        let event: IteratorResult<{ data?: unknown; errors?: readonly GraphQLFormattedError[] }>;
-        try {
-          event = await events.next();
-        } catch (error) {
-          throw subscriptionError(error, operation, webSocketUrl);
-        }
-        throwIfAborted(signal, operation);
-        if (event.done) return;
-        const { data, errors } = event.value;
-        if (errors && errors.length > 0) {
-          throw ChanceryError.fromResponse(errors, {
-            ...(operation.name ? { operationName: operation.name } : {}),
-            data,
-          });
-        }
-        yield data;
-      }
-    } finally {
-      signal?.removeEventListener('abort', stop);
-      await events.return?.();
-    }
+    const document = typeof operation === 'string' ? operations[operation] : known(operation);
+    if (!document) throw new TypeError(`No SDK operation is named ${String(operation)}.`);
+    yield* run.paginate(document, variables, request);
   }
 
   const methods: Record<string, (variables?: AnyVariables, request?: RequestOptions) => unknown> = {};
   for (const [method, operation] of Object.entries(operations)) {
     methods[method] =
       operation.type === 'subscription'
-        ? (variables, request = {}) => subscribe(operation.document, variables, { signal: request.signal })
-        : (variables, request = {}) => execute(operation.document, variables, request);
+        ? (variables, request = {}) => run.subscribe(operation, variables, { signal: request.signal })
+        : (variables, request) => run.request(operation, variables, request);
   }
   return Object.freeze({
     ...methods,
-    request: (document: DocumentNode, variables?: AnyVariables, request: RequestOptions = {}) =>
-      execute(document, variables, request),
+    request: (document: AnyDocument<unknown, AnyVariables>, ...args: unknown[]) =>
+      run.request(known(document), ...args),
+    subscribe: (document: AnyDocument<unknown, AnyVariables>, ...args: unknown[]) =>
+      run.subscribe(known(document), ...args),
     paginate,
-    subscribe,
-    async dispose() {
-      const client = webSocketClient;
-      webSocketClient = null;
-      await (await client?.catch(() => null))?.dispose();
-    },
+    dispose: core.dispose,
   }) as unknown as ChanceryClient;
-}
-
-/**
- * What a subscription's loop throws: the server's errors as a ChanceryError with their code
- * (NOT_FOUND, BAD_USER_INPUT …); a socket the server closed, or could not open, as NETWORK_ERROR
- * (FORBIDDEN for a token it refused, close code 4403).
- */
-function subscriptionError(error: unknown, operation: Prepared, url: string): unknown {
-  if (error instanceof ChanceryError || error instanceof TypeError) return error;
-  const operationName = operation.name;
-  if (Array.isArray(error)) return ChanceryError.fromResponse(error, operationName ? { operationName } : {});
-  const close = error as { code?: unknown; reason?: unknown };
-  if (typeof close?.code === 'number') {
-    const reason = typeof close.reason === 'string' && close.reason !== '' ? `: ${close.reason}` : '';
-    return new ChanceryError({
-      code: close.code === 4403 ? 'FORBIDDEN' : 'NETWORK_ERROR',
-      message: `The WebSocket to ${url} closed with code ${close.code}${reason}.`,
-      operationName,
-      cause: error,
-    });
-  }
-  return new ChanceryError({
-    code: 'NETWORK_ERROR',
-    message: `Could not subscribe through ${url}: ${error instanceof Error ? describe(error) : 'the WebSocket failed'}.`,
-    operationName,
-    cause: error,
-  });
-}
-
-/** The SDK's documents carry their printed text and hash; any other document is printed here. */
-function prepare(document: DocumentNode): Prepared {
-  const known = byDocument.get(document);
-  if (known) return { type: known.type, name: known.name, text: known.text, hash: known.hash };
-  const operation = getOperationAST(document);
-  if (!operation) {
-    throw new TypeError('The document must hold exactly one operation (fragments may come with it).');
-  }
-  return { type: operation.operation, name: operation.name?.value, text: print(document), hash: undefined };
-}
-
-function parseResponse(
-  text: string,
-  status: number,
-  contentType: string | null,
-  operation: Prepared,
-  url: string,
-): GraphQLResponse {
-  let payload: unknown;
-  try {
-    payload = JSON.parse(text);
-  } catch {
-    payload = undefined;
-  }
-  if (payload && typeof payload === 'object' && ('data' in payload || 'errors' in payload)) {
-    return payload as GraphQLResponse;
-  }
-  const excerpt = text.length > 200 ? `${text.slice(0, 200)}…` : text;
-  throw new ChanceryError({
-    code: 'BAD_RESPONSE',
-    message: `Expected a GraphQL response from ${url}, got HTTP ${status} (${contentType ?? 'no content type'}): ${excerpt}`,
-    status,
-    operationName: operation.name,
-  });
-}
-
-function backoff(retry: Required<RetryOptions>, attempt: number): number {
-  const ceiling = Math.min(retry.maxDelayMs, retry.minDelayMs * 2 ** (attempt - 1));
-  return ceiling / 2 + Math.random() * (ceiling / 2);
-}
-
-function aborted(signal: AbortSignal, operation: Prepared): ChanceryError {
-  return new ChanceryError({
-    code: 'ABORTED',
-    message: `${operation.name ?? 'The operation'} was aborted.`,
-    operationName: operation.name,
-    cause: signal.reason,
-  });
-}
-
-function throwIfAborted(signal: AbortSignal | undefined, operation: Prepared): void {
-  if (signal?.aborted) throw aborted(signal, operation);
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined, operation: Prepared): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(aborted(signal!, operation));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  // Node's fetch says "fetch failed" and keeps the reason (ECONNREFUSED …) in `cause`.
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error.message}${cause}`;
 }

@@ -8,7 +8,8 @@ import {
 
 // Which connection of an operation does `paginate` follow? The one whose `after` argument is the
 // operation's `$after` variable: the codegen plugin records it for the SDK's operations, and the
-// client finds it the same way in any other document it is handed.
+// client finds it the same way in any other document it is handed (core.ts, which loads this
+// module, and graphql with it, only for a syntax tree).
 
 /** Response keys (aliases included) from the root to the field that takes `after: $after`. */
 export function connectionPath(document: DocumentNode, operationName?: string): string[] | null {
@@ -55,17 +56,4 @@ function search(
     }
   }
   return null;
-}
-
-/** What a connection must carry for the next page to be found. */
-export type PageInfoLike = { hasNextPage?: boolean | null; endCursor?: string | null };
-
-/** The connection at `path` in a result, or null where it or a parent on the way is null. */
-export function connectionAt(data: unknown, path: readonly string[]): { pageInfo?: PageInfoLike } | null {
-  let value: unknown = data;
-  for (const key of path) {
-    if (value === null || value === undefined) return null;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return (value ?? null) as { pageInfo?: PageInfoLike } | null;
 }

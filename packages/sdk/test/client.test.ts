@@ -3,7 +3,9 @@ import { createTokens, type TestDatabase, testEngines } from '@chancery/db/testi
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChanceryClient, createChanceryClient, type FetchLike } from '../src/client.ts';
+import { createChanceryCoreClient } from '../src/core.ts';
 import { ChanceryError } from '../src/errors.ts';
+import { StatementsDocument as StatementsText } from '../src/generated/documents/Statements.ts';
 import { StatementsDocument } from '../src/generated/graphql.ts';
 import { operations } from '../src/generated/operations.ts';
 import { httpOperations, runEveryOperation, SEED, type SeedIds, seedIds, type Tokens } from './samples.ts';
@@ -278,6 +280,20 @@ describe.each(testEngines)('the SDK against a real server on $name', (engine) =>
       const pages = [];
       for await (const page of client.paginate(document)) pages.push(page);
       expect(pages).toEqual([{ actor: null }]);
+    });
+
+    it('the core client follows an SDK document and a syntax tree of your own alike', async () => {
+      const core = createChanceryCoreClient({ url: running.url });
+      const kinds = [];
+      for await (const page of core.paginate(StatementsText, { first: 2, orderBy: 'READING_ORDER' }))
+        kinds.push(...page.statements.nodes.map((s) => s.kind));
+      expect(kinds).toHaveLength(4);
+      const document = parse(
+        'query States($after: String) { actors(first: 1, after: $after, filter: { kind: STATE }) { pageInfo { hasNextPage endCursor } nodes { name } } }',
+      );
+      const names = [];
+      for await (const page of core.paginate(document)) names.push(page.actors.nodes[0].name);
+      expect(names).toEqual(['North Korea', 'Russia']);
     });
 
     it('refuses a document it cannot follow', async () => {

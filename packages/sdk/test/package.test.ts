@@ -8,6 +8,7 @@ import { type TestDatabase, testEngines } from '@chancery/db/testing';
 import { createToken } from '@chancery/db/tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChanceryClient } from '../src/client.ts';
+import { operations } from '../src/generated/operations.ts';
 import { seedIds } from './samples.ts';
 import { type RunningServer, startServer } from './server.ts';
 
@@ -32,7 +33,9 @@ describe('the built package', () => {
       manifest.exports,
     )) {
       const files = typeof target === 'string' ? [target] : [target.types, target.default];
-      for (const file of files)
+      // `./documents/*`: one entry point per operation.
+      const names = entry.includes('*') ? Object.values(operations).map((o) => o.name) : [''];
+      for (const file of names.flatMap((name) => files.map((f) => f.replace('*', name))))
         expect(() => readFileSync(join(PACKAGE, file)), `${entry}: ${file}`).not.toThrow();
     }
   });
@@ -49,8 +52,21 @@ describe('the built package', () => {
       for (const match of code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) loaded.add(name(match[1]!));
     }
     expect([...imported].sort()).toEqual(['graphql', 'relative .js']);
-    // graphql-ws, only when a subscription starts: an app that never subscribes does not load it.
-    expect([...loaded].sort()).toEqual(['graphql-ws']);
+    // graphql-ws, only when a subscription starts: an app that never subscribes does not load it;
+    // graphql and the paginate helper, only for a syntax tree handed to the core client.
+    expect([...loaded].sort()).toEqual(['graphql', 'graphql-ws', 'relative .js']);
+  });
+
+  it('the core client and the documents load neither graphql nor the operation table', () => {
+    const staticImports = (file: string) =>
+      [
+        ...readFileSync(join(PACKAGE, 'dist', file), 'utf8').matchAll(
+          /^\s*import\b(?!\s*\()[^'"]*?['"]([^'"]+)['"]/gm,
+        ),
+      ].map((match) => match[1]);
+    expect(staticImports('core.js')).toEqual(['./errors.js']);
+    expect(staticImports('errors.js')).toEqual([]);
+    expect(staticImports('generated/documents/ReaderArticle.js')).toEqual([]);
   });
 
   it('type-checks a consumer against its .d.ts files, wrong calls included', async () => {
@@ -85,6 +101,7 @@ describe('the built package', () => {
         pages: [2, 2, 2],
         code: 'BAD_USER_INPUT',
         invalid: ['input.name', 'input.countryCode'],
+        lean: ['Andrey Rudenko', 'Andrey Rudenko'],
         manifest: true,
       });
     });

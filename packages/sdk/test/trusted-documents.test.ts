@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,9 +12,12 @@ import { createServer } from '@chancery/server/server';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChanceryClient } from '../src/client.ts';
+import { createChanceryCoreClient } from '../src/core.ts';
 import { ChanceryError } from '../src/errors.ts';
+import { ActorsDocument } from '../src/generated/documents/Actors.ts';
+import { ReaderArticleDocument } from '../src/generated/documents/ReaderArticle.ts';
 import { operations } from '../src/generated/operations.ts';
-import { httpOperations, runEveryOperation, type SeedIds, seedIds, type Tokens } from './samples.ts';
+import { httpOperations, runEveryOperation, SEED, type SeedIds, seedIds, type Tokens } from './samples.ts';
 import { type RunningServer, recordingFetch, startServer } from './server.ts';
 
 const MANIFEST = fileURLToPath(new URL('../src/generated/persisted-documents.json', import.meta.url));
@@ -47,6 +50,23 @@ describe('the persisted-documents manifest', () => {
     for (const [hash, text] of Object.entries(manifest)) expect(sha256(text)).toBe(hash);
     for (const operation of Object.values(operations)) {
       expect((operation.document as { __meta__?: { hash?: string } }).__meta__?.hash).toBe(operation.hash);
+    }
+  });
+
+  it('the documents without syntax trees (@chancery/sdk/documents/<Name>) are the same operations, text and hash', async () => {
+    const directory = new URL('../src/generated/documents/', import.meta.url);
+    const documents = await Promise.all(
+      readdirSync(directory).map(async (file) => ({
+        file,
+        exports: (await import(new URL(file, directory).href)) as Record<string, unknown>,
+      })),
+    );
+    const table = Object.values(operations).map(({ document: _, ...rest }) => rest);
+    expect(documents.map(({ exports }) => Object.values(exports)[0])).toEqual(expect.arrayContaining(table));
+    expect(documents).toHaveLength(table.length);
+    for (const { file, exports } of documents) {
+      const name = file.match(/(\w+)\.ts$/)![1];
+      expect(Object.keys(exports)).toEqual([`${name}Document`]);
     }
   });
 });
@@ -103,6 +123,27 @@ describe.each(testEngines)('trusted documents on $name', (engine) => {
         expect(sha256(body.query!)).toBe(
           Object.values(operations).find((o) => o.name === body.operationName)!.hash,
         );
+      }
+    });
+
+    it('runs the core client with the SDK documents, by text and by hash', async () => {
+      for (const persistedQueries of [false, true]) {
+        const recorder = recordingFetch();
+        const core = createChanceryCoreClient({ url: enforced.url, fetch: recorder.fetch, persistedQueries });
+        const { article } = await core.request(ReaderArticleDocument, { slug: SEED.article });
+        expect(article!.paragraphs.length).toBeGreaterThan(0);
+        const names: string[] = [];
+        for await (const page of core.paginate(ActorsDocument, { first: 2, filter: { kind: 'STATE' } }))
+          names.push(...page.actors.nodes.map((actor) => actor.name));
+        expect(names).toEqual(['North Korea', 'Russia']);
+        for (const { body } of recorder.exchanges) {
+          const hash = [ReaderArticleDocument, ActorsDocument].find(
+            (d) => d.name === body.operationName,
+          )!.hash;
+          expect(
+            body.query === undefined ? body.extensions?.persistedQuery.sha256Hash : sha256(body.query),
+          ).toBe(hash);
+        }
       }
     });
 

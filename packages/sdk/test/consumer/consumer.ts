@@ -4,6 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createChanceryClient } from '@chancery/sdk';
+import { createChanceryCoreClient } from '@chancery/sdk/core';
+import { StatementDocument } from '@chancery/sdk/documents/Statement';
+import { StatementsDocument as StatementsText } from '@chancery/sdk/documents/Statements';
 import { ChanceryError } from '@chancery/sdk/errors';
 import { StatementsDocument, type StatementsQuery } from '@chancery/sdk/graphql';
 import { operations } from '@chancery/sdk/operations';
@@ -42,6 +45,10 @@ switch (createActor.__typename) {
     throw new Error(createActor.message);
 }
 
+// The core client with only the documents it runs: what a bundle that should stay small imports.
+const core = createChanceryCoreClient({ url });
+const lean: StatementsQuery = await core.request(StatementsText, { filter: { speakerId }, first: 2 });
+
 const require = createRequire(import.meta.url);
 const manifest: Record<string, string> = JSON.parse(
   readFileSync(require.resolve('@chancery/sdk/persisted-documents.json'), 'utf8'),
@@ -55,6 +62,7 @@ console.log(
     pages,
     code,
     invalid,
+    lean: lean.statements.nodes.map((s) => s.speaker?.name),
     manifest: Object.keys(manifest).length === Object.keys(operations).length,
   }),
 );
@@ -81,6 +89,11 @@ export async function typeErrors(): Promise<void> {
     updateActor.fieldErrors;
     await editor.updateActor({ id: 'x', expectedVersion: current, input: { name: 'Y' } });
   }
+  // @ts-expect-error the core client checks an SDK document's variables too.
+  await core.request(StatementDocument, {});
+  const { statement: found } = await core.request(StatementDocument, { id: 'x' });
+  // @ts-expect-error the statement may not exist.
+  found.text;
   // @ts-expect-error an update names the version it read.
   await editor.updateActor({ id: 'x', input: { name: 'Y' } });
 }
