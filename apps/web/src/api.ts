@@ -1,10 +1,11 @@
 // The one Chancery client of the app. The API is served by the same origin at /graphql (`npm start`
 // or the dev server's proxy); VITE_CHANCERY_API_URL points the build elsewhere. No token: the
-// reader shows published content, which needs none.
-import { createChanceryClient } from '@chancery/sdk';
+// reader shows published content, which needs none. The core client carries no operations: each
+// page imports the documents it runs from @chancery/sdk/documents, and the bundle keeps only those.
+import { createChanceryCoreClient } from '@chancery/sdk/core';
 import { ChanceryError } from '@chancery/sdk/errors';
 
-export const client = createChanceryClient({
+export const client = createChanceryCoreClient({
   // Outside a browser (unit tests render components) there is no page origin to resolve against.
   url: new URL(
     import.meta.env.VITE_CHANCERY_API_URL ?? '/graphql',

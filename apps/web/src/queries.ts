@@ -1,14 +1,10 @@
-// Server state for the pages: TanStack Query, each query keyed by the SDK operation it runs and
-// its variables, so two pages asking the same thing share one answer. A page's states are read
-// as `loading`, `error` (with `retry`) or `success`; lists that page use an infinite query.
+// Server state for the pages: TanStack Query, each query keyed by the SDK operation it runs (its
+// name) and its variables, so two pages asking the same thing share one answer. Pages hand in the
+// operation's document from @chancery/sdk/documents, so the bundle holds only the operations
+// that some page runs (and the editor's only in the editor's chunk). A page's states are read as
+// `loading`, `error` (with `retry`) or `success`; lists that page use an infinite query.
 // Writes invalidate (editor/writes.ts); a change of session resets everything read so far.
-import type {
-  OperationName,
-  OperationResult,
-  OperationVariables,
-  PaginatedOperationName,
-  RequestOptions,
-} from '@chancery/sdk';
+import type { SdkDocument } from '@chancery/sdk/core';
 import { QueryClient, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { client } from './api.ts';
 
@@ -28,31 +24,20 @@ export type QueryState<T> =
   | { status: 'error'; error: unknown; retry: () => void }
   | { status: 'success'; data: T };
 
-type Run<N extends OperationName> = (
-  variables: OperationVariables<N>,
-  options: RequestOptions,
-) => Promise<OperationResult<N>>;
-
-function run<N extends OperationName>(
-  name: N,
-  variables: OperationVariables<N>,
-  signal: AbortSignal,
-): Promise<OperationResult<N>> {
-  return (client[name] as unknown as Run<N>)(variables, { signal });
-}
+type AnyVariables = Record<string, unknown>;
 
 /** The key of an operation's answer: its name and variables (a paged list adds `pages`). */
-export const operationKey = <N extends OperationName>(name: N, variables: OperationVariables<N>) =>
-  [name, variables] as const;
+export const operationKey = <V>(document: SdkDocument<unknown, V>, variables: V) =>
+  [document.name, variables] as const;
 
 /** Runs one of the SDK's queries, read as loading, error (with retry) or success. */
-export function useOperation<N extends OperationName>(
-  name: N,
-  variables: OperationVariables<N>,
-): QueryState<OperationResult<N>> {
+export function useOperation<R, V extends AnyVariables>(
+  document: SdkDocument<R, V, 'query'>,
+  variables: V,
+): QueryState<R> {
   const query = useQuery({
-    queryKey: operationKey(name, variables),
-    queryFn: ({ signal }) => run(name, variables, signal),
+    queryKey: operationKey(document, variables),
+    queryFn: ({ signal }) => client.request(document, variables as V, { signal }),
   });
   if (query.isPending) return { status: 'loading' };
   if (query.isError) return { status: 'error', error: query.error, retry: () => void query.refetch() };
@@ -87,15 +72,19 @@ type NodeOf<P> = P extends Page<infer N> ? N : never;
  * `loadMore` appends the next (`after` is the last page's end cursor). `page` picks the connection
  * out of the operation's answer.
  */
-export function usePagedOperation<N extends PaginatedOperationName, P extends Page<unknown>>(
-  name: N,
-  variables: Omit<OperationVariables<N>, 'after'>,
-  page: (result: OperationResult<N>) => P,
+export function usePagedOperation<
+  R,
+  V extends AnyVariables & { after?: string | null },
+  P extends Page<unknown>,
+>(
+  document: SdkDocument<R, V, 'query', readonly string[]>,
+  variables: Omit<V, 'after'>,
+  page: (result: R) => P,
 ): PagedList<NodeOf<P>, P> {
   const query = useInfiniteQuery({
-    queryKey: [name, variables, 'pages'] as const,
+    queryKey: [document.name, variables, 'pages'] as const,
     queryFn: ({ pageParam, signal }) =>
-      run(name, { ...variables, after: pageParam } as OperationVariables<N>, signal).then(page),
+      client.request(document, { ...variables, after: pageParam } as V, { signal }).then(page),
     initialPageParam: null as string | null,
     getNextPageParam: (last: P) => (last.pageInfo.hasNextPage ? (last.pageInfo.endCursor ?? null) : null),
   });

@@ -1,8 +1,11 @@
 // Picking an actor by name as one types: a combobox over the API's actor suggestions (names and
 // aliases that start with what was typed, then near misses). Arrow keys move through the
 // suggestions, Enter picks one, Escape closes the list.
-import { type KeyboardEvent, type Ref, useEffect, useId, useState } from 'react';
+import { SuggestActorsDocument } from '@chancery/sdk/documents/SuggestActors';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { type KeyboardEvent, type Ref, useEffect, useId, useMemo, useState } from 'react';
 import { client } from '../api.ts';
+import { operationKey } from '../queries.ts';
 
 /** An actor picked by name; `create`: a new person of that name, made when the edit is saved. */
 export type PickedActor = { id: string; name: string; create?: boolean };
@@ -23,46 +26,44 @@ export function ActorPicker({
 }) {
   const id = useId();
   const [text, setText] = useState(value?.name ?? '');
-  const [options, setOptions] = useState<(PickedActor & { detail: string })[]>([]);
-  // Suggestions are asked for as one types; a new person is offered last.
+  // Suggestions are asked for as one types (once typing pauses), through the query cache: a
+  // prefix asked before is answered at once, and a write (a new person) makes it be asked again.
+  // A new person is offered last.
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
-
+  const typed = text.trim();
+  const wanted = open && typed.length >= 2 && typed !== value?.name ? typed : '';
+  const [asked, setAsked] = useState('');
   useEffect(() => {
-    const prefix = text.trim();
-    if (!open || prefix.length < 2 || prefix === value?.name) {
-      setOptions([]);
-      return;
-    }
-    const controller = new AbortController();
-    const timer = setTimeout(() => {
-      client.suggestActors({ prefix, limit: 8 }, { signal: controller.signal }).then(
-        ({ suggestActors }) => {
-          const found: (PickedActor & { detail: string })[] = suggestActors.map((actor) => ({
-            id: actor.id,
-            name: actor.name,
-            detail: actor.roles[0]?.title ?? actor.description ?? actor.kind.toLowerCase(),
-          }));
-          const known = found.some((actor) => actor.name.toLowerCase() === prefix.toLowerCase());
-          if (allowCreate && !known)
-            found.push({ id: '', name: prefix, create: true, detail: 'a new person' });
-          setOptions(found);
-          setActive(found.length > 0 ? 0 : -1);
-        },
-        () => undefined,
-      );
-    }, 120);
-    return () => {
-      clearTimeout(timer);
-      controller.abort();
-    };
-  }, [text, open, value?.name, allowCreate]);
+    const timer = setTimeout(() => setAsked(wanted), wanted === '' ? 0 : 120);
+    return () => clearTimeout(timer);
+  }, [wanted]);
+  const variables = { prefix: asked, limit: 8 };
+  const suggestions = useQuery({
+    queryKey: operationKey(SuggestActorsDocument, variables),
+    queryFn: ({ signal }) => client.request(SuggestActorsDocument, variables, { signal }),
+    enabled: asked !== '',
+    // While the next prefix is asked, the last answer stays on screen.
+    placeholderData: keepPreviousData,
+  });
+  const answer = wanted === '' || asked === '' ? undefined : suggestions.data;
+  const options = useMemo(() => {
+    if (!answer) return [];
+    const found: (PickedActor & { detail: string })[] = answer.suggestActors.map((actor) => ({
+      id: actor.id,
+      name: actor.name,
+      detail: actor.roles[0]?.title ?? actor.description ?? actor.kind.toLowerCase(),
+    }));
+    const known = found.some((actor) => actor.name.toLowerCase() === asked.toLowerCase());
+    if (allowCreate && !known) found.push({ id: '', name: asked, create: true, detail: 'a new person' });
+    return found;
+  }, [answer, asked, allowCreate]);
+  useEffect(() => setActive(options.length > 0 ? 0 : -1), [options]);
 
   function pick(actor: PickedActor) {
     onChange({ id: actor.id, name: actor.name, ...(actor.create ? { create: true } : {}) });
     setText(actor.name);
     setOpen(false);
-    setOptions([]);
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {

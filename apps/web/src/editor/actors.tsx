@@ -1,5 +1,7 @@
 // Likely duplicate actors, and merging one into the other: the preview says what would move
 // (statements, treaties, stories) before anything does. A merge names the versions it was shown.
+import { EditorActorsDocument } from '@chancery/sdk/documents/EditorActors';
+import { MergeActorsDocument } from '@chancery/sdk/documents/MergeActors';
 import type { EditorActorsQuery } from '@chancery/sdk/graphql';
 import { useState } from 'react';
 import { client } from '../api.ts';
@@ -15,14 +17,14 @@ type Actor = EditorActorsQuery['actors']['nodes'][number];
 export function ActorsPage() {
   useDocumentTitle('Duplicate actors');
   const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null);
-  const state = useOperation('editorActors', { first: 100 });
+  const state = useOperation(EditorActorsDocument, { first: 100 });
 
   async function merge(source: Actor, target: Actor) {
     setNotice(null);
     try {
       const result = (
         await write(() =>
-          client.mergeActors({
+          client.request(MergeActorsDocument, {
             sourceId: source.id,
             targetId: target.id,
             expectedSourceVersion: source.version,

@@ -1,6 +1,9 @@
 // Drafts and published stories: preview a draft exactly as readers will see it (the article page,
 // which shows a signed-in editor the draft), review its statements, publish it; withdraw a
 // published one.
+import { EditorArticlesDocument } from '@chancery/sdk/documents/EditorArticles';
+import { PublishArticleDocument } from '@chancery/sdk/documents/PublishArticle';
+import { WithdrawArticleDocument } from '@chancery/sdk/documents/WithdrawArticle';
 import type { EditorArticlesQuery } from '@chancery/sdk/graphql';
 import { useState } from 'react';
 import { Link } from 'wouter';
@@ -17,8 +20,8 @@ type Article = EditorArticlesQuery['articles']['nodes'][number];
 export function DraftsPage() {
   useDocumentTitle('Drafts');
   const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null);
-  const drafts = useOperation('editorArticles', { status: 'DRAFT', first: 50 });
-  const published = useOperation('editorArticles', { status: 'PUBLISHED', first: 20 });
+  const drafts = useOperation(EditorArticlesDocument, { status: 'DRAFT', first: 50 });
+  const published = useOperation(EditorArticlesDocument, { status: 'PUBLISHED', first: 20 });
 
   async function change(article: Article, action: 'publish' | 'withdraw') {
     setNotice(null);
@@ -27,8 +30,8 @@ export function DraftsPage() {
       // Both lists are read again after it: the story moves from one to the other.
       const result = await write(async () =>
         action === 'publish'
-          ? (await client.publishArticle(variables)).publishArticle
-          : (await client.withdrawArticle(variables)).withdrawArticle,
+          ? (await client.request(PublishArticleDocument, variables)).publishArticle
+          : (await client.request(WithdrawArticleDocument, variables)).withdrawArticle,
       );
       if (result.__typename === 'ArticlePayload') {
         setNotice({

@@ -1,5 +1,6 @@
 // Importing a wire story: paste it (or open a .txt file), see the dry run — what would be created,
 // each statement highlighted where the rules found it — then import it as a draft and review it.
+import { ImportStoryDocument } from '@chancery/sdk/documents/ImportStory';
 import type { ImportStoryMutation } from '@chancery/sdk/graphql';
 import { type ChangeEvent, type FormEvent, useState } from 'react';
 import { client } from '../api.ts';
@@ -24,7 +25,8 @@ export function ImportPage() {
     setBusy(true);
     setProblem(null);
     try {
-      const call = () => client.importStory({ text, publishedAt: publishedAt || null, dryRun: !store });
+      const call = () =>
+        client.request(ImportStoryDocument, { text, publishedAt: publishedAt || null, dryRun: !store });
       // A dry run changes nothing; an import adds a draft and its statements to what pages show.
       const { importStory } = store ? await write(call) : await call();
       if (importStory.__typename === 'ImportStoryPayload') return importStory;

@@ -2,6 +2,13 @@
 // confident first. Keyboard first: j/k move, a accepts, e edits, d deletes (u undoes it). An
 // accepted or edited statement becomes MANUAL (reviewed) and leaves the queue. Every write names
 // the version it was read at; if someone changed it since, the editor is told and can reload.
+import { ArticlesDocument } from '@chancery/sdk/documents/Articles';
+import { CreateActorDocument } from '@chancery/sdk/documents/CreateActor';
+import { DeleteStatementDocument } from '@chancery/sdk/documents/DeleteStatement';
+import { RestoreDocument } from '@chancery/sdk/documents/Restore';
+import { ReviewQueueDocument } from '@chancery/sdk/documents/ReviewQueue';
+import { StatementDocument } from '@chancery/sdk/documents/Statement';
+import { UpdateStatementDocument } from '@chancery/sdk/documents/UpdateStatement';
 import type { ReviewStatementFragment } from '@chancery/sdk/graphql';
 import { type FormEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { client } from '../api.ts';
@@ -21,7 +28,7 @@ const CONFIDENCE_STEPS = [0.9, 0.75, 0.5, 0.25];
 
 export function ReviewPage({ filter }: { filter: ReviewFilter }) {
   useDocumentTitle('Review statements');
-  const state = useOperation('reviewQueue', {
+  const state = useOperation(ReviewQueueDocument, {
     first: 100,
     filter: {
       attributionMethod: 'RULES',
@@ -30,7 +37,10 @@ export function ReviewPage({ filter }: { filter: ReviewFilter }) {
       maxConfidence: filter.maxConfidence,
     },
   });
-  const reload = useCallback(() => void queryClient.invalidateQueries({ queryKey: ['reviewQueue'] }), []);
+  const reload = useCallback(
+    () => void queryClient.invalidateQueries({ queryKey: [ReviewQueueDocument.name] }),
+    [],
+  );
 
   return (
     <>
@@ -57,7 +67,7 @@ export function ReviewPage({ filter }: { filter: ReviewFilter }) {
 }
 
 function ReviewFilters({ filter }: { filter: ReviewFilter }) {
-  const articles = useOperation('articles', { first: 100, orderBy: 'PUBLISHED_AT_DESC' });
+  const articles = useOperation(ArticlesDocument, { first: 100, orderBy: 'PUBLISHED_AT_DESC' });
   const [speaker, setSpeaker] = useState<PickedActor | null>(
     filter.speakerId ? { id: filter.speakerId, name: '' } : null,
   );
@@ -154,7 +164,7 @@ function Queue({ statements, total, reload }: { statements: Row[]; total: number
   // A conflict says what changed: the statement as it is now, against the row as it was read.
   const conflicted = useCallback((row: Row, message: string) => {
     setNotice({ kind: 'conflict', text: message });
-    client.statement({ id: row.id }).then(
+    client.request(StatementDocument, { id: row.id }).then(
       ({ statement }) => {
         const changes = statement ? changesSince(row, statement) : 'it has been deleted';
         setNotice({ kind: 'conflict', text: `${message} Now: ${changes}.` });
@@ -185,7 +195,7 @@ function Queue({ statements, total, reload }: { statements: Row[]; total: number
       run(
         () =>
           client
-            .updateStatement({
+            .request(UpdateStatementDocument, {
               id: row.id,
               expectedVersion: row.version,
               input: { attribution: { method: 'MANUAL' } },
@@ -205,7 +215,7 @@ function Queue({ statements, total, reload }: { statements: Row[]; total: number
       run(
         () =>
           client
-            .deleteStatement({ id: row.id, expectedVersion: row.version })
+            .request(DeleteStatementDocument, { id: row.id, expectedVersion: row.version })
             .then((r) => outcomeOf(r.deleteStatement)),
         (version) => {
           leave(row.id);
@@ -224,7 +234,7 @@ function Queue({ statements, total, reload }: { statements: Row[]; total: number
     (deleted: { id: string; version: number }) =>
       run(
         () =>
-          client.restore({ id: deleted.id, expectedVersion: deleted.version }).then((r) => {
+          client.request(RestoreDocument, { id: deleted.id, expectedVersion: deleted.version }).then((r) => {
             const result = r.restore;
             if (result.__typename === 'RestorePayload') return { ok: true, version: 0 } as const;
             return outcomeOf(result as Parameters<typeof outcomeOf>[0]);
@@ -469,7 +479,9 @@ function EditStatement({
       if (speaker?.create) {
         // A new person: made first, then named as the speaker.
         const created = (
-          await write(() => client.createActor({ input: { name: speaker.name, kind: 'PERSON' } }))
+          await write(() =>
+            client.request(CreateActorDocument, { input: { name: speaker.name, kind: 'PERSON' } }),
+          )
         ).createActor;
         if (created.__typename !== 'ActorPayload') {
           setProblem(created.message);
@@ -478,7 +490,9 @@ function EditStatement({
         input.speakerId = created.actor.id;
       }
       const result = (
-        await write(() => client.updateStatement({ id: row.id, expectedVersion: row.version, input }))
+        await write(() =>
+          client.request(UpdateStatementDocument, { id: row.id, expectedVersion: row.version, input }),
+        )
       ).updateStatement;
       const outcome = outcomeOf(result);
       if (outcome.ok) onSaved();

@@ -1,5 +1,7 @@
 // A person, state or organization: who they are, their roles, what they said over time (page by
 // page, newest or oldest first), the treaties they are party to and the stories that name them.
+import { ActorDocument } from '@chancery/sdk/documents/Actor';
+import { ReaderStatementsDocument } from '@chancery/sdk/documents/ReaderStatements';
 import type { ActorQuery, ReaderStatementFragment } from '@chancery/sdk/graphql';
 import { Link } from 'wouter';
 import {
@@ -24,7 +26,7 @@ type Actor = NonNullable<ActorQuery['actor']>;
 const STATEMENT_PAGE_SIZE = 10;
 
 export function ActorPage({ slug, order }: { slug: string; order: StatementOrderParam }) {
-  const state = useOperation('actor', { slug, listSize: 10 });
+  const state = useOperation(ActorDocument, { slug, listSize: 10 });
   if (state.status === 'loading') return <Loading label="Loading…" />;
   if (state.status === 'error') return <ErrorNotice error={state.error} retry={state.retry} />;
   const { actor } = state.data;
@@ -131,7 +133,7 @@ function roleDates(start: string | null, end: string | null): string {
 
 function StatementTimeline({ actor, order }: { actor: Actor; order: StatementOrderParam }) {
   const statements = usePagedOperation(
-    'readerStatements',
+    ReaderStatementsDocument,
     {
       first: STATEMENT_PAGE_SIZE,
       filter: { speakerId: actor.id },

@@ -1,5 +1,5 @@
 // People, states and organizations, by name, narrowed by kind.
-
+import { ActorsDocument } from '@chancery/sdk/documents/Actors';
 import { Link } from 'wouter';
 import { ActorKindBadge, Empty, ErrorNotice, Loading, LoadMore, PageHeading } from '../components.tsx';
 import { actorKindLabel } from '../format.ts';
@@ -16,7 +16,7 @@ const KIND_PLURAL: Record<ActorKindParam, string> = {
 
 export function ActorsPage({ kind }: { kind: ActorKindParam | null }) {
   const actors = usePagedOperation(
-    'actors',
+    ActorsDocument,
     { first: 50, orderBy: 'NAME_ASC', filter: kind ? { kind } : null },
     (data) => data.actors,
   );

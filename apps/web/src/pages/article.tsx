@@ -2,6 +2,7 @@
 // statement to preview it; click it, or Tab to it, to pin its details (speaker, kind, what it is
 // about) in the side panel; Enter moves into the panel, Escape comes back. The URL's fragment
 // (#statement-<id>) names the pinned statement, so a statement can be linked to.
+import { ReaderArticleDocument } from '@chancery/sdk/documents/ReaderArticle';
 import type { ReaderArticleQuery, ReaderStatementFragment } from '@chancery/sdk/graphql';
 import {
   type KeyboardEvent,
@@ -28,7 +29,7 @@ type Mention = Article['mentions'][number];
 type Named = { kind: 'mention'; mention: Mention; to: string; label: string } | { kind: 'dateline' };
 
 export function ArticlePage({ slug, statementId }: { slug: string; statementId: string | null }) {
-  const state = useOperation('readerArticle', { slug });
+  const state = useOperation(ReaderArticleDocument, { slug });
   if (state.status === 'loading') return <Loading label="Loading the article…" />;
   if (state.status === 'error') return <ErrorNotice error={state.error} retry={state.retry} />;
   const { article } = state.data;

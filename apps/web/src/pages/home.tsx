@@ -1,4 +1,6 @@
 // The front page: the latest articles, newest first, and the treaties they cover.
+import { ArticlesDocument } from '@chancery/sdk/documents/Articles';
+import { TreatiesDocument } from '@chancery/sdk/documents/Treaties';
 import type { ArticleSummaryFragment } from '@chancery/sdk/graphql';
 import { Link } from 'wouter';
 import {
@@ -18,7 +20,7 @@ const PAGE_SIZE = 20;
 
 export function HomePage() {
   const articles = usePagedOperation(
-    'articles',
+    ArticlesDocument,
     { first: PAGE_SIZE, orderBy: 'PUBLISHED_AT_DESC' },
     (data) => data.articles,
   );
@@ -69,7 +71,7 @@ export function ArticleTeaser({ article, level = 2 }: { article: ArticleSummaryF
 }
 
 function TreatySidebar() {
-  const state = useOperation('treaties', { first: 10 });
+  const state = useOperation(TreatiesDocument, { first: 10 });
   return (
     <aside className="sidebar" aria-labelledby="sidebar-treaties">
       <h2 id="sidebar-treaties">Treaties</h2>

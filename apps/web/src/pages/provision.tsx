@@ -1,5 +1,7 @@
 // One provision of a treaty — "Article 4" — with its text, what it refers to (Article 51 of the UN
 // Charter), what refers to it, and every statement about it, page by page.
+import { ReaderStatementsDocument } from '@chancery/sdk/documents/ReaderStatements';
+import { TreatyProvisionDocument } from '@chancery/sdk/documents/TreatyProvision';
 import type { TreatyProvisionQuery } from '@chancery/sdk/graphql';
 import { Link } from 'wouter';
 import {
@@ -21,7 +23,7 @@ type Treaty = NonNullable<TreatyProvisionQuery['treaty']>;
 type Provision = NonNullable<Treaty['provision']>;
 
 export function ProvisionPage({ treatySlug, number }: { treatySlug: string; number: string }) {
-  const state = useOperation('treatyProvision', { treatySlug, number, listSize: 1 });
+  const state = useOperation(TreatyProvisionDocument, { treatySlug, number, listSize: 1 });
   if (state.status === 'loading') return <Loading label="Loading the provision…" />;
   if (state.status === 'error') return <ErrorNotice error={state.error} retry={state.retry} />;
   const { treaty } = state.data;
@@ -80,7 +82,7 @@ function ProvisionView({ treaty, provision }: { treaty: Treaty; provision: Provi
 
 function ProvisionStatements({ provision }: { provision: Provision }) {
   const statements = usePagedOperation(
-    'readerStatements',
+    ReaderStatementsDocument,
     { first: 10, filter: { provisionId: provision.id }, orderBy: 'SAID_ON_DESC' },
     (data) => data.statements,
   );

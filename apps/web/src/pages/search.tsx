@@ -1,6 +1,7 @@
 // Search across articles, statements, people and treaties, best match first, narrowed by the
 // facets the API counts over every hit (type, speaker, treaty, year). Every narrowing is part of
 // the URL, so a search can be shared as it stands.
+import { ReaderSearchDocument } from '@chancery/sdk/documents/ReaderSearch';
 import type { ReaderSearchQuery } from '@chancery/sdk/graphql';
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { Link } from 'wouter';
@@ -102,7 +103,7 @@ function SearchForm({ initial }: { initial: string }) {
 
 function Results({ params }: { params: SearchParams }) {
   const results = usePagedOperation(
-    'readerSearch',
+    ReaderSearchDocument,
     {
       query: params.query,
       first: PAGE_SIZE,

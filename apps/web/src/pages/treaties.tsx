@@ -1,5 +1,5 @@
 // Every treaty, by title, with its status.
-
+import { TreatiesDocument } from '@chancery/sdk/documents/Treaties';
 import { Link } from 'wouter';
 import {
   DateText,
@@ -15,7 +15,7 @@ import { paths } from '../routes.ts';
 
 export function TreatiesPage() {
   const treaties = usePagedOperation(
-    'treaties',
+    TreatiesDocument,
     { first: 50, orderBy: 'TITLE_ASC' },
     (data) => data.treaties,
   );

@@ -1,5 +1,6 @@
 // A treaty: its parties and status, the timeline of what was done to it, and each provision with
 // what it refers to, what refers to it, and what was said about it.
+import { ReaderTreatyDocument } from '@chancery/sdk/documents/ReaderTreaty';
 import type { ReaderTreatyQuery, StatementSummaryFragment } from '@chancery/sdk/graphql';
 import { Link } from 'wouter';
 import {
@@ -23,7 +24,7 @@ type Provision = Treaty['provisions'][number];
 type Action = Treaty['actions'][number];
 
 export function TreatyPage({ slug }: { slug: string }) {
-  const state = useOperation('readerTreaty', { slug });
+  const state = useOperation(ReaderTreatyDocument, { slug });
   if (state.status === 'loading') return <Loading label="Loading the treaty…" />;
   if (state.status === 'error') return <ErrorNotice error={state.error} retry={state.retry} />;
   const { treaty } = state.data;
