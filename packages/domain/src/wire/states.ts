@@ -45,7 +45,10 @@ function findKnownStates(context: StoryContext, blocked: readonly Blocked[]): Ac
   const claimed: Blocked[] = [...blocked];
   const found = new Map<StateEntry, string[]>();
   const extra: ActorRecord[] = [];
+  // Most of the gazetteer is absent from any one story: one look at the whole text rules a form out.
+  const whole = context.paragraphs.join('\n');
   for (const { form, entry } of forms) {
+    if (!whole.includes(form)) continue;
     for (const { paragraph, start } of occurrences(context, form, claimed)) {
       claimed.push({ paragraph, start, end: start + form.length });
       const list = found.get(entry) ?? [];
@@ -56,14 +59,16 @@ function findKnownStates(context: StoryContext, blocked: readonly Blocked[]): Ac
   // A capital used for its state ("Moscow says …") brings the state in even when it is not named.
   for (const entry of KNOWN_STATES) {
     if (found.has(entry)) continue;
-    const capital = entry.capitals.find((place) =>
-      context.paragraphs.some((text, paragraph) =>
-        findWholeWord(text, place, context.bodyStarts[paragraph] ?? 0).some(
-          (start) =>
-            !isBlocked(claimed, paragraph, start, start + place.length) &&
-            isMetonymic(text, { paragraph, start, end: start + place.length }),
+    const capital = entry.capitals.find(
+      (place) =>
+        whole.includes(place) &&
+        context.paragraphs.some((text, paragraph) =>
+          findWholeWord(text, place, context.bodyStarts[paragraph] ?? 0).some(
+            (start) =>
+              !isBlocked(claimed, paragraph, start, start + place.length) &&
+              isMetonymic(text, { paragraph, start, end: start + place.length }),
+          ),
         ),
-      ),
     );
     if (capital) {
       const state = fromGazetteer(entry, [entry.name]);
