@@ -41,6 +41,7 @@ import {
   type EngineName,
   prepareEngine,
 } from './setup.ts';
+import { type SubscribersResult, subscribersBench, subscribersMarkdown } from './subscribers.ts';
 import { removeBenchWritesAt } from './write.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -96,7 +97,15 @@ createStatement), cold start (6), then import throughput (5: chancery generate +
   --variants a,b,…                compare prototype server variants with the baseline instead
                                   (PostgreSQL, reads only, cache off; see src/servers/variant-server.ts)
   --profile                       instead: CPU-profile Chancery (node --cpu-prof) under each scenario
-                                  at c=8 and print where the time goes (first engine given)
+                                  at c=8 and print where the time goes (first engine given); with
+                                  --subscribers, over the subscribers' rounds
+  --subscribers                   instead: issue 16's subscriber benchmark (src/subscribers.ts): N
+                                  graphql-ws subscribers of statementPublished on one compiled
+                                  Chancery, one statement published per round (--rounds, default
+                                  10); delivery delay p50/p95/p99/max, server CPU per event, RSS per
+                                  idle subscriber (bench/results/<time>-subscribers.json)
+  --subscriber-count N            subscribers (default 1000)
+  --filtered-share F              share of them filtering by speaker, 0-1 (default 0.2)
   --report FILE.json              print the Markdown tables of an earlier results file
   --no-pin                        do not pin the load generator and servers to CPUs
   --tsx                           run Chancery from its TypeScript under tsx instead of compiled
@@ -136,6 +145,9 @@ const { values: opts } = (() => {
         variants: { type: 'string' },
         report: { type: 'string' },
         profile: { type: 'boolean', default: false },
+        subscribers: { type: 'boolean', default: false },
+        'subscriber-count': { type: 'string' },
+        'filtered-share': { type: 'string' },
         'no-pin': { type: 'boolean', default: false },
         tsx: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -221,6 +233,10 @@ const cacheModes: boolean[] =
   variants.length || cacheOption === 'off' ? [false] : cacheOption === 'on' ? [true] : [false, true];
 const stories = number('stories', quick ? 50 : 500);
 const STORY_SEED = 'chancery-bench';
+const subscriberCount = number('subscriber-count', 1000);
+const filteredShare = number('filtered-share', 0.2, { min: 0, integer: false });
+if (filteredShare > 1)
+  badOption(`--filtered-share is a share from 0 to 1; got ${JSON.stringify(opts['filtered-share'])}.`);
 if (!['postgres', 'pglite', 'both'].includes(opts.engine))
   badOption(`--engine is postgres, pglite or both; got ${JSON.stringify(opts.engine)}.`);
 const engines: EngineName[] = opts.engine === 'both' ? ['postgres', 'pglite'] : [opts.engine as EngineName];
@@ -255,7 +271,13 @@ const chanceryEntry = compiled ? await buildBundle(REPO, CHANCERY_ENTRY) : CHANC
 // PostGraphile on PostgreSQL, for the read scenarios (not with variants or --profile).
 let peer: Peer | null = null;
 let peerNote: string | null = null;
-if (!opts['no-peer'] && !variants.length && !opts.profile && engines.includes('postgres')) {
+if (
+  !opts['no-peer'] &&
+  !variants.length &&
+  !opts.profile &&
+  !opts.subscribers &&
+  engines.includes('postgres')
+) {
   const installed = await installPeer(log);
   if ('unavailable' in installed) {
     peerNote = installed.unavailable;
@@ -572,6 +594,67 @@ async function runEngine(engine: EngineName, engineScale: number, full: boolean)
     await stopAll();
     await rm(planFile, { force: true });
   }
+}
+
+if (opts.subscribers) {
+  const rounds = opts.rounds === undefined ? 10 : timing.rounds;
+  const measured: SubscribersResult[] = [];
+  const dir = join(REPO, 'bench/results');
+  const file = join(dir, `${startedAt.toISOString().replace(/[:.]/g, '-')}-subscribers.json`);
+  for (const engine of engines) {
+    measured.push(
+      await subscribersBench({
+        engine,
+        entry: chanceryEntry,
+        compiled,
+        databaseUrl: opts['database-url'],
+        dataRoot: opts['data-dir'],
+        subscribers: subscriberCount,
+        filteredShare,
+        rounds,
+        cpu: SERVER_CPU,
+        repo: REPO,
+        profileFile: opts.profile
+          ? join(tmpdir(), `chancery-bench-subscribers-${process.pid}-${engine}.cpuprofile`)
+          : undefined,
+        log,
+      }),
+    );
+    await mkdir(dir, { recursive: true });
+    await writeFile(
+      file,
+      `${JSON.stringify(
+        {
+          version: 1,
+          kind: 'subscribers',
+          startedAt: startedAt.toISOString(),
+          finishedAt: new Date().toISOString(),
+          command,
+          machine: {
+            ...machineAtStart,
+            loadAvgAtEnd: loadavg().map((x) => Math.round(x * 100) / 100),
+            loadGeneratorCpus: allowedCpus(),
+            serverCpu: SERVER_CPU === null ? 'any' : String(SERVER_CPU),
+          },
+          options: { subscribers: subscriberCount, filteredShare, rounds },
+          engines: measured,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  }
+  if (compiled) await rm(dirname(chanceryEntry), { recursive: true, force: true });
+  console.log(subscribersMarkdown(measured));
+  if (opts.profile)
+    for (const engine of engines) {
+      const profileFile = join(tmpdir(), `chancery-bench-subscribers-${process.pid}-${engine}.cpuprofile`);
+      console.log(`\n### The server's CPU over the rounds (${engine})\n`);
+      console.log(await summarizeProfile(profileFile));
+      log(`Profile: ${profileFile}`);
+    }
+  log(`\nResults: ${file}`);
+  process.exit(0);
 }
 
 if (opts.profile) {

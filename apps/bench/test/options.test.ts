@@ -29,6 +29,11 @@ describe('npm run bench refuses bad options', () => {
     [['--skip', 'soup'], '--skip takes open, soak, write, cold and import; got soup.'],
     [['--scenarios', 'by-name'], '--scenarios: No scenario by-name; there are latest, actor-page, treaties.'],
     [['--variants', 'jit', '--engine', 'pglite'], 'variants run on PostgreSQL only'],
+    [
+      ['--subscribers', '--subscriber-count', '0'],
+      '--subscriber-count takes a whole number from 1 up; got "0".',
+    ],
+    [['--subscribers', '--filtered-share', '1.5'], '--filtered-share is a share from 0 to 1; got "1.5".'],
     [['--bogus'], "Unknown option '--bogus'"],
   ])('%j', (args, message) => {
     const result = bench(args);

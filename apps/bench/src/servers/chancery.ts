@@ -2,7 +2,8 @@
 // migrations, load the seed, createServer in production mode, listen), on a free port, printing
 // one JSON ready line. BENCH_RESPONSE_CACHE_MB > 0 turns the response cache on with that many MiB
 // (main.ts: CHANCERY_RESPONSE_CACHE_MB); unset or 0, it is off. BENCH_VARIANT selects a prototype
-// server from ./variant-server.ts instead.
+// server from ./variant-server.ts instead. CHANCERY_MAX_SOCKETS_PER_ADDRESS, as main.ts reads it,
+// lets the subscribers bench open its thousand sockets from one address.
 import { openDatabase } from '@chancery/db/database';
 import { migrate } from '@chancery/db/migrate';
 import { loadSeed } from '@chancery/db/seed';
@@ -18,9 +19,11 @@ await loadSeed(database.db);
 
 const variant = process.env.BENCH_VARIANT?.trim();
 const cacheMiB = Number(process.env.BENCH_RESPONSE_CACHE_MB ?? 0);
+const maxSocketsPerAddress = Number(process.env.CHANCERY_MAX_SOCKETS_PER_ADDRESS ?? 0);
 const serverOptions = {
   production: true,
   responseCache: cacheMiB > 0 ? { maxBytes: Math.round(cacheMiB * 1024 * 1024) } : undefined,
+  live: maxSocketsPerAddress > 0 ? { maxSocketsPerAddress } : undefined,
 } satisfies Omit<ChanceryServerOptions, 'database'>;
 const server =
   variant && variant !== 'baseline'
