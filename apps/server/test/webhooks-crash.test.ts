@@ -110,9 +110,7 @@ describe.skipIf(!TEST_DATABASE_URL)('webhooks across SIGKILLed server processes 
     await kill(server);
     server = next;
 
-    // The import's changes as logged, in log order. (An endpoint starts from the oldest transaction
-    // still running on the server when it is made, so it may also get a few changes committed just
-    // before: the seed's, if another session on this PostgreSQL server held a transaction open.)
+    // The import's changes as logged, in log order; nothing else was logged after the endpoint was made.
     const logged = await rows<{ xid: string; id: string; node_id: string }>(
       database.db,
       sql`select xid::text as xid, id::text as id, node_id from change_log

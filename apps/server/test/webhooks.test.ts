@@ -5,7 +5,7 @@
 // FAILED and can be redelivered; only admins manage endpoints; bad input and private addresses are
 // refused with what is allowed.
 import { rows } from '@chancery/db/repositories/sql';
-import { createTokens, type TestDatabase, testEngines } from '@chancery/db/testing';
+import { createTokens, heldTransaction, type TestDatabase, testEngines } from '@chancery/db/testing';
 import { pruneDeliveries } from '@chancery/db/webhooks';
 import { sql } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
@@ -281,6 +281,72 @@ describe.each(testEngines)('webhooks on $name', (engine) => {
     await receiver.close();
   });
 
+  it('sends only what its filter matches', async () => {
+    const receiver = await startReceiver();
+    const watched = await createTreaty('Treaty watched');
+    const created = await api(
+      CREATE,
+      { input: { url: receiver.url, events: ['TREATY_CHANGED'], filter: { treatyId: watched } } },
+      tokens.admin,
+    );
+    const webhook = created.data.createWebhook.webhook as { id: string };
+    await createTreaty('Treaty not watched');
+    const updated = await api(
+      'mutation ($id: ID!) { updateTreaty(id: $id, expectedVersion: 1, input: { shortTitle: "Watched" }) { __typename } }',
+      { id: watched },
+      tokens.editor,
+    );
+    expect(updated.data.updateTreaty.__typename).toBe('TreatyPayload');
+    const events = await eventually(
+      async () => receiver.received.map((r) => JSON.parse(r.body).data),
+      (data) => data.some((d) => d.operation === 'UPDATE'),
+      15_000,
+    );
+    // Only the watched treaty's change: not the other treaty, nor the watched one's creation,
+    // committed before the endpoint was made.
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      nodeId: watched,
+      operation: 'UPDATE',
+      node: { shortTitle: 'Watched' },
+    });
+    await remove(webhook.id);
+    await receiver.close();
+  });
+
+  it.skipIf(engine.name === 'pglite')(
+    'gets exactly the changes committed after it was made, though an older transaction still runs',
+    async () => {
+      const receiver = await startReceiver();
+      const older = await heldTransaction(database, (raw) =>
+        raw.query(
+          "insert into treaties (title, slug, status) values ('Treaty held back', 'treaty-held-back', 'NEGOTIATING')",
+        ),
+      );
+      // Committed before the endpoint is made, but above the readers' horizon (the older one runs).
+      const before = await createTreaty('Treaty committed before');
+      const { webhook } = await register(receiver.url);
+      const after = await createTreaty('Treaty committed after');
+      older.release();
+      await older.done;
+      const events = await eventually(
+        async () => receiver.received.map((r) => JSON.parse(r.body).data),
+        (data) => data.length >= 2,
+        15_000,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // The held transaction's treaty committed after the endpoint was made: it is the endpoint's.
+      expect(events.map((d) => d.node?.title ?? d.nodeId)).toEqual([
+        'Treaty held back',
+        'Treaty committed after',
+      ]);
+      expect(events.some((d) => d.nodeId === before)).toBe(false);
+      expect(events[1].nodeId).toBe(after);
+      await remove(webhook.id);
+      await receiver.close();
+    },
+  );
+
   it('only admins manage webhooks', async () => {
     const input = { url: 'https://example.com/hook', events: ['TREATY_CHANGED'] };
     const anonymous = await api(CREATE, { input });
@@ -317,6 +383,13 @@ describe.each(testEngines)('webhooks on $name', (engine) => {
       path: ['input', 'filter', 'speakerId'],
     });
     expect(filter.data.createWebhook.fieldErrors[0].message).toMatch(/not the ID of an Actor/);
+    const gone = await bad({
+      filter: { treatyId: 'VHJlYXR5OjAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMA' },
+    });
+    expect(gone.data.createWebhook.fieldErrors[0]).toMatchObject({
+      path: ['input', 'filter', 'treatyId'],
+      message: expect.stringMatching(/There is no Treaty with the ID/),
+    });
     const missing = await api(
       'mutation { pauseWebhook(id: "V2ViaG9vazowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA") { __typename ... on NotFoundError { message } } }',
       {},

@@ -16,9 +16,13 @@ CREATE TABLE webhook_endpoints (
   -- Standard Webhooks: whsec_ and the base64 of the key. Shown once, at creation.
   secret text NOT NULL CHECK (secret ~ '^whsec_[A-Za-z0-9+/=]+$'),
   paused boolean NOT NULL DEFAULT false,
-  -- After which change (xid, id) of the log this endpoint's deliveries are written.
+  -- After which change (xid, id) of the log this endpoint's deliveries are written. It starts where
+  -- readers stand, below the oldest running transaction; changes above it that had committed when
+  -- the endpoint was made (visible in `created_snapshot`) are skipped: it gets exactly the changes
+  -- committed after it was made.
   position_xid xid8 NOT NULL DEFAULT pg_snapshot_xmin(pg_current_snapshot()),
   position_id bigint NOT NULL DEFAULT 0,
+  created_snapshot text NOT NULL DEFAULT pg_current_snapshot()::text,
   created_by text,
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()

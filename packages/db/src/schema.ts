@@ -391,6 +391,7 @@ export const webhookEndpoints = pgTable('webhook_endpoints', {
   paused: boolean('paused').notNull().default(false),
   positionXid: xid8('position_xid').notNull(),
   positionId: bigint('position_id', { mode: 'bigint' }).notNull(),
+  createdSnapshot: text('created_snapshot').notNull(),
   createdBy: text('created_by'),
   createdAt: instant('created_at').notNull().default(sql`now()`),
   updatedAt: instant('updated_at').notNull().default(sql`now()`),

@@ -198,11 +198,20 @@ export async function createWebhook(
           path: [...at('filter'), field],
           message: `${JSON.stringify(value)} is not a statement kind; allowed: ${STATEMENT_KINDS.join(', ')}.`,
         });
-    } else if (decodeGlobalId(value)?.typename !== typename) {
-      problems.push({
-        path: [...at('filter'), field],
-        message: `${JSON.stringify(value.slice(0, 100))} is not the ID of ${/^[AEIOU]/.test(typename) ? 'an' : 'a'} ${typename}.`,
-      });
+    } else {
+      const decoded = decodeGlobalId(value);
+      const what = `${/^[AEIOU]/.test(typename) ? 'an' : 'a'} ${typename}`;
+      if (decoded?.typename !== typename)
+        problems.push({
+          path: [...at('filter'), field],
+          message: `${JSON.stringify(value.slice(0, 100))} is not the ID of ${what}.`,
+        });
+      // A filter that can never match is a mistake to hear about now, not a silence later.
+      else if (!(await nodeExists(db, typename, decoded.id)))
+        problems.push({
+          path: [...at('filter'), field],
+          message: `There is no ${typename} with the ID ${JSON.stringify(value)} (or it is deleted).`,
+        });
     }
     filter[field as keyof WebhookFilter] = value;
   }
@@ -228,6 +237,21 @@ export async function createWebhook(
         returning id`,
   );
   return { webhook: await getWebhook(db, (row as { id: string }).id), secret };
+}
+
+const FILTER_TABLES: Record<string, string> = {
+  Actor: 'actors',
+  Treaty: 'treaties',
+  TreatyProvision: 'treaty_provisions',
+};
+
+async function nodeExists(db: ChanceryDb, typename: string, id: string): Promise<boolean> {
+  const table = FILTER_TABLES[typename] as string;
+  const [row] = await rows<{ found: boolean }>(
+    db,
+    sql`select exists (select 1 from ${sql.identifier(table)} where id = ${id} and deleted_at is null) as found`,
+  );
+  return row?.found === true;
 }
 
 export async function listWebhooks(db: ChanceryDb): Promise<WebhookEndpoint[]> {
@@ -388,7 +412,21 @@ export type EndpointPosition = {
   events: WebhookEvent[];
   filter: WebhookFilter;
   position: ChangePosition;
+  /** The snapshot (pg_snapshot as text) the endpoint was made in: what it showed committed is skipped. */
+  createdSnapshot: string;
 };
+
+/**
+ * Whether a transaction had committed (or ended) in `snapshot` ("xmin:xmax:xip,…", pg_snapshot's
+ * text form): below xmin, or below xmax and not among the running ones.
+ */
+export function committedIn(snapshot: string, xid: string): boolean {
+  const [xmin = '0', xmax = '0', running = ''] = snapshot.split(':');
+  const x = BigInt(xid);
+  if (x < BigInt(xmin)) return true;
+  if (x >= BigInt(xmax)) return false;
+  return !running.split(',').some((r) => r !== '' && BigInt(r) === x);
+}
 
 /** Endpoints that are not paused, with their positions. */
 export async function activeEndpoints(db: ChanceryDb): Promise<EndpointPosition[]> {
@@ -398,9 +436,10 @@ export async function activeEndpoints(db: ChanceryDb): Promise<EndpointPosition[
     filter: WebhookFilter | string;
     xid: string;
     pid: string;
+    created_snapshot: string;
   }>(
     db,
-    sql`select id, events, filter, position_xid::text as xid, position_id::text as pid
+    sql`select id, events, filter, position_xid::text as xid, position_id::text as pid, created_snapshot
         from webhook_endpoints where not paused order by created_at, id`,
   );
   return found.map((row) => ({
@@ -408,6 +447,7 @@ export async function activeEndpoints(db: ChanceryDb): Promise<EndpointPosition[
     events: row.events,
     filter: typeof row.filter === 'string' ? JSON.parse(row.filter) : row.filter,
     position: { xid: row.xid, id: row.pid },
+    createdSnapshot: row.created_snapshot,
   }));
 }
 
@@ -436,7 +476,11 @@ export async function writeDeliveries(
   const changes = await readChangesAfter(db, endpoint.position, { first: pageSize, readersOnly: true });
   const last = changes.at(-1);
   if (!last) return { written: 0, more: false };
-  const deliveries = await select(changes);
+  // Changes that had committed when the endpoint was made are not its.
+  const after = changes.filter(
+    (change) => !committedIn(endpoint.createdSnapshot, decodeChangeCursor(change.cursor).xid),
+  );
+  const deliveries = after.length > 0 ? await select(after) : [];
   const { xid: lastXid, id: lastId } = decodeChangeCursor(last.cursor);
   const written = await db.transaction(async (tx) => {
     const [claimed] = await rows<{ xid: string; pid: string; paused: boolean }>(
