@@ -4,8 +4,10 @@
 // dying young, so a crash loop does not spin. On SIGTERM/SIGINT it passes SIGTERM to every worker,
 // each of which stops gracefully as a single server does (main.ts), and exits once all have.
 // `chosenEnv` goes to one worker only (the one that runs CHANCERY_WATCH), and to its replacement.
+// A worker's GET /metrics asks the primary, which sums every serving worker's metrics (metrics.ts).
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from './logging.ts';
+import { answerMetricsAsks } from './metrics.ts';
 
 /** A worker that dies sooner than this after starting counts as a crash loop: the next wait doubles. */
 const YOUNG_MS = 10_000;
@@ -50,6 +52,7 @@ export async function runPrimary(options: {
   let stopping = false;
   let failed = false;
   let listening = 0;
+  const serving = new Set<Worker>();
   let chosen: number | null = null;
 
   const start = (): Worker => {
@@ -58,6 +61,7 @@ export async function runPrimary(options: {
     if (choose) chosen = worker.id;
     startedAt.set(worker.id, Date.now());
     worker.once('listening', () => {
+      serving.add(worker);
       listening += 1;
       if (listening === count) logger.info({ workers: count }, `All ${count} workers are serving.`);
     });
@@ -67,6 +71,7 @@ export async function runPrimary(options: {
   cluster.on('exit', (worker, code, signal) => {
     const lived = Date.now() - (startedAt.get(worker.id) ?? Date.now());
     startedAt.delete(worker.id);
+    serving.delete(worker);
     if (worker.id === chosen) chosen = null;
     const how = signal ? `on ${signal}` : `with code ${code}`;
     if (stopping) {
@@ -107,6 +112,10 @@ export async function runPrimary(options: {
       process.exit(1);
     }, options.stopTimeoutMs).unref();
   };
+  answerMetricsAsks({
+    workers: () => [...serving],
+    onFailure: (reason) => logger.warn(`GET /metrics failed: ${reason}.`),
+  });
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 

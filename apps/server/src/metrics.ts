@@ -1,7 +1,17 @@
+import cluster, { type Worker } from 'node:cluster';
 import type { Database } from '@chancery/db/database';
 import type { PollReport } from '@chancery/db/import/watch';
 import { deliveryCounts } from '@chancery/db/webhooks';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  AggregatorRegistry,
+  Counter,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  type MetricObjectWithValues,
+  type MetricValue,
+  Registry,
+} from 'prom-client';
 import { elapsedMs, type RequestRecord } from './http/request-record.ts';
 import type { ResponseCache } from './response-cache.ts';
 
@@ -9,9 +19,16 @@ import type { ResponseCache } from './response-cache.ts';
 // errors by code, query cost, SQL statements per request, rate-limit refusals, the response
 // cache, the database pool, the feed watcher's sources (CHANCERY_WATCH),
 // and Node's own (event-loop lag, heap, GC, CPU) from prom-client's default collectors.
+// With CHANCERY_WORKERS, the worker a scrape lands on asks the primary, which collects every serving
+// worker's registry over IPC and sums them (prom-client's AggregatorRegistry.aggregate): counters and
+// histograms add up; each gauge says how it combines (`aggregator`). A worker that does not answer in
+// time fails the scrape with its name, rather than hang it or report sums that seem to go backwards.
 
 export type Metrics = {
+  /** This process's own metrics. */
   registry: Registry;
+  /** What GET /metrics serves: this process's metrics, or with workers the whole server's (summed). */
+  text(): Promise<string>;
   /** Records a finished request. */
   observe(record: RequestRecord): void;
   rateLimited(limit: 'ip' | 'token'): void;
@@ -32,6 +49,11 @@ export function createMetrics(options: {
 }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
+  new Gauge({
+    name: 'chancery_workers',
+    help: 'Server processes these figures add up (CHANCERY_WORKERS; 1 without it).',
+    registers: [registry],
+  }).set(1);
 
   const httpRequests = new Counter({
     name: 'chancery_http_requests_total',
@@ -78,13 +100,13 @@ export function createMetrics(options: {
   });
   const inFlight = new Gauge({
     name: 'chancery_http_requests_in_flight',
-    help: 'Requests being served.',
+    help: 'Requests being served (over every worker).',
     registers: [registry],
   });
   const pool = poolOf(options.database);
   new Gauge({
     name: 'chancery_db_pool_connections',
-    help: 'Database connections: total open, idle, and requests waiting for one (PostgreSQL pool; the embedded database has one connection).',
+    help: 'Database connections: total open, idle, and requests waiting for one (PostgreSQL pools, summed over workers; the embedded database has one connection).',
     labelNames: ['state'] as const,
     registers: [registry],
     collect() {
@@ -102,6 +124,7 @@ export function createMetrics(options: {
     help: 'The database engine in use (value 1).',
     labelNames: ['engine', 'via'] as const,
     registers: [registry],
+    aggregator: 'first',
     collect() {
       this.set({ engine: options.database.engine, via: options.database.via }, 1);
     },
@@ -112,6 +135,8 @@ export function createMetrics(options: {
     help: 'Webhook deliveries over every endpoint: pending (to be sent or retried) and failed (given up on; redeliver them).',
     labelNames: ['status'] as const,
     registers: [registry],
+    // Every worker reads the same table.
+    aggregator: 'max',
     async collect() {
       try {
         const counts = await deliveryCounts(options.database.db);
@@ -133,7 +158,7 @@ export function createMetrics(options: {
   if (responseCache)
     new Gauge({
       name: 'chancery_response_cache',
-      help: 'The response cache: entries, bytes (estimated), max_bytes, and live (1 while the change feed delivers, 0 while it is down and the cache stands aside).',
+      help: "The response cache: entries, bytes (estimated), max_bytes, and live (1 while the change feed delivers, 0 while it is down and the cache stands aside); each worker has its own, and these are summed over workers (live: how many workers' caches are live).",
       labelNames: ['measure'] as const,
       registers: [registry],
       collect() {
@@ -156,12 +181,14 @@ export function createMetrics(options: {
       help: 'When each watched source was last read or asked (Unix time; 0: not yet).',
       labelNames: ['source'] as const,
       registers: [registry],
+      aggregator: 'max',
     }),
     lastSuccess: new Gauge({
       name: 'chancery_watch_last_success_timestamp_seconds',
       help: 'When each watched source was last read without failing (Unix time; 0: not yet).',
       labelNames: ['source'] as const,
       registers: [registry],
+      aggregator: 'max',
     }),
     items: new Counter({
       name: 'chancery_watch_items_imported_total',
@@ -180,12 +207,14 @@ export function createMetrics(options: {
       help: 'Polls in a row in which each watched source failed (0: the last one did not).',
       labelNames: ['source'] as const,
       registers: [registry],
+      aggregator: 'max',
     }),
     retryAt: new Gauge({
       name: 'chancery_watch_backoff_until_timestamp_seconds',
       help: 'Until when a failing source is left alone (Unix time; 0: not backing off).',
       labelNames: ['source'] as const,
       registers: [registry],
+      aggregator: 'max',
     }),
   };
   const consecutive = new Map<string, number>();
@@ -202,8 +231,10 @@ export function createMetrics(options: {
     return name;
   };
 
+  if (cluster.isWorker) answerCollections(registry);
   return {
     registry,
+    text: () => (cluster.isWorker ? askPrimary() : registry.metrics()),
     inFlight,
     observe(record) {
       const status = String(record.status ?? 0);
@@ -267,4 +298,143 @@ function poolOf(database: Database): PoolStats | null {
   return client && typeof client.totalCount === 'number' && typeof client.idleCount === 'number'
     ? (client as PoolStats)
     : null;
+}
+
+// Metrics over workers (CHANCERY_WORKERS), by IPC messages between the primary and its workers:
+// a worker asked for /metrics sends ASK to the primary; the primary sends COLLECT to every serving
+// worker (the asking one too), sums their COLLECTED registries, and answers with ANSWER.
+const ASK = 'chancery:metrics:ask';
+const COLLECT = 'chancery:metrics:collect';
+const COLLECTED = 'chancery:metrics:collected';
+const ANSWER = 'chancery:metrics:answer';
+
+/** How long the primary waits for each worker's metrics; Prometheus' own scrape timeout is 10 s. */
+export const WORKER_METRICS_TIMEOUT_MS = 3_000;
+
+type RegistryJson = MetricObjectWithValues<MetricValue<string>>[];
+type Message = { type?: unknown; id?: unknown; metrics?: RegistryJson; text?: string; error?: string };
+
+/** Worker: sends its registry to the primary when asked. */
+function answerCollections(registry: Registry): void {
+  process.on('message', (message: Message) => {
+    if (message?.type !== COLLECT) return;
+    registry.getMetricsAsJSON().then(
+      (metrics) => send({ type: COLLECTED, id: message.id, metrics }),
+      (error: unknown) => send({ type: COLLECTED, id: message.id, error: String(error) }),
+    );
+  });
+}
+
+const send = (message: Message) => {
+  try {
+    process.send?.(message);
+  } catch {
+    // The primary is gone; this worker is stopping (main.ts).
+  }
+};
+
+let asked = 0;
+const asking = new Map<number, (answer: Message) => void>();
+
+/** Worker: the whole server's metrics, summed by the primary. */
+function askPrimary(): Promise<string> {
+  if (asking.size === 0) process.on('message', onAnswer);
+  const id = ++asked;
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () =>
+        settle({ error: `the primary process did not answer within ${WORKER_METRICS_TIMEOUT_MS * 2} ms` }),
+      WORKER_METRICS_TIMEOUT_MS * 2,
+    );
+    const settle = (answer: Message) => {
+      clearTimeout(timer);
+      asking.delete(id);
+      if (asking.size === 0) process.off('message', onAnswer);
+      if (typeof answer.text === 'string') resolve(answer.text);
+      else reject(new WorkerMetricsError(answer.error ?? 'no answer'));
+    };
+    asking.set(id, settle);
+    if (!process.connected) return settle({ error: 'the primary process is gone' });
+    send({ type: ASK, id });
+  });
+}
+
+function onAnswer(message: Message): void {
+  if (message?.type === ANSWER && typeof message.id === 'number') asking.get(message.id)?.(message);
+}
+
+/** Metrics over workers could not be gathered: the message says which worker or process failed. */
+export class WorkerMetricsError extends Error {
+  constructor(reason: string) {
+    super(
+      `Metrics over every worker could not be gathered: ${reason}. The scrape fails rather than report partial sums.`,
+    );
+    this.name = 'WorkerMetricsError';
+  }
+}
+
+/**
+ * Primary: answers workers' ASKs with every serving worker's metrics, summed. `workers()`: the
+ * workers serving now (one still starting has served nothing and may not listen for IPC yet).
+ */
+export function answerMetricsAsks(options: {
+  workers: () => Worker[];
+  /** A collection failed: `reason` names the worker(s). */
+  onFailure: (reason: string) => void;
+  timeoutMs?: number;
+}): void {
+  const timeoutMs = options.timeoutMs ?? WORKER_METRICS_TIMEOUT_MS;
+  let collections = 0;
+  const waiting = new Map<string, (message: Message) => void>();
+  cluster.on('message', (worker, message: Message) => {
+    if (message?.type === COLLECTED) {
+      waiting.get(`${worker.id}:${String(message.id)}`)?.(message);
+      return;
+    }
+    if (message?.type !== ASK) return;
+    const id = ++collections;
+    const collectFrom = (target: Worker) =>
+      new Promise<RegistryJson>((resolve, reject) => {
+        const key = `${target.id}:${id}`;
+        const name = `worker ${target.id} (pid ${target.process.pid})`;
+        const settle = (error: string | null, metrics?: RegistryJson) => {
+          clearTimeout(timer);
+          target.off('exit', exited);
+          waiting.delete(key);
+          if (error === null && metrics) resolve(metrics);
+          else reject(new Error(`${name} ${error ?? 'sent nothing'}`));
+        };
+        const timer = setTimeout(() => settle(`did not answer within ${timeoutMs} ms`), timeoutMs);
+        const exited = () => settle('exited before answering');
+        target.once('exit', exited);
+        waiting.set(key, (reply) => settle(reply.error ? `failed: ${reply.error}` : null, reply.metrics));
+        try {
+          target.send({ type: COLLECT, id });
+        } catch (error) {
+          settle(`could not be asked (${String(error)})`);
+        }
+      });
+    void (async () => {
+      const results = await Promise.allSettled(options.workers().map(collectFrom));
+      const failures = results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason?.message)] : []));
+      if (failures.length > 0) throw new Error(failures.join('; '));
+      const registries = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      return AggregatorRegistry.aggregate(registries).metrics();
+    })().then(
+      (text) => reply(worker, { type: ANSWER, id: message.id, text }),
+      (error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        options.onFailure(reason);
+        reply(worker, { type: ANSWER, id: message.id, error: reason });
+      },
+    );
+  });
+}
+
+function reply(worker: Worker, message: Message): void {
+  try {
+    if (worker.isConnected()) worker.send(message);
+  } catch {
+    // The asking worker is gone: nobody waits for the answer.
+  }
 }

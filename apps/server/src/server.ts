@@ -364,8 +364,15 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
         error: 'GET /metrics needs `Authorization: Bearer <CHANCERY_METRICS_TOKEN>`.',
       });
     }
+    let text: string;
+    try {
+      text = await metrics.text();
+    } catch (error) {
+      // With workers: one did not answer the primary in time (the message names it).
+      return sendJson(res, 503, { error: error instanceof Error ? error.message : String(error) });
+    }
     res.setHeader('content-type', metrics.registry.contentType);
-    res.end(await metrics.registry.metrics());
+    res.end(text);
   }
 
   const httpServer = createHttpServer((req, res) => {

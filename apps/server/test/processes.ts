@@ -1,5 +1,6 @@
 // Real server processes (`src/main.ts` under tsx) and a private redis-server, for the scale-out tests.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -149,4 +150,35 @@ export async function post(
     body: await response.json(),
     sqlStatements: Number(response.headers.get('x-chancery-sql-statements') ?? Number.NaN),
   };
+}
+
+/** One request on a connection of its own (no keep-alive), so that the cluster picks a worker for it. */
+export function fresh(
+  port: number,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent: false,
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
 }

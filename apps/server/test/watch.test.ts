@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Database } from '@chancery/db/database';
 import { openSchemaDatabase } from '@chancery/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, schemaUrl, startServerProcess } from './processes.ts';
+import { fresh, type ServerProcess, schemaUrl, startServerProcess } from './processes.ts';
 
 const FEED = new URL('../../cli/test/fixtures/feeds/feed.rss.xml', import.meta.url);
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL?.trim();
@@ -133,6 +133,13 @@ describe.skipIf(!TEST_DATABASE_URL)('CHANCERY_WATCH with two workers on PostgreS
     const watching = server.lines().filter((l) => /^Watching /.test(l.msg));
     expect(watching).toHaveLength(1);
     expect(asked).toBe(1);
+    // Whichever worker a scrape lands on, /metrics shows the watching worker's figures.
+    for (let scrape = 0; scrape < 2; scrape++) {
+      const { status, text } = await fresh(server.port, 'GET', '/metrics');
+      expect(status).toBe(200);
+      expect(sample(text, 'chancery_watch_items_imported_total', feedUrl)).toBe(2);
+      expect(sample(text, 'chancery_watch_last_poll_timestamp_seconds', feedUrl)).toBeGreaterThan(0);
+    }
     expect(await server.stop()).toBe(0);
   });
 });
