@@ -29,6 +29,8 @@ export async function startTestServer(
     production?: boolean;
     responseCache?: { maxBytes: number };
     live?: { maxSubscriptions?: number; maxSocketsPerAddress?: number };
+    /** false: this server sends no webhooks (its mutations still record them). */
+    webhooks?: false;
   } = {},
 ): Promise<TestServer> {
   const server = await createServer({
@@ -36,6 +38,7 @@ export async function startTestServer(
     production: options.production ?? false,
     responseCache: options.responseCache,
     live: options.live,
+    webhooks: options.webhooks,
   });
   const url = await server.listen(0, '127.0.0.1');
   return {

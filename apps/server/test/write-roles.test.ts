@@ -1,8 +1,11 @@
 // Who may change what: every mutation, with no token and with a token of every role. A refused
 // request writes nothing at all.
+
+import { rows } from '@chancery/db/repositories/sql';
 import { type TestDatabase, testEngines } from '@chancery/db/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeGlobalId } from '../src/global-id.ts';
 import { schema } from '../src/schema/index.ts';
 import { as, builders, createTokens, ERROR_FIELDS, type Role, type Tokens, unique } from './editorial.ts';
 import { startTestServer, type TestServer } from './http.ts';
@@ -246,6 +249,46 @@ const MUTATIONS: { name: string; adminOnly?: boolean; prepare(build: Build): Pro
     }),
   },
   {
+    name: 'createWebhook',
+    adminOnly: true,
+    prepare: async () => ({
+      query: `mutation { createWebhook(input: { url: "https://93.184.216.34/hook", events: [TREATY_CHANGED] }) { ${payload('CreateWebhookPayload')} } }`,
+      variables: {},
+    }),
+  },
+  {
+    name: 'pauseWebhook',
+    adminOnly: true,
+    prepare: async () => ({
+      query: `mutation ($id: ID!) { pauseWebhook(id: $id) { ${payload('WebhookPayload')} } }`,
+      variables: { id: await storedWebhook({ paused: false }) },
+    }),
+  },
+  {
+    name: 'resumeWebhook',
+    adminOnly: true,
+    prepare: async () => ({
+      query: `mutation ($id: ID!) { resumeWebhook(id: $id) { ${payload('WebhookPayload')} } }`,
+      variables: { id: await storedWebhook({ paused: true }) },
+    }),
+  },
+  {
+    name: 'deleteWebhook',
+    adminOnly: true,
+    prepare: async () => ({
+      query: `mutation ($id: ID!) { deleteWebhook(id: $id) { ${payload('DeleteWebhookPayload')} } }`,
+      variables: { id: await storedWebhook({ paused: false }) },
+    }),
+  },
+  {
+    name: 'redeliverWebhookDelivery',
+    adminOnly: true,
+    prepare: async () => ({
+      query: `mutation ($id: ID!) { redeliverWebhookDelivery(id: $id) { ${payload('WebhookDeliveryPayload')} } }`,
+      variables: { id: await storedWebhook({ paused: false, failedDelivery: true }) },
+    }),
+  },
+  {
     name: 'purge',
     adminOnly: true,
     prepare: async (b) => {
@@ -258,6 +301,28 @@ const MUTATIONS: { name: string; adminOnly?: boolean; prepare(build: Build): Pro
   },
 ];
 
+// The suite's database, for the webhook mutations' targets (stored directly: this suite's server
+// sends no webhooks, and its endpoints' changes are the test's only).
+let current: TestDatabase;
+
+/** A webhook endpoint's ID, or with `failedDelivery` the ID of a FAILED delivery to it. */
+async function storedWebhook(options: { paused: boolean; failedDelivery?: boolean }): Promise<string> {
+  const [endpoint] = await rows<{ id: string }>(
+    current.db,
+    sql`insert into webhook_endpoints (url, events, secret, paused)
+        values ('https://93.184.216.34/hook', '{TREATY_CHANGED}', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', ${options.paused})
+        returning id`,
+  );
+  if (!options.failedDelivery) return encodeGlobalId('Webhook', endpoint?.id as string);
+  const [delivery] = await rows<{ id: string }>(
+    current.db,
+    sql`insert into webhook_deliveries (endpoint_id, event_id, event_type, node_type, node_id, body, status, attempts)
+        values (${endpoint?.id}, ${unique('event')}, 'TREATY_CHANGED', 'Treaty', gen_random_uuid(), '{}', 'FAILED', 3)
+        returning id`,
+  );
+  return encodeGlobalId('WebhookDelivery', delivery?.id as string);
+}
+
 describe.each(testEngines)('who may write, on $name', (engine) => {
   let database: TestDatabase;
   let api: TestServer;
@@ -266,7 +331,8 @@ describe.each(testEngines)('who may write, on $name', (engine) => {
 
   beforeAll(async () => {
     database = await engine.open({ seed: true });
-    api = await startTestServer(database);
+    current = database;
+    api = await startTestServer(database, { webhooks: false });
     tokens = await createTokens(database);
     build = builders(as(api, tokens.admin));
   });
@@ -284,7 +350,9 @@ describe.each(testEngines)('who may write, on $name', (engine) => {
       (select count(*) || ':' || coalesce(sum(version), 0) from treaty_provisions) || '/' ||
       (select count(*) || ':' || coalesce(sum(version), 0) from treaty_actions) || '/' ||
       (select count(*) || ':' || coalesce(sum(version), 0) from articles) || '/' ||
-      (select count(*) || ':' || coalesce(sum(version), 0) from statements) as print`);
+      (select count(*) || ':' || coalesce(sum(version), 0) from statements) || '/' ||
+      (select count(*) || ':' || count(*) filter (where paused) from webhook_endpoints) || '/' ||
+      (select count(*) || ':' || count(*) filter (where status = 'PENDING') from webhook_deliveries) as print`);
     return (result as unknown as { rows: { print: string }[] }).rows[0]?.print;
   };
 
