@@ -23,6 +23,9 @@ describe('chancery webhook', () => {
   // One test, to open the embedded database as few times as possible: once directly, then every
   // command through the running server's socket.
   it('manages endpoints directly and while the server runs, which sends what they ask for; bad input is refused with what is allowed', async () => {
+    const help = await chancery(['webhook', '--help'], env());
+    for (const command of ['create', 'list', 'pause', 'resume', 'delete', 'deliveries', 'redeliver'])
+      expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     // Directly on the database, no server running.
     const direct = await chancery(
       ['webhook', 'create', '--url', 'http://127.0.0.1:9/hook', '--event', 'TREATY_CHANGED', 'ACTOR_CHANGED'],
