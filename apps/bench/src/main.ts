@@ -262,6 +262,13 @@ const SERVER_CPU = pin ? 1 : null;
 const log = (line: string) => console.error(line);
 const startedAt = new Date();
 const machineAtStart = describeMachine();
+/** The machine as a results file records it: as at the start, with the load now and the pinning. */
+const machineNow = () => ({
+  ...machineAtStart,
+  loadAvgAtEnd: loadavg().map((x) => Math.round(x * 100) / 100),
+  loadGeneratorCpus: allowedCpus(),
+  serverCpu: SERVER_CPU === null ? 'any' : String(SERVER_CPU),
+});
 const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 
 // Chancery runs compiled, as `npm start` runs it (bundle.ts), unless --tsx.
@@ -630,12 +637,7 @@ if (opts.subscribers) {
           startedAt: startedAt.toISOString(),
           finishedAt: new Date().toISOString(),
           command,
-          machine: {
-            ...machineAtStart,
-            loadAvgAtEnd: loadavg().map((x) => Math.round(x * 100) / 100),
-            loadGeneratorCpus: allowedCpus(),
-            serverCpu: SERVER_CPU === null ? 'any' : String(SERVER_CPU),
-          },
+          machine: machineNow(),
           options: { subscribers: subscriberCount, filteredShare, rounds },
           engines: measured,
         },
@@ -726,12 +728,7 @@ async function save(): Promise<Results> {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     command,
-    machine: {
-      ...machineAtStart,
-      loadAvgAtEnd: loadavg().map((x) => Math.round(x * 100) / 100),
-      loadGeneratorCpus: allowedCpus(),
-      serverCpu: SERVER_CPU === null ? 'any' : String(SERVER_CPU),
-    },
+    machine: machineNow(),
     options: {
       timing,
       concurrencies,
