@@ -41,7 +41,8 @@ function subscribe(client: Client, query: string, variables: Record<string, unkn
   open.add(dispose);
   return {
     dispose,
-    async take(timeoutMs = 20_000): Promise<Message> {
+    // Generous: other suites' transactions in the same test database hold the log's horizon back.
+    async take(timeoutMs = 60_000): Promise<Message> {
       const deadline = Date.now() + timeoutMs;
       while (messages.length === 0) {
         if (Date.now() > deadline) throw new Error(`No message within ${timeoutMs} ms for ${query}`);

@@ -1,6 +1,6 @@
 // The change log (migration 0006): pages through it by cursor, follows it as it grows (for
-// subscriptions), and prunes it by age. Only rows below the oldest running transaction are read,
-// so a cursor never skips a change that commits later (the migration says why).
+// subscriptions), and prunes it by age. Only rows below the oldest transaction still running in
+// this database are read, so a cursor never skips a change that commits later (the migration says why).
 import { badInput } from '@chancery/domain/errors';
 import { sql } from 'drizzle-orm';
 import type { ChangeWatcher } from './changes.ts';
@@ -47,6 +47,19 @@ export function decodeChangeCursor(cursor: string): Position {
   }
   return { xid, id };
 }
+
+/**
+ * The log's horizon: the oldest transaction still running, leaving out those positively running in
+ * another database, which cannot write this one's log (pg_snapshot_xmin alone counts every database
+ * on the server, so a long transaction elsewhere would hold this log's changes back). One that ends
+ * while this is worked out still counts (its rows may be invisible to this statement's snapshot).
+ */
+const HORIZON = sql`(select coalesce(min(running), max(pg_snapshot_xmax(now.snapshot)))
+  from (select pg_current_snapshot() as snapshot) now
+  left join lateral pg_snapshot_xip(now.snapshot) as running on not exists (
+    select 1 from pg_locks l join pg_stat_activity a on a.pid = l.pid
+    where l.locktype = 'transactionid' and l.transactionid = running::xid
+      and a.datid <> (select oid from pg_database where datname = current_database())))`;
 
 type ChangeRow = {
   id: string;
@@ -96,7 +109,7 @@ async function readRows(
     sql`select id::text as id, xid::text as xid, node_type, node_id, operation, was_visible, visible,
                changed_at::text as changed_at
         from change_log
-        where xid < pg_snapshot_xmin(pg_current_snapshot()) ${after} ${types} ${readers}
+        where xid < ${HORIZON} ${after} ${types} ${readers}
         order by change_log.xid, change_log.id
         limit ${options.first}`,
   );
@@ -195,10 +208,7 @@ export class ChangeLogFollower implements ChangeWatcher {
 
   /** Sets the start: everything already below the horizon counts as seen. */
   async start(): Promise<void> {
-    const [row] = await rows<{ horizon: string }>(
-      this.db,
-      sql`select pg_snapshot_xmin(pg_current_snapshot())::text as horizon`,
-    );
+    const [row] = await rows<{ horizon: string }>(this.db, sql`select ${HORIZON}::text as horizon`);
     // Every change to come has an xid at or above the horizon, hence after (horizon, 0).
     this.position = { xid: row?.horizon ?? '0', id: '0' };
   }
@@ -315,7 +325,7 @@ export class ChangeLogFollower implements ChangeWatcher {
     // log again (so no notification would come): look again shortly.
     const [waiting] = await rows<{ held: boolean }>(
       this.db,
-      sql`select exists (select 1 from change_log where xid >= pg_snapshot_xmin(pg_current_snapshot())) as held`,
+      sql`select exists (select 1 from change_log where xid >= ${HORIZON}) as held`,
     );
     if (waiting?.held && !this.retry && !this.stopped) {
       this.retry = setTimeout(() => {

@@ -2,6 +2,7 @@
 // whether readers could see it before and after; read by cursor without ever skipping a change
 // that commits late.
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Change, encodeChangeCursor, pruneChangeLog, readChanges } from '../src/change-log.ts';
 import { rows } from '../src/repositories/sql.ts';
@@ -152,5 +153,33 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the change log across PostgreSQ
     );
     const slugOf = new Map(slugs.map((r) => [r.id, r.slug]));
     expect(after.changes.map((c) => slugOf.get(c.nodeId))).toEqual(['early', 'late']);
+  });
+
+  it('is not held back by a transaction running in another database on the server', async () => {
+    const url = new URL(process.env.TEST_DATABASE_URL as string);
+    url.pathname = '/postgres';
+    const elsewhere = new pg.Client({ connectionString: url.href });
+    await elsewhere.connect();
+    try {
+      await elsewhere.query('begin');
+      await elsewhere.query('select pg_current_xact_id()');
+      const start = await readChanges(database.db, { first: 1000 });
+      await database.db.execute(
+        sql`insert into actors (slug, name, kind) values ('meanwhile', 'Meanwhile', 'PERSON')`,
+      );
+      // Other suites' transactions in this database may hold it a while; the one elsewhere never does.
+      let after = await readChanges(database.db, {
+        after: start.changes.at(-1)?.cursor ?? null,
+        first: 1000,
+      });
+      for (let attempt = 0; attempt < 400 && after.changes.length === 0; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        after = await readChanges(database.db, { after: start.changes.at(-1)?.cursor ?? null, first: 1000 });
+      }
+      expect(after.changes.map((c) => c.operation)).toEqual(['CREATE']);
+    } finally {
+      await elsewhere.query('rollback');
+      await elsewhere.end();
+    }
   });
 });
