@@ -8,7 +8,6 @@
 // a timeout, a refused address) is retried with exponential backoff and jitter, and after the last
 // attempt marked FAILED for a manual redelivery. Nothing is lost to a crash: what was not recorded
 // as delivered is sent again, with the same id and body.
-import { AsyncResource } from 'node:async_hooks';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Change, ChangeLogFollower } from '@chancery/db/change-log';
@@ -465,14 +464,10 @@ export function startWebhookDispatcher(options: {
     });
   };
 
-  // Bound to this context, not a request's: the work a request's wake() starts must not count as
-  // that request's SQL statements (countSqlStatements follows the async context).
-  const unlisten = options.follower.listen(
-    AsyncResource.bind((changes: readonly Change[]) => {
-      if (changes.some((change) => change.visible || change.wasVisible)) void writeAll();
-    }),
-  );
-  const prune = AsyncResource.bind(() => {
+  const unlisten = options.follower.listen((changes: readonly Change[]) => {
+    if (changes.some((change) => change.visible || change.wasVisible)) void writeAll();
+  });
+  const prune = () => {
     void pruneDeliveries(db, settings.logDays)
       .then((pruned) => {
         if (pruned > 0)
@@ -482,11 +477,11 @@ export function startWebhookDispatcher(options: {
           );
       })
       .catch((error) => warn(error, 'Could not prune the webhook delivery log'));
-  });
+  };
   const pruning = settings.logDays > 0 ? setInterval(prune, PRUNE_EVERY_MS).unref() : null;
-  const wake = AsyncResource.bind(() => {
+  const wake = () => {
     void writeAll().then(pump);
-  });
+  };
   tick();
 
   return {

@@ -5,6 +5,7 @@ import { createToken, listTokens, revokeToken, type TokenRecord } from '@chancer
 import { TOKEN_ROLES } from '@chancery/domain/viewer';
 import { type Command, Option } from 'commander';
 import { withDatabase } from '../database.ts';
+import { minute, printTable } from '../table.ts';
 
 export function registerTokenCommands(program: Command): void {
   const token = program
@@ -45,7 +46,7 @@ export function registerTokenCommands(program: Command): void {
           );
           return;
         }
-        printTable(records);
+        printTokens(records);
       }),
     );
 
@@ -62,26 +63,16 @@ export function registerTokenCommands(program: Command): void {
     );
 }
 
-function printTable(records: TokenRecord[]): void {
-  const day = (instant: string | null) =>
-    instant ? new Date(instant).toISOString().slice(0, 16).replace('T', ' ') : '-';
+function printTokens(records: TokenRecord[]): void {
   const rows = [
     ['NAME', 'ROLE', 'CREATED', 'LAST USED', 'STATUS'],
     ...records.map((r) => [
       r.name,
       r.role,
-      day(r.createdAt),
-      day(r.lastUsedAt),
-      r.revokedAt ? `revoked ${day(r.revokedAt)}` : 'active',
+      minute(r.createdAt),
+      minute(r.lastUsedAt),
+      r.revokedAt ? `revoked ${minute(r.revokedAt)}` : 'active',
     ]),
   ];
-  const widths =
-    rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  for (const row of rows)
-    console.log(
-      row
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    );
+  printTable(rows);
 }

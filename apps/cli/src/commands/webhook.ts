@@ -21,6 +21,7 @@ import { decodeGlobalId, encodeGlobalId } from '@chancery/domain/global-id';
 import { ValidationError } from '@chancery/domain/write-errors';
 import { type Command, Option } from 'commander';
 import { withDatabase } from '../database.ts';
+import { printTable } from '../table.ts';
 
 const FILTER_FIELDS = ['speakerId', 'treatyId', 'provisionId', 'kind', 'publisherId', 'actorId'];
 
@@ -36,18 +37,6 @@ function idOf(id: string, typename: 'Webhook' | 'WebhookDelivery'): string {
 
 const day = (instant: string | null) =>
   instant ? new Date(instant).toISOString().slice(0, 19).replace('T', ' ') : '-';
-
-function printTable(rows: string[][]): void {
-  const widths =
-    rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  for (const row of rows)
-    console.log(
-      row
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    );
-}
 
 const describe = (w: WebhookEndpoint) =>
   `${encodeGlobalId('Webhook', w.id)} ${w.url} (${w.paused ? 'paused' : 'active'})`;
