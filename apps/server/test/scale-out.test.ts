@@ -1,12 +1,15 @@
 // Several real server processes on one PostgreSQL schema: the rate limits are one count in Redis
-// (not one per process), a write through one process drops the cached answers of the others, and
-// losing Redis leaves every process serving. PostgreSQL only: PGlite is one process's database.
+// (not one per process), a write through one process drops the cached answers of the others and
+// reaches the subscribers of the others, and losing Redis leaves every process serving. PostgreSQL only: PGlite is one process's database.
 import { randomBytes } from 'node:crypto';
 import type { Database } from '@chancery/db/database';
 import { migrate } from '@chancery/db/migrate';
 import { loadSeed } from '@chancery/db/seed';
 import { createTokens, openSchemaDatabase } from '@chancery/db/testing';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { builders } from './editorial.ts';
 import { eventually } from './http.ts';
 import { post, type ServerProcess, schemaUrl, startRedis, startServerProcess } from './processes.ts';
 
@@ -82,6 +85,81 @@ describe.skipIf(!TEST_DATABASE_URL)('several server processes on one PostgreSQL'
     expect(after.body.data.treaties.nodes.map((n: { title: string }) => n.title)).toContain(
       'Treaty written through another process',
     );
+  });
+});
+
+describe.skipIf(!TEST_DATABASE_URL)('live updates across server processes', () => {
+  const schema = `test_live_${randomBytes(4).toString('hex')}`;
+  let database: Database;
+  let editor: string;
+  let processes: ServerProcess[] = [];
+
+  beforeAll(async () => {
+    ({ database } = await openSchemaDatabase(TEST_DATABASE_URL as string, { schema, max: 2 }));
+    await migrate(database);
+    await loadSeed(database.db);
+    editor = (await createTokens(database)).editor;
+    const env = { DATABASE_URL: schemaUrl(TEST_DATABASE_URL as string, schema) };
+    processes = await Promise.all([startServerProcess(env), startServerProcess(env)]);
+  });
+  afterAll(async () => {
+    await Promise.all(processes.map((p) => p.stop()));
+    await database?.close();
+  });
+
+  it('a subscriber on one process hears what is published through another, and never a draft', async () => {
+    const [a, b] = processes as [ServerProcess, ServerProcess];
+    let request = 0;
+    const editing = builders(
+      async (query, variables) =>
+        (
+          await post(a.origin, query, {
+            ip: `192.0.2.${++request}`,
+            authorization: `Bearer ${editor}`,
+            variables,
+          })
+        ).body,
+    );
+    const heard = new Set<string>();
+    const client = createClient({
+      url: `${b.origin.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+    });
+    const dispose = client.subscribe<{ statementPublished: { statement: { id: string } } }>(
+      { query: 'subscription { statementPublished { statement { id } } }' },
+      {
+        next: (event) => heard.add(event.data?.statementPublished.statement.id ?? ''),
+        error: () => {},
+        complete: () => {},
+      },
+    );
+    try {
+      const speaker = await editing.actor();
+      const publish = async () => {
+        const story = await editing.article();
+        const said = await editing.statement(story.id, { speakerId: speaker.id });
+        await editing.publish(story);
+        return said.id;
+      };
+      const arrives = async (id: string) => {
+        for (let i = 0; i < 100 && !heard.has(id); i++) await new Promise((r) => setTimeout(r, 20));
+        return heard.has(id);
+      };
+      // The other process sets the subscription up on its own time: publish until it hears one.
+      let established = false;
+      for (let attempt = 0; attempt < 10 && !established; attempt++)
+        established = await arrives(await publish());
+      expect(established).toBe(true);
+
+      const draft = await editing.article();
+      const hidden = await editing.statement(draft.id, { speakerId: speaker.id });
+      const shown = await publish();
+      expect(await arrives(shown)).toBe(true);
+      expect(heard.has(hidden.id)).toBe(false);
+    } finally {
+      dispose();
+      await client.dispose();
+    }
   });
 });
 
