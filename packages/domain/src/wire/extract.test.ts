@@ -132,6 +132,25 @@ describe('extractStory on the labelled corpus', () => {
   });
 });
 
+describe('parts of a text', () => {
+  it('are never people, so a pronoun after them finds the speaker named before', () => {
+    const story = parse(
+      [
+        'Headline',
+        'Standfirst',
+        'TESONE, December 5 (ZNA) — Rina Vasberg, Arsennese Defence Minister, said the talks went well.',
+        'Under Article I of the agreement, either party may leave. Article V provides for a joint commission.',
+        'She warned that the government remained committed to the negotiations.',
+      ].join('\n'),
+    );
+    const extraction = extractStoryStrict(story);
+    expect(extraction.actors.map((a) => a.name)).not.toContain('Article V');
+    expect(extraction.actors.map((a) => a.name)).not.toContain('Article I');
+    const warned = extraction.statements.find((s) => s.text.startsWith('the government remained'));
+    expect(warned?.speaker).toBe('Rina Vasberg');
+  });
+});
+
 describe('known actors', () => {
   it('resolve names and aliases, case- and accent-blind, to their canonical names', () => {
     const story = parse(

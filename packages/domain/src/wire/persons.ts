@@ -292,6 +292,10 @@ function genderFromTitles(phrases: readonly RolePhrase[]): ActorRecord['gender']
   return null;
 }
 
+/** "Article V", "Section 3", "Annex II": a part of a text, however much it looks like a name. */
+const PART_OF_A_TEXT =
+  /^(?:Articles?|Sections?|Chapters?|Paragraphs?|Annex(?:es)?|Clauses?|Parts?|Protocols?)\s+(?:\d+[a-z]?|[IVXLCDM]+)$/u;
+
 export function findPersons(
   context: StoryContext,
   blocked: readonly Blocked[],
@@ -300,6 +304,7 @@ export function findPersons(
   const byName = new Map<string, { actor: ActorRecord; evidence: boolean }>();
   context.paragraphs.forEach((_, paragraph) => {
     for (const candidate of candidatesIn(context, paragraph, blocked, stateWords)) {
+      if (PART_OF_A_TEXT.test(candidate.name)) continue;
       const entry = byName.get(candidate.name) ?? {
         actor: newActor(candidate.name, 'PERSON'),
         evidence: false,
