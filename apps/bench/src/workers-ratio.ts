@@ -3,7 +3,7 @@
 // holds data, uncached (no response cache, no rate limits, logs at warn). Closed loop: `concurrency`
 // requests always in flight, from this process over keep-alive connections.
 //
-//   npx tsx apps/server/scripts/workers-ratio.ts --database-url postgres://…/db [--workers 2]
+//   npx tsx apps/bench/src/workers-ratio.ts --database-url postgres://…/db [--workers 2]
 //     [--concurrency 16] [--duration 4] [--warmup 3] [--rounds 6]
 //
 // The database is migrated by the server as at any start. The load generator shares the machine
@@ -14,31 +14,9 @@ import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { type ScenarioId, scenarios } from './scenarios.ts';
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-
-const SCENARIOS = {
-  latest: `query Latest {
-  statements(first: 20) { nodes { id text saidOn speaker { name } source { article { headline } } } }
-}`,
-  'actor-page': `query ActorPage($slug: String!) {
-  actor(slug: $slug) {
-    name
-    roles { title }
-    statements(first: 20) { totalCount nodes { id text saidOn source { article { headline } } } }
-  }
-}`,
-  treaties: `query Treaties {
-  treaties(first: 10) {
-    nodes {
-      title
-      parties { name }
-      provisions { number statements(first: 3) { nodes { text speaker { name } } } }
-    }
-  }
-}`,
-} as const;
-type ScenarioId = keyof typeof SCENARIOS;
+const MAIN = fileURLToPath(new URL('../../server/src/main.ts', import.meta.url));
 
 const { values } = parseArgs({
   options: {
@@ -186,8 +164,12 @@ const rates: Record<ScenarioId, { one: number[]; many: number[]; ratios: number[
   'actor-page': { one: [], many: [], ratios: [] },
   treaties: { one: [], many: [], ratios: [] },
 };
-for (const id of Object.keys(SCENARIOS) as ScenarioId[]) {
-  const body = JSON.stringify({ query: SCENARIOS[id], variables: id === 'actor-page' ? { slug } : {} });
+for (const scenario of scenarios) {
+  const { id } = scenario;
+  const body = JSON.stringify({
+    query: scenario.query,
+    variables: scenario.variables({ busiestSpeakerSlug: slug }),
+  });
   if (warmupMs > 0) for (const server of [servers.one, servers.many]) await load(server.port, body, warmupMs);
   for (let round = 1; round <= rounds; round++) {
     const order = round % 2 === 1 ? (['one', 'many'] as const) : (['many', 'one'] as const);
@@ -213,7 +195,7 @@ console.log(
   `| scenario | 1 worker, req/s | ${workers} workers, req/s | ratio (median of the rounds' ratios) |`,
 );
 console.log('| --- | --- | --- | --- |');
-for (const id of Object.keys(SCENARIOS) as ScenarioId[]) {
+for (const { id } of scenarios) {
   const { one, many, ratios } = rates[id];
   console.log(
     `| ${id} | ${median(one).toFixed(0)} | ${median(many).toFixed(0)} | ${median(ratios).toFixed(2)}× |`,
