@@ -534,6 +534,18 @@ export type ClaimedDelivery = {
 };
 
 /**
+ * The end of a claim: leases the deliveries the query's `due` selects for `leaseMs`, counts the
+ * attempt, and returns each with its endpoint's URL and secret.
+ */
+const leaseDue = (leaseMs: number) =>
+  sql`update webhook_deliveries d
+        set leased_until = now() + make_interval(secs => ${leaseMs / 1000}),
+            attempts = d.attempts + 1, updated_at = now()
+        from due, webhook_endpoints e
+        where d.id = due.id and e.id = d.endpoint_id
+        returning d.id, d.endpoint_id, d.event_id, d.body, d.attempts, e.url, e.secret`;
+
+/**
  * Claims up to `limit` deliveries to send now, at most one per endpoint: each endpoint's oldest
  * PENDING delivery (so an endpoint's events go out in log order), when due and not leased to a
  * sender already. The lease lasts `leaseMs` (longer than one request may take); a process killed
@@ -558,12 +570,7 @@ export async function claimDeliveries(
           limit ${options.limit}
           for update of d skip locked
         )
-        update webhook_deliveries d
-        set leased_until = now() + make_interval(secs => ${options.leaseMs / 1000}),
-            attempts = d.attempts + 1, updated_at = now()
-        from due, webhook_endpoints e
-        where d.id = due.id and e.id = d.endpoint_id
-        returning d.id, d.endpoint_id, d.event_id, d.body, d.attempts, e.url, e.secret`,
+        ${leaseDue(options.leaseMs)}`,
   );
   return claimed.map(toClaim);
 }
@@ -625,12 +632,7 @@ export async function recordAttempt(
             and (d.leased_until is null or d.leased_until < now())
           for update of d skip locked
         )
-        update webhook_deliveries d
-        set leased_until = now() + make_interval(secs => ${options.leaseMs / 1000}),
-            attempts = d.attempts + 1, updated_at = now()
-        from due, webhook_endpoints e
-        where d.id = due.id and e.id = d.endpoint_id
-        returning d.id, d.endpoint_id, d.event_id, d.body, d.attempts, e.url, e.secret`,
+        ${leaseDue(options.leaseMs)}`,
   );
   return next ? toClaim(next) : null;
 }
