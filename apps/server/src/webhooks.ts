@@ -329,6 +329,8 @@ export function startWebhookDispatcher(options: {
   let pumping = false;
   let pumpAgain = false;
   let timer: NodeJS.Timeout | null = null;
+  /** Whether the last look found an active endpoint: with none and nothing pending, no polling. */
+  let anyEndpoint = true;
 
   const warn = (error: unknown, what: string) => {
     if (!stopped) logger.warn({ err: error }, what);
@@ -343,7 +345,9 @@ export function startWebhookDispatcher(options: {
     }
     writing = (async () => {
       let written = 0;
-      for (const endpoint of await activeEndpoints(db)) {
+      const endpoints = await activeEndpoints(db);
+      anyEndpoint = endpoints.length > 0;
+      for (const endpoint of endpoints) {
         for (;;) {
           if (stopped) return;
           const page = await writeDeliveries(db, endpoint, (changes) =>
@@ -435,12 +439,18 @@ export function startWebhookDispatcher(options: {
     sending.add(done);
   };
 
-  /** Sleeps until the next retry falls due, or the poll interval, whichever is sooner. */
+  /**
+   * Sleeps until the next retry falls due, or the poll interval, whichever is sooner; with no
+   * active endpoint and nothing pending, until woken.
+   */
   const schedule = (): void => {
     if (stopped) return;
     void nextDueAt(db)
       .then((at) => {
         if (stopped) return;
+        // Nothing to send and nobody to send to: sleep until an endpoint is made or resumed (the
+        // change feed reports webhook_endpoints, from any process) or the log grows.
+        if (!at && !anyEndpoint) return;
         // With every slot taken, what falls due waits for a send to finish (which pumps).
         const wait =
           at && inFlight < settings.concurrency
