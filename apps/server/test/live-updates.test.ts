@@ -3,7 +3,7 @@
 // connection; events in the subscriber's own visibility; `changes(after:)` resumes with nothing
 // missed; bad input refused with a clear error.
 import { ConfigError } from '@chancery/db/config';
-import { heldTransaction, type TestDatabase, testEngines } from '@chancery/db/testing';
+import { changeLogSettled, heldTransaction, type TestDatabase, testEngines } from '@chancery/db/testing';
 import { type Client, createClient } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -405,6 +405,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('cached pages of the change log 
       older.release();
       await older.done;
     }
+    await changeLogSettled(database);
     let edges: unknown[] = [];
     for (let attempt = 0; attempt < 200 && edges.length === 0; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 50));

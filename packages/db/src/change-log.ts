@@ -54,7 +54,7 @@ export function decodeChangeCursor(cursor: string): Position {
  * on the server, so a long transaction elsewhere would hold this log's changes back). One that ends
  * while this is worked out still counts (its rows may be invisible to this statement's snapshot).
  */
-const HORIZON = sql`(select coalesce(min(running), max(pg_snapshot_xmax(now.snapshot)))
+export const CHANGE_LOG_HORIZON = sql`(select coalesce(min(running), max(pg_snapshot_xmax(now.snapshot)))
   from (select pg_current_snapshot() as snapshot) now
   left join lateral pg_snapshot_xip(now.snapshot) as running on not exists (
     select 1 from pg_locks l join pg_stat_activity a on a.pid = l.pid
@@ -109,7 +109,7 @@ async function readRows(
     sql`select id::text as id, xid::text as xid, node_type, node_id, operation, was_visible, visible,
                changed_at::text as changed_at
         from change_log
-        where xid < ${HORIZON} ${after} ${types} ${readers}
+        where xid < ${CHANGE_LOG_HORIZON} ${after} ${types} ${readers}
         order by change_log.xid, change_log.id
         limit ${options.first}`,
   );
@@ -208,7 +208,10 @@ export class ChangeLogFollower implements ChangeWatcher {
 
   /** Sets the start: everything already below the horizon counts as seen. */
   async start(): Promise<void> {
-    const [row] = await rows<{ horizon: string }>(this.db, sql`select ${HORIZON}::text as horizon`);
+    const [row] = await rows<{ horizon: string }>(
+      this.db,
+      sql`select ${CHANGE_LOG_HORIZON}::text as horizon`,
+    );
     // Every change to come has an xid at or above the horizon, hence after (horizon, 0).
     this.position = { xid: row?.horizon ?? '0', id: '0' };
   }
@@ -325,7 +328,7 @@ export class ChangeLogFollower implements ChangeWatcher {
     // log again (so no notification would come): look again shortly.
     const [waiting] = await rows<{ held: boolean }>(
       this.db,
-      sql`select exists (select 1 from change_log where xid >= ${HORIZON}) as held`,
+      sql`select exists (select 1 from change_log where xid >= ${CHANGE_LOG_HORIZON}) as held`,
     );
     if (waiting?.held && !this.retry && !this.stopped) {
       this.retry = setTimeout(() => {

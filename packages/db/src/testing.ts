@@ -4,12 +4,15 @@
 import { randomBytes } from 'node:crypto';
 import { TOKEN_ROLES, type TokenRole } from '@chancery/domain/viewer';
 import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
+import { CHANGE_LOG_HORIZON } from './change-log.ts';
 import { type Database, fromSqlClient, type RawSql } from './database.ts';
 import { PGLITE_OPTIONS } from './engine/embedded.ts';
 import { pgTypes, validateDatabaseUrl } from './engine/open.ts';
 import { PreparingClient } from './engine/prepared.ts';
 import { migrate } from './migrate.ts';
+import { rows } from './repositories/sql.ts';
 import { loadSeed } from './seed.ts';
 import { createToken } from './tokens.ts';
 
@@ -119,6 +122,26 @@ export const testEngines: TestEngine[] = [
   pgliteEngine,
   ...(testDatabaseUrl ? [postgresEngine(validateDatabaseUrl(testDatabaseUrl))] : []),
 ];
+
+/**
+ * Waits until the change log's horizon has passed every transaction committed before this call,
+ * so reading the log shows them. On PostgreSQL other suites' transactions in the same test
+ * database hold the horizon back (only other databases' do not), sometimes for many seconds.
+ */
+export async function changeLogSettled(database: Database, timeoutMs = 60_000): Promise<void> {
+  const [mark] = await rows<{ xid: string }>(database.db, sql`select pg_current_xact_id()::text as xid`);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await rows<{ passed: boolean }>(
+      database.db,
+      sql`select ${CHANGE_LOG_HORIZON} > ${mark?.xid}::xid8 as passed`,
+    );
+    if (row?.passed) return;
+    if (Date.now() > deadline)
+      throw new Error(`The change log's horizon stayed below ${mark?.xid} for ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 /**
  * A transaction that has taken its id and stays open until `release()`, then runs `then` (a write

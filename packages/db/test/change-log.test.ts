@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Change, encodeChangeCursor, pruneChangeLog, readChanges } from '../src/change-log.ts';
 import { rows } from '../src/repositories/sql.ts';
 import { seedIds } from '../src/seed.ts';
-import { heldTransaction, type TestDatabase, testEngines } from '../src/testing.ts';
+import { changeLogSettled, heldTransaction, type TestDatabase, testEngines } from '../src/testing.ts';
 
 const brief = (changes: Change[]) =>
   changes.map(
@@ -22,6 +22,7 @@ describe.each(testEngines)('the change log on $name', (engine) => {
   /** The end of the log once the seed is in. */
   let afterSeed: string | null = null;
   const next = async (options: { readersOnly?: boolean } = {}) => {
+    await changeLogSettled(database);
     const { changes } = await readChanges(database.db, { after: cursor, first: 1000, ...options });
     cursor = changes.at(-1)?.cursor ?? cursor;
     return changes;
@@ -130,6 +131,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the change log across PostgreSQ
   afterAll(() => database?.close());
 
   it('holds back what commits behind a running transaction, so a cursor never skips a late commit', async () => {
+    await changeLogSettled(database);
     const start = await readChanges(database.db, { first: 1000 });
     const cursor = start.changes.at(-1)?.cursor ?? null;
     // The early transaction takes its id first but writes and commits last.
@@ -141,12 +143,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the change log across PostgreSQ
     expect((await readChanges(database.db, { after: cursor, first: 1000 })).changes).toEqual([]);
     early.release();
     await early.done;
-    // Any transaction on the server holds the horizon (other suites' too): wait for it to pass.
-    let after = await readChanges(database.db, { after: cursor, first: 1000 });
-    for (let attempt = 0; attempt < 200 && after.changes.length < 2; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      after = await readChanges(database.db, { after: cursor, first: 1000 });
-    }
+    await changeLogSettled(database);
+    const after = await readChanges(database.db, { after: cursor, first: 1000 });
     const slugs = await rows<{ id: string; slug: string }>(
       database.db,
       sql`select id, slug from actors where slug in ('early', 'late')`,
@@ -163,19 +161,17 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the change log across PostgreSQ
     try {
       await elsewhere.query('begin');
       await elsewhere.query('select pg_current_xact_id()');
+      await changeLogSettled(database);
       const start = await readChanges(database.db, { first: 1000 });
       await database.db.execute(
         sql`insert into actors (slug, name, kind) values ('meanwhile', 'Meanwhile', 'PERSON')`,
       );
       // Other suites' transactions in this database may hold it a while; the one elsewhere never does.
-      let after = await readChanges(database.db, {
+      await changeLogSettled(database);
+      const after = await readChanges(database.db, {
         after: start.changes.at(-1)?.cursor ?? null,
         first: 1000,
       });
-      for (let attempt = 0; attempt < 400 && after.changes.length === 0; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        after = await readChanges(database.db, { after: start.changes.at(-1)?.cursor ?? null, first: 1000 });
-      }
       expect(after.changes.map((c) => c.operation)).toEqual(['CREATE']);
     } finally {
       await elsewhere.query('rollback');
