@@ -162,6 +162,8 @@ describe.each(testEngines)('query limits on a production server on $name', (engi
     const query = 'query ($n: Int) { statements(first: $n) { nodes { text } } }';
     expect((await accepted(query, { n: 3 })).json.extensions.cost).toEqual({ requested: 5, limit: 100_000 });
     expect((await accepted(query, { n: 100 })).json.extensions.cost.requested).toBe(102);
+    // Priced once per variable set: the same operation again is priced by its own variables.
+    expect((await accepted(query, { n: 3 })).json.extensions.cost.requested).toBe(5);
     await refused(
       `query ($n: Int) { actors(first: $n) { nodes { statements(first: $n) { nodes { about { statements(first: $n) { nodes { text } } } } } } } }`,
       'COST_LIMIT_EXCEEDED',

@@ -101,15 +101,42 @@ export function createCostModel(schema: GraphQLSchema, options: { budget: number
   const introspectionWeight =
     raw.introspection > 0 ? (INTROSPECTION_SHARE * options.budget) / raw.introspection : 1;
 
+  const price = (
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown> | undefined,
+  ): OperationCost => {
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
+    const values = 'coerced' in coerced && coerced.coerced ? coerced.coerced : (variables ?? {});
+    const cost = walk(schema, introspectionSizes, document, operation, values);
+    return { requested: cost.regular + Math.ceil(cost.introspection * introspectionWeight) };
+  };
+  // An operation's cost depends on its variables alone: Apollo hands every request for the same
+  // text the same parsed document, so the usual few variable sets of an operation are priced once.
+  const priced = new WeakMap<OperationDefinitionNode, Map<string, OperationCost>>();
   return {
     operationCost(document, operation, variables) {
-      const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
-      const values = 'coerced' in coerced && coerced.coerced ? coerced.coerced : (variables ?? {});
-      const cost = walk(schema, introspectionSizes, document, operation, values);
-      return { requested: cost.regular + Math.ceil(cost.introspection * introspectionWeight) };
+      const key = JSON.stringify(variables ?? {});
+      if (key.length > MAX_PRICED_VARIABLES_LENGTH) return price(document, operation, variables);
+      let byVariables = priced.get(operation);
+      if (!byVariables) {
+        byVariables = new Map();
+        priced.set(operation, byVariables);
+      }
+      let cost = byVariables.get(key);
+      if (!cost) {
+        cost = price(document, operation, variables);
+        if (byVariables.size >= MAX_PRICED_VARIABLE_SETS) byVariables.clear();
+        byVariables.set(key, cost);
+      }
+      return cost;
     },
   };
 }
+
+/** Variable sets remembered per operation, and the longest (as JSON) worth remembering. */
+const MAX_PRICED_VARIABLE_SETS = 256;
+const MAX_PRICED_VARIABLES_LENGTH = 1024;
 
 type Totals = { regular: number; introspection: number };
 
