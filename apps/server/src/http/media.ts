@@ -29,8 +29,22 @@ export function parseMediaType(header: string): MediaType | null {
 
 export type BodyTypeProblem = { status: 415; message: string };
 
+// Clients send one or two Content-Type headers, byte for byte the same on every request.
+const checkedBodyTypes = new Map<string, BodyTypeProblem | null>();
+
 /** A POST body must be JSON in UTF-8; anything else is refused before it is read. */
 export function checkBodyType(contentType: string | undefined): BodyTypeProblem | null {
+  if (contentType === undefined) return bodyTypeProblem(contentType);
+  let problem = checkedBodyTypes.get(contentType);
+  if (problem === undefined) {
+    problem = bodyTypeProblem(contentType);
+    if (checkedBodyTypes.size >= 64) checkedBodyTypes.clear();
+    checkedBodyTypes.set(contentType, problem);
+  }
+  return problem;
+}
+
+function bodyTypeProblem(contentType: string | undefined): BodyTypeProblem | null {
   if (contentType === undefined || contentType.trim() === '')
     return { status: 415, message: 'A POST request needs `Content-Type: application/json`.' };
   const media = parseMediaType(contentType);
