@@ -7,7 +7,9 @@
 // - pg-native is pg's optional native binding, loaded only when asked for, and not installed;
 // - pino starts transports (pino-pretty, files) on a worker thread from files it names by __dirname,
 //   which a bundled ES module lacks: pino.transport() would throw. Chancery writes to stdout and uses
-//   none, but one added later keeps working.
+//   none, but one added later keeps working;
+// - @apollo/utils.createhash uses node:crypto only when `module.require` exists, which bundled
+//   CommonJS lacks: bundled, it hashes every request's document in JavaScript (sha.js).
 // prom-client is plain CommonJS with nothing to find on disk, so it is bundled.
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -24,7 +26,7 @@ export async function buildServer(options: { outdir?: string; entry?: string } =
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    external: ['@electric-sql/pglite', 'pg-native', 'pino'],
+    external: ['@electric-sql/pglite', 'pg-native', 'pino', '@apollo/utils.createhash'],
     // Bundled CommonJS modules call require(); an ES module has none unless we make one. The import
     // is renamed so that it cannot clash with the bundle's own imports of createRequire.
     banner: {
