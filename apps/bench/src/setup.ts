@@ -224,9 +224,13 @@ export async function prepareEngine(options: {
     // An in-process Chancery whose Drizzle logs every statement with its parameters.
     const captured: Captured[] = [];
     const db = capturingDb(client, captured);
+    // Nothing in the background: only the scenarios' own statements are captured.
     const server = await createServer({
       database: { ...database, db },
       production: true,
+      statistics: false,
+      webhooks: false,
+      live: { changeLogDays: 0 },
     });
     const run = async (query: string, variables?: Record<string, unknown>) => {
       const response = await server.apollo.executeOperation(

@@ -6,6 +6,7 @@
 //   npx tsx apps/bench/src/workers-ratio.ts --database-url postgres://…/db [--workers 2]
 //     [--concurrency 16] [--duration 4] [--warmup 3] [--rounds 6]
 //
+// The server runs compiled, as `npm start` runs it (bundle.ts).
 // The database is migrated by the server as at any start. The load generator shares the machine
 // (and, on a small one, the cores) with the servers and PostgreSQL: the ratio is what this machine
 // gives, not what more cores would.
@@ -14,9 +15,8 @@ import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { buildBundle } from './bundle.ts';
 import { type ScenarioId, scenarios } from './scenarios.ts';
-
-const MAIN = fileURLToPath(new URL('../../server/src/main.ts', import.meta.url));
 
 const { values } = parseArgs({
   options: {
@@ -47,6 +47,11 @@ const durationMs = wholeNumber('duration', values.duration, 1) * 1000;
 const warmupMs = wholeNumber('warmup', values.warmup, 0) * 1000;
 const rounds = wholeNumber('rounds', values.rounds, 1);
 
+const main = await buildBundle(
+  fileURLToPath(new URL('../../..', import.meta.url)),
+  fileURLToPath(new URL('../../server/src/main.ts', import.meta.url)),
+);
+
 const freePort = () =>
   new Promise<number>((resolve) => {
     const server = createServer();
@@ -58,7 +63,7 @@ const freePort = () =>
 
 async function startServer(count: number) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, [main], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
