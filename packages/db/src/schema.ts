@@ -397,6 +397,22 @@ export const webhookEndpoints = pgTable('webhook_endpoints', {
   updatedAt: instant('updated_at').notNull().default(sql`now()`),
 });
 
+/**
+ * Changes pruned from the change log before an endpoint had them (migration 0010 records them as
+ * they are deleted): how many of the events it asked for, and between which times.
+ */
+export const webhookGaps = pgTable('webhook_gaps', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  endpointId: uuid('endpoint_id')
+    .notNull()
+    .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+  changes: integer('changes').notNull(),
+  fromAt: instant('from_at').notNull(),
+  throughAt: instant('through_at').notNull(),
+  recordedAt: instant('recorded_at').notNull().default(sql`now()`),
+  warned: boolean('warned').notNull().default(false),
+});
+
 /** One event to send to one endpoint, and how sending it went. */
 export const webhookDeliveries = pgTable('webhook_deliveries', {
   id: uuid('id').primaryKey().defaultRandom(),

@@ -120,6 +120,35 @@ describe.each(testEngines)('the change log on $name', (engine) => {
       /names no change kept in the log \(changes are kept 30 days\)/,
     );
   });
+  it('refuses TRUNCATE of what it logs (and of itself), which row triggers would not see; nothing is emptied', async () => {
+    const count = async (table: string) =>
+      (
+        await rows<{ n: number }>(database.db, sql`select count(*)::int as n from ${sql.identifier(table)}`)
+      )[0]?.n;
+    const tables = ['statement_provisions', 'actors', 'change_log'];
+    const counts = async () => Promise.all(tables.map(count));
+    const before = await counts();
+    expect(before.every((n) => (n ?? 0) > 0)).toBe(true);
+    for (const statement of [
+      'truncate statement_provisions',
+      'truncate table actors cascade',
+      'truncate change_log',
+    ]) {
+      const refused = await database
+        .withRawTransaction((raw) => raw.exec(statement))
+        .then(
+          () => null,
+          (error: Error) => error,
+        );
+      expect(refused?.message, statement).toMatch(
+        /^TRUNCATE \w+ is refused: the change log does not record it, so subscribers, changes\(after:\) and webhooks would never hear of it$/,
+      );
+      expect((refused as { hint?: string }).hint, statement).toMatch(
+        /Delete the rows instead \(DELETE FROM \w+\)/,
+      );
+    }
+    expect(await counts()).toEqual(before);
+  });
 });
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('the change log across PostgreSQL connections', () => {
