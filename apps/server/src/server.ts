@@ -50,6 +50,7 @@ import { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
 import { type CachedResponse, ResponseCache } from './response-cache.ts';
 import { schema } from './schema/index.ts';
 import { createStaticFileHandler } from './static-files.ts';
+import { createSubscriptionRules } from './subscription-rules.ts';
 import { attachSubscriptions } from './subscriptions.ts';
 import { type TrustedDocumentsOptions, trustedDocumentsPlugin } from './trusted-documents.ts';
 import { startWebhookDispatcher, type WebhookDispatcher, type WebhookSettings } from './webhooks.ts';
@@ -425,18 +426,25 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
   httpServer.requestTimeout = 30_000;
   httpServer.headersTimeout = 10_000;
   const drain = createDrain(httpServer);
-  const subscriptions = attachSubscriptions({
-    httpServer,
+  // What every subscription transport applies alike, with one count of connections per address.
+  const subscriptionRules = createSubscriptionRules({
     schema,
     database: options.database,
     live,
     guard,
     limits,
     production,
-    logger,
     trustedDocuments: options.trustedDocuments,
+    maxConnectionsPerAddress: options.live?.maxSocketsPerAddress,
+  });
+  const subscriptions = attachSubscriptions({
+    httpServer,
+    database: options.database,
+    rules: subscriptionRules,
+    logger,
     trustProxy,
-    ...options.live,
+    maxSubscriptions: options.live?.maxSubscriptions,
+    keepAliveMs: options.live?.keepAliveMs,
   });
   const probes = createProbes({
     database: options.database,
