@@ -19,6 +19,8 @@ import {
   activeEndpoints,
   type ClaimedDelivery,
   claimDeliveries,
+  claimUnwarnedGaps,
+  describeGap,
   type EndpointPosition,
   type NewDelivery,
   nextDueAt,
@@ -483,7 +485,7 @@ export function startWebhookDispatcher(options: {
         if (pruned > 0)
           logger.info(
             { pruned },
-            `Pruned ${pruned} webhook delivery(s) delivered over ${settings.logDays} days ago.`,
+            `Pruned ${pruned} webhook delivery(s) delivered, or failed, over ${settings.logDays} days ago.`,
           );
       })
       .catch((error) => warn(error, 'Could not prune the webhook delivery log'));
@@ -492,7 +494,20 @@ export function startWebhookDispatcher(options: {
   const wake = () => {
     void writeAll().then(pump);
   };
+  /** Warns of changes pruned before an endpoint had them (recorded by the database as they go). */
+  const warnOfGaps = () => {
+    void claimUnwarnedGaps(db)
+      .then((gaps) => {
+        for (const gap of gaps)
+          logger.warn(
+            { webhook: gap.endpointId, changes: gap.changes, from: gap.from, through: gap.through },
+            `Webhook ${encodeGlobalId('Webhook', gap.endpointId)}: ${describeGap(gap)} (It was paused or behind for longer than the change log keeps changes.)`,
+          );
+      })
+      .catch((error) => warn(error, 'Could not read the webhook gaps to warn of'));
+  };
   tick();
+  warnOfGaps();
 
   return {
     wake,
@@ -500,6 +515,7 @@ export function startWebhookDispatcher(options: {
       // Deliveries are not watched: this process's own attempts write them all the time.
       changed: (table) => {
         if (table === 'webhook_endpoints') wake();
+        else if (table === 'webhook_gaps') warnOfGaps();
       },
       lost: () => undefined,
       live: wake,

@@ -4,6 +4,8 @@
 // an anonymous reader sees it; 500s are retried, a redirect is not followed, the last failure is
 // FAILED and can be redelivered; only admins manage endpoints; bad input and private addresses are
 // refused with what is allowed.
+import { Writable } from 'node:stream';
+import { pruneChangeLog } from '@chancery/db/change-log';
 import { rows } from '@chancery/db/repositories/sql';
 import { createTokens, heldTransaction, type TestDatabase, testEngines } from '@chancery/db/testing';
 import { pruneDeliveries } from '@chancery/db/webhooks';
@@ -11,6 +13,7 @@ import { sql } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/logging.ts';
 import { type ChanceryServer, createServer } from '../src/server.ts';
 import { sendDelivery } from '../src/webhooks.ts';
 import { eventually } from './http.ts';
@@ -60,12 +63,23 @@ describe.each(testEngines)('webhooks on $name', (engine) => {
   let api: Client;
   let strictApi: Client;
   let metricsUrl: string;
+  /** What the sending server logged, warnings and worse. */
+  const logged: string[] = [];
 
   beforeAll(async () => {
     database = await engine.open();
     tokens = await createTokens(database);
     server = await createServer({
       database,
+      logger: createLogger({
+        level: 'warn',
+        destination: new Writable({
+          write(chunk, _encoding, done) {
+            logged.push(String(chunk));
+            done();
+          },
+        }),
+      }),
       webhooks: { allowPrivate: true, retryBaseMs: 30, maxAttempts: 3, timeoutMs: 3_000, pollMs: 50 },
     });
     const url = await server.listen(0);
@@ -264,20 +278,90 @@ describe.each(testEngines)('webhooks on $name', (engine) => {
     await receiver.close();
   });
 
-  it('prunes deliveries delivered longer ago than the retention', async () => {
-    const receiver = await startReceiver();
+  it('prunes deliveries delivered, or failed, longer ago than the retention', async () => {
+    const receiver = await startReceiver((request) => ({
+      status: request.body.includes('Treaty refused') ? 503 : 200,
+    }));
     const { webhook } = await register(receiver.url);
     await createTreaty('Treaty pruned');
+    await createTreaty('Treaty refused');
     await eventually(
       () => deliveries(webhook.id),
-      (w) => w.deliveries.nodes[0]?.status === 'DELIVERED',
+      (w) => w.deliveries.nodes[0]?.status === 'FAILED',
       15_000,
     );
+    // A recent FAILED one stays, to be redelivered.
     expect(await pruneDeliveries(database.db, 30)).toBe(0);
-    await rows(database.db, sql`update webhook_deliveries set delivered_at = now() - interval '31 days'`);
-    expect(await pruneDeliveries(database.db, 30)).toBe(1);
+    await rows(
+      database.db,
+      sql`update webhook_deliveries set delivered_at = now() - interval '31 days',
+          updated_at = now() - interval '31 days'`,
+    );
+    expect(await pruneDeliveries(database.db, 30)).toBe(2);
     expect((await deliveries(webhook.id)).deliveries.nodes).toEqual([]);
     await remove(webhook.id);
+    await receiver.close();
+  });
+
+  it('records a gap when changes are pruned before a paused endpoint had them, warns, and goes on with the oldest kept', async () => {
+    const receiver = await startReceiver();
+    const { webhook } = await register(receiver.url);
+    // Asks for other events: the treaties pruned are no loss to it.
+    const { webhook: actorsOnly } = await register(receiver.url, ['ACTOR_CHANGED']);
+    for (const id of [webhook.id, actorsOnly.id])
+      await api('mutation ($id: ID!) { pauseWebhook(id: $id) { __typename } }', { id }, tokens.admin);
+    const pruned = [await createTreaty('Treaty pruned unsent'), await createTreaty('Treaty pruned too')];
+    const kept = await createTreaty('Treaty kept');
+    const uuids = pruned.map((id) => Buffer.from(id, 'base64url').toString('utf8').split(':')[1]);
+    await rows(
+      database.db,
+      sql`update change_log set changed_at = now() - interval '31 days'
+          where node_id in (${sql.join(
+            uuids.map((u) => sql`${u}::uuid`),
+            sql`, `,
+          )})`,
+    );
+    expect(await pruneChangeLog(database.db, 30)).toBe(2);
+
+    const GAPS = `query ($id: ID!, $first: Int) {
+      webhook(id: $id) { gaps(first: $first) { changes from through recordedAt message } }
+    }`;
+    const { gaps } = (await api(GAPS, { id: webhook.id }, tokens.admin)).data.webhook;
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0].changes).toBe(2);
+    expect(Date.parse(gaps[0].through) - Date.parse(gaps[0].from)).toBeGreaterThanOrEqual(0);
+    expect(Date.now() - Date.parse(gaps[0].through)).toBeGreaterThan(30 * 24 * 3600 * 1000);
+    expect(gaps[0].message).toMatch(
+      /^2 change\(s\) between \S+ and \S+ were pruned from the change log before delivery; resync what changed then\.$/,
+    );
+    expect((await api(GAPS, { id: actorsOnly.id }, tokens.admin)).data.webhook.gaps).toEqual([]);
+    const tooMany = await api(GAPS, { id: webhook.id, first: 0 }, tokens.admin);
+    expect(tooMany.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/`first` must be an integer from 1 to 100; got 0/),
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    const warning = await eventually(
+      async () => logged.find((line) => line.includes('were pruned from the change log')),
+      (line) => line !== undefined,
+      10_000,
+    );
+    expect(JSON.parse(warning as string)).toMatchObject({ level: 'warn', changes: 2 });
+
+    await api(
+      'mutation ($id: ID!) { resumeWebhook(id: $id) { __typename } }',
+      { id: webhook.id },
+      tokens.admin,
+    );
+    await eventually(
+      async () => receiver.received.length,
+      (n) => n >= 1,
+      15_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(receiver.received.map((r) => JSON.parse(r.body).data.nodeId)).toEqual([kept]);
+    expect(logged.filter((line) => line.includes('were pruned from the change log'))).toHaveLength(1);
+    await remove(webhook.id);
+    await remove(actorsOnly.id);
     await receiver.close();
   });
 

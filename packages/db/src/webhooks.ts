@@ -82,6 +82,8 @@ export type WebhookEndpoint = {
   /** Deliveries waiting to be sent (or retried), and given up on. */
   pending: number;
   failed: number;
+  /** Gaps: times changes were pruned from the change log before the endpoint had them. */
+  gaps: number;
 };
 
 export const DELIVERY_STATUSES = ['PENDING', 'DELIVERED', 'FAILED'] as const;
@@ -125,6 +127,7 @@ type EndpointRow = {
   updated_at: string;
   pending: number;
   failed: number;
+  gaps: number;
 };
 
 const toEndpoint = (row: EndpointRow): WebhookEndpoint => ({
@@ -138,12 +141,14 @@ const toEndpoint = (row: EndpointRow): WebhookEndpoint => ({
   updatedAt: new Date(row.updated_at).toISOString(),
   pending: Number(row.pending ?? 0),
   failed: Number(row.failed ?? 0),
+  gaps: Number(row.gaps ?? 0),
 });
 
 const ENDPOINT_COLUMNS = sql`e.id, e.url, e.events, e.filter, e.paused, e.created_by,
   e.created_at::text as created_at, e.updated_at::text as updated_at,
   (select count(*)::int from webhook_deliveries d where d.endpoint_id = e.id and d.status = 'PENDING') as pending,
-  (select count(*)::int from webhook_deliveries d where d.endpoint_id = e.id and d.status = 'FAILED') as failed`;
+  (select count(*)::int from webhook_deliveries d where d.endpoint_id = e.id and d.status = 'FAILED') as failed,
+  (select count(*)::int from webhook_gaps g where g.endpoint_id = e.id) as gaps`;
 
 export type CreateWebhookInput = {
   url: string;
@@ -639,17 +644,87 @@ export async function recordAttempt(
 
 /**
  * Deletes deliveries DELIVERED more than `days` ago (the delivery log keeps what the change log
- * keeps); FAILED ones stay until redelivered or their endpoint is deleted. Returns how many.
+ * keeps), and FAILED ones last attempted (or redelivered) more than `days` ago: until then they can
+ * be redelivered. Returns how many.
  */
 export async function pruneDeliveries(db: ChanceryDb, days: number): Promise<number> {
   const [row] = await rows<{ n: number }>(
     db,
     sql`with gone as (delete from webhook_deliveries
-                      where status = 'DELIVERED' and delivered_at < now() - make_interval(days => ${days})
+                      where (status = 'DELIVERED' and delivered_at < now() - make_interval(days => ${days}))
+                         or (status = 'FAILED' and updated_at < now() - make_interval(days => ${days}))
                       returning 1)
         select count(*)::int as n from gone`,
   );
   return row?.n ?? 0;
+}
+
+// ---- Gaps: changes pruned from the log before an endpoint had them (migration 0010) ----
+
+export type WebhookGap = {
+  id: string;
+  endpointId: string;
+  /** How many changes of the events the endpoint asked for were pruned (its filter unchecked). */
+  changes: number;
+  /** The oldest and the newest of them. */
+  from: string;
+  through: string;
+  recordedAt: string;
+};
+
+type GapRow = {
+  id: string;
+  endpoint_id: string;
+  changes: number;
+  from_at: string;
+  through_at: string;
+  recorded_at: string;
+};
+
+const toGap = (row: GapRow): WebhookGap => ({
+  id: row.id,
+  endpointId: row.endpoint_id,
+  changes: Number(row.changes),
+  from: new Date(row.from_at).toISOString(),
+  through: new Date(row.through_at).toISOString(),
+  recordedAt: new Date(row.recorded_at).toISOString(),
+});
+
+const GAP_COLUMNS = sql`id, endpoint_id, changes, from_at::text as from_at, through_at::text as through_at,
+  recorded_at::text as recorded_at`;
+
+/** What a gap means, in one sentence (the server's warning, the API's and the CLI's). */
+export function describeGap(gap: WebhookGap): string {
+  return `${gap.changes} change(s) between ${gap.from} and ${gap.through} were pruned from the change log before delivery; resync what changed then.`;
+}
+
+/** An endpoint's gaps, newest first. */
+export async function listGaps(db: ChanceryDb, endpointId: string, first: number): Promise<WebhookGap[]> {
+  return (
+    await rows<GapRow>(
+      db,
+      sql`select ${GAP_COLUMNS} from webhook_gaps where endpoint_id = ${endpointId}
+          order by recorded_at desc, through_at desc limit ${first}`,
+    )
+  ).map(toGap);
+}
+
+/**
+ * Gaps no server has warned of yet, marked warned (so each is warned of once, by one process).
+ * Looks before it writes: the update's change-feed notification would otherwise call it again.
+ */
+export async function claimUnwarnedGaps(db: ChanceryDb): Promise<WebhookGap[]> {
+  const [unwarned] = await rows<{ any: boolean }>(
+    db,
+    sql`select exists (select 1 from webhook_gaps where not warned) as any`,
+  );
+  if (!unwarned?.any) return [];
+  return (
+    await rows<GapRow>(
+      db,
+      sql`update webhook_gaps set warned = true where not warned returning ${GAP_COLUMNS}`,
+    )
+  ).map(toGap);
 }
 
 /**

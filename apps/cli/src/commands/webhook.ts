@@ -9,7 +9,9 @@ import {
   DELIVERY_STATUSES,
   type DeliveryStatus,
   deleteWebhook,
+  describeGap,
   listDeliveries,
+  listGaps,
   listWebhooks,
   redeliver,
   setWebhookPaused,
@@ -111,7 +113,9 @@ export function registerWebhookCommands(program: Command): void {
 
   webhook
     .command('list')
-    .description('List endpoints: ID, URL, events, paused or active, pending and failed deliveries.')
+    .description(
+      'List endpoints: ID, URL, events, paused or active, pending and failed deliveries, and gaps (changes pruned from the change log before the endpoint had them; the last one is described below the table).',
+    )
     .action(() =>
       withDatabase(async (database) => {
         await migrate(database);
@@ -121,7 +125,7 @@ export function registerWebhookCommands(program: Command): void {
           return;
         }
         printTable([
-          ['ID', 'URL', 'EVENTS', 'STATUS', 'PENDING', 'FAILED', 'CREATED'],
+          ['ID', 'URL', 'EVENTS', 'STATUS', 'PENDING', 'FAILED', 'GAPS', 'CREATED'],
           ...endpoints.map((w) => [
             encodeGlobalId('Webhook', w.id),
             w.url,
@@ -129,9 +133,14 @@ export function registerWebhookCommands(program: Command): void {
             w.paused ? 'paused' : 'active',
             String(w.pending),
             String(w.failed),
+            String(w.gaps),
             day(w.createdAt),
           ]),
         ]);
+        for (const w of endpoints.filter((e) => e.gaps > 0)) {
+          const [last] = await listGaps(database.db, w.id, 1);
+          if (last) console.log(`Missed by ${encodeGlobalId('Webhook', w.id)}: ${describeGap(last)}`);
+        }
       }),
     );
 

@@ -7,9 +7,11 @@ import {
   createWebhook,
   DELIVERY_STATUSES,
   deleteWebhook,
+  describeGap,
   findDelivery,
   findWebhook,
   listDeliveries,
+  listGaps,
   listWebhooks,
   redeliver,
   setWebhookPaused,
@@ -18,10 +20,11 @@ import {
   type WebhookDelivery,
   type WebhookEndpoint,
   type WebhookFilter,
+  type WebhookGap,
 } from '@chancery/db/webhooks';
 import { badInput } from '@chancery/domain/errors';
 import type { STATEMENT_KINDS } from '@chancery/domain/model';
-import { PAGE_SIZE } from '@chancery/domain/pagination';
+import { assertPageArgs, PAGE_SIZE } from '@chancery/domain/pagination';
 import { NotFoundError } from '@chancery/domain/write-errors';
 import { requireAdmin } from '../auth.ts';
 import { builder } from '../builder.ts';
@@ -161,6 +164,33 @@ function deliverySeq(cursor: string): string {
   return seq;
 }
 
+const WebhookGapRef = builder.objectRef<WebhookGap>('WebhookGap').implement({
+  description:
+    'Changes pruned from the change log (kept CHANCERY_CHANGE_LOG_DAYS) before the endpoint had them, because it was paused or far behind: they were never sent. Sending went on with the oldest change kept; resync what changed between `from` and `through`.',
+  fields: (t) => ({
+    changes: t.exposeInt('changes', {
+      description:
+        'How many changes of the events the endpoint asked for were pruned; its filter could not be checked, so some may not have been sent anyway.',
+    }),
+    from: t.field({
+      type: 'DateTime',
+      description: 'When the oldest of them was made.',
+      resolve: (g) => g.from,
+    }),
+    through: t.field({
+      type: 'DateTime',
+      description: 'When the newest of them was made.',
+      resolve: (g) => g.through,
+    }),
+    recordedAt: t.field({
+      type: 'DateTime',
+      description: 'When they were pruned.',
+      resolve: (g) => g.recordedAt,
+    }),
+    message: t.string({ resolve: (g) => describeGap(g) }),
+  }),
+});
+
 const WebhookRef = builder.objectRef<WebhookEndpoint>('Webhook').implement({
   description: 'An endpoint that receives changes as signed POST requests (Standard Webhooks).',
   fields: (t) => ({
@@ -176,6 +206,18 @@ const WebhookRef = builder.objectRef<WebhookEndpoint>('Webhook').implement({
     updatedAt: t.field({ type: 'DateTime', resolve: (w) => w.updatedAt }),
     pendingDeliveries: t.exposeInt('pending', { description: 'Deliveries waiting to be sent or retried.' }),
     failedDeliveries: t.exposeInt('failed', { description: 'Deliveries given up on (redeliver them).' }),
+    gaps: t.field({
+      type: [WebhookGapRef],
+      description:
+        'Times changes were pruned from the change log before this endpoint had them (never sent), newest first. Empty when nothing was missed.',
+      args: {
+        first: t.arg.int({ description: `From 1 to ${PAGE_SIZE.max}; default ${PAGE_SIZE.default}.` }),
+      },
+      resolve: (w, args, ctx) => {
+        assertPageArgs({ first: args.first });
+        return w.gaps === 0 ? [] : listGaps(ctx.db, w.id, args.first ?? PAGE_SIZE.default);
+      },
+    }),
     deliveries: t.field({
       type: WebhookDeliveryConnection,
       description: 'The delivery log, newest first.',
