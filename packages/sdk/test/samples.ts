@@ -78,8 +78,15 @@ export function queryVariables(ids: SeedIds): { [N in QueryName]: OperationVaria
     treaties: { first: 10, filter: { partyId: ids.actorId } },
     treaty: { slug: SEED.partnership },
     treatyProvision: { treatySlug: SEED.partnership, number: '4' },
+    webhooks: {},
+    webhook: { id: NO_WEBHOOK },
   };
 }
+
+/** A Webhook ID no endpoint has. */
+const NO_WEBHOOK = Buffer.from('Webhook:00000000-0000-4000-8000-000000000000').toString('base64url');
+/** Queries for admins only (the others run anonymously). */
+const ADMIN_QUERIES: ReadonlySet<QueryName> = new Set(['webhooks', 'webhook']);
 
 /** The member of a mutation's result union named `typename`; any other member fails, saying which. */
 export function member<R extends { __typename: string }, T extends R['__typename']>(
@@ -95,11 +102,11 @@ export function member<R extends { __typename: string }, T extends R['__typename
 type Versioned = { id: string; version: number };
 type Role = 'speaker' | 'duplicate' | 'treaty' | 'provision' | 'action' | 'article' | 'statement';
 /** What the script has made so far: each record as the API last returned it, and the run's tag. */
-type Made = { tag: string } & Partial<Record<Role, Versioned>>;
+type Made = { tag: string; webhookId?: string } & Partial<Record<Role, Versioned>>;
 
 type Step<N extends MutationName> = {
   name: N;
-  /** Purges need an admin; every other write is an editor's. */
+  /** Purges and webhooks need an admin; every other write is an editor's. */
   as?: keyof Tokens;
   variables: (made: Made) => OperationVariables<N>;
   /** Checks the result is the member expected, and notes what later steps need. */
@@ -361,6 +368,42 @@ const mutationScript = [
     variables: (made) => at(made.speaker),
     check: (r) => void member(r.purge, 'PurgePayload'),
   }),
+  // Webhooks, for admins: an endpoint made and removed with no content written meanwhile, so
+  // nothing is ever sent to it.
+  step({
+    name: 'createWebhook',
+    as: 'admin',
+    variables: () => ({ input: { url: 'https://93.184.215.14/chancery', events: ['TREATY_CHANGED'] } }),
+    check: (r, made) => {
+      made.webhookId = member(r.createWebhook, 'CreateWebhookPayload').webhook.id;
+    },
+  }),
+  step({
+    name: 'pauseWebhook',
+    as: 'admin',
+    variables: (made) => ({ id: made.webhookId! }),
+    check: (r) => void member(r.pauseWebhook, 'WebhookPayload'),
+  }),
+  step({
+    name: 'resumeWebhook',
+    as: 'admin',
+    variables: (made) => ({ id: made.webhookId! }),
+    check: (r) => void member(r.resumeWebhook, 'WebhookPayload'),
+  }),
+  step({
+    name: 'redeliverWebhookDelivery', // none was made: the ID names no delivery
+    as: 'admin',
+    variables: () => ({
+      id: Buffer.from('WebhookDelivery:00000000-0000-4000-8000-000000000000').toString('base64url'),
+    }),
+    check: (r) => void member(r.redeliverWebhookDelivery, 'NotFoundError'),
+  }),
+  step({
+    name: 'deleteWebhook',
+    as: 'admin',
+    variables: (made) => ({ id: made.webhookId! }),
+    check: (r) => void member(r.deleteWebhook, 'DeleteWebhookPayload'),
+  }),
 ] satisfies AnyStep[];
 
 /** Compiles only while the script runs every mutation; otherwise the error names those it misses. */
@@ -383,8 +426,11 @@ export async function runEveryOperation(
   const results = {} as Record<QueryName | MutationName, unknown>;
   const variables = queryVariables(ids);
   for (const name of Object.keys(variables) as QueryName[]) {
-    const call = client[name] as (variables: unknown) => Promise<unknown>;
-    results[name] = await call(variables[name]);
+    const call = client[name] as (variables: unknown, options?: RequestOptions) => Promise<unknown>;
+    const options = ADMIN_QUERIES.has(name)
+      ? { headers: { authorization: `Bearer ${tokens.admin}` } }
+      : undefined;
+    results[name] = await call(variables[name], options);
   }
   const made: Made = { tag: randomBytes(4).toString('hex') };
   for (const { name, as = 'editor', variables, check } of mutationScript as AnyStep[]) {
