@@ -28,7 +28,7 @@ import { createErrorFormatter, isUnexpected } from './errors.ts';
 import { clientAddress } from './http/client-address.ts';
 import { createDrain } from './http/drain.ts';
 import { readGraphQLRequest } from './http/graphql-request.ts';
-import { APPLICATION_JSON } from './http/media.ts';
+import { APPLICATION_JSON, acceptsEventStream } from './http/media.ts';
 import { observabilityPlugin } from './http/observability.ts';
 import { createProbes } from './http/probes.ts';
 import { attachRecord, type RequestRecord, recordOf, requestIdFor } from './http/request-record.ts';
@@ -49,6 +49,7 @@ import { pageSizePlugin } from './page-size.ts';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
 import { type CachedResponse, ResponseCache } from './response-cache.ts';
 import { schema } from './schema/index.ts';
+import { createEventStreams } from './sse.ts';
 import { createStaticFileHandler } from './static-files.ts';
 import { createSubscriptionRules } from './subscription-rules.ts';
 import { attachSubscriptions } from './subscriptions.ts';
@@ -82,7 +83,7 @@ export type ChanceryServerOptions = {
   responseCache?: { maxBytes: number };
   /** Keep the planner's statistics current (statistics.ts); default: on. */
   statistics?: StatisticsKeeperOptions | false;
-  /** Live updates (subscriptions.ts, live-updates.ts): change-log retention, subscriptions per socket. */
+  /** Live updates (subscriptions.ts, sse.ts, live-updates.ts): change-log retention, subscriptions per socket. */
   live?: {
     changeLogDays?: number;
     maxSubscriptions?: number;
@@ -239,6 +240,8 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
         { headers: { 'retry-after': String(limited.retryAfterSeconds) } },
       );
     }
+    // GraphQL over Server-Sent Events (sse.ts): subscriptions for clients that ask for a stream.
+    if (acceptsEventStream(req.headers.accept)) return eventStreams.handle(req, res, url, record);
     const input = await readGraphQLRequest(req, url, { maxBodyBytes });
     if (!input.ok)
       return sendGraphQLErrors(req, res, record, input.refusal.status, [input.refusal], {
@@ -426,7 +429,8 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
   httpServer.requestTimeout = 30_000;
   httpServer.headersTimeout = 10_000;
   const drain = createDrain(httpServer);
-  // What every subscription transport applies alike, with one count of connections per address.
+  // What WebSocket and Server-Sent Events subscriptions apply alike, with one count of connections
+  // per client address for both.
   const subscriptionRules = createSubscriptionRules({
     schema,
     database: options.database,
@@ -444,6 +448,13 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
     logger,
     trustProxy,
     maxSubscriptions: options.live?.maxSubscriptions,
+    keepAliveMs: options.live?.keepAliveMs,
+  });
+  const eventStreams = createEventStreams({
+    database: options.database,
+    rules: subscriptionRules,
+    logger,
+    maxBodyBytes,
     keepAliveMs: options.live?.keepAliveMs,
   });
   const probes = createProbes({
@@ -494,8 +505,9 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
     async stop() {
       const graceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
       const drained = drain.close(graceMs);
-      // Subscriptions never finish on their own: their sockets close at once (1001, going away).
-      await subscriptions.close();
+      // Subscriptions never finish on their own: their sockets close at once (1001, going away),
+      // their event streams end.
+      await Promise.all([subscriptions.close(), eventStreams.close()]);
       const { cut } = await drained;
       if (cut > 0)
         logger.warn({ cut, graceMs }, `Cut ${cut} request(s) still running after the grace period`);

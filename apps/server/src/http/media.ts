@@ -88,6 +88,17 @@ export function responseType(accept: string | undefined): string {
   return graphql.q === json.q && graphql.index < json.index ? GRAPHQL_RESPONSE_JSON : APPLICATION_JSON;
 }
 
+export const EVENT_STREAM = 'text/event-stream';
+
+/** The client asks for Server-Sent Events: its Accept names `text/event-stream` (with q above 0). */
+export function acceptsEventStream(accept: string | undefined): boolean {
+  if (accept === undefined || !/event-stream/i.test(accept)) return false;
+  return splitOutsideQuotes(accept, ',').some((range) => {
+    const media = parseMediaType(range);
+    return media?.essence === EVENT_STREAM && Number(media.parameters.get('q') ?? '1') > 0;
+  });
+}
+
 function splitOutsideQuotes(text: string, separator: string): string[] {
   const parts: string[] = [];
   let current = '';
