@@ -102,7 +102,7 @@ const liveEnv = {
     min: 1,
     max: 100_000,
     default: 50,
-    meaning: 'WebSocket connections one client address may hold',
+    meaning: 'WebSocket connections and event streams, together, one client address may hold',
   }),
 };
 
