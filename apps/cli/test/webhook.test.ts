@@ -3,11 +3,14 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pruneChangeLog } from '@chancery/db/change-log';
+import { openDatabase } from '@chancery/db/database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chancery, startServer, stop } from './run.ts';
 
 // `chancery webhook` against the embedded database: on its own, and through a running server,
 // which then sends to a receiver on this machine what the endpoint registered by the CLI asked for.
+// Then, the server stopped, a change pruned before the endpoint had it shows in `webhook list` as a gap.
 describe('chancery webhook', () => {
   let dataDir: string;
   const env = (extra: Record<string, string> = {}) => ({ CHANCERY_DATA_DIR: dataDir, ...extra });
@@ -47,6 +50,8 @@ describe('chancery webhook', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
     const server = await startServer({ ...allowed(), PORT: '0' });
+    /** The endpoint the server sends to. */
+    let id = '';
     try {
       const refused = await chancery(
         ['webhook', 'create', '--url', 'http://localhost:9/hook', '--event', 'TREATY_CHANGED'],
@@ -85,7 +90,7 @@ describe('chancery webhook', () => {
         allowed(),
       );
       expect(created.code).toBe(0);
-      const id = /Created the webhook (\S+)/.exec(created.stderr)?.[1] as string;
+      id = /Created the webhook (\S+)/.exec(created.stderr)?.[1] as string;
       const token = (
         await chancery(['token', 'create', '--name', 'desk', '--role', 'editor'], env())
       ).stdout.trim();
@@ -113,5 +118,31 @@ describe('chancery webhook', () => {
       await stop(server.child);
       await new Promise((resolve) => receiver.close(resolve));
     }
+
+    // With no server running, the endpoint falls behind: a change pruned meanwhile is a gap.
+    const database = await openDatabase({ dataDir, role: 'cli' });
+    try {
+      await database.withRawTransaction((raw) =>
+        raw.exec(`insert into treaties (title, slug, status) values ('Treaty pruned unsent', 'treaty-pruned-unsent', 'NEGOTIATING');
+          update change_log set changed_at = now() - interval '31 days'
+            where node_id = (select id from treaties where slug = 'treaty-pruned-unsent');`),
+      );
+      await database.withRawTransaction((raw) =>
+        raw.exec(
+          `insert into treaties (title, slug, status) values ('Treaty kept', 'treaty-kept', 'NEGOTIATING')`,
+        ),
+      );
+      expect(await pruneChangeLog(database.db, 30)).toBe(1);
+    } finally {
+      await database.close();
+    }
+    const behind = await chancery(['webhook', 'list'], env());
+    expect(behind.stdout).toMatch(new RegExp(`^${id} .* active +0 +0 +1 +\\d{4}-`, 'm'));
+    expect(behind.stdout).toMatch(
+      new RegExp(
+        `^Missed by ${id}: 1 change\\(s\\) between \\S+ and \\S+ were pruned from the change log before delivery; resync what changed then\\.$`,
+        'm',
+      ),
+    );
   });
 });
