@@ -2,8 +2,9 @@
 // 127.0.0.1), changes made through the API. Each request is signed per Standard Webhooks (verified
 // here with the standardwebhooks package), carries the change's cursor as its id, and the node as
 // an anonymous reader sees it; 500s are retried, a redirect is not followed, the last failure is
-// FAILED and can be redelivered; only admins manage endpoints; bad input and private addresses are
-// refused with what is allowed.
+// FAILED and can be redelivered; old DELIVERED and FAILED deliveries are pruned; changes pruned
+// before a paused endpoint had them are a gap it shows (and a warning), never a silent skip; only
+// admins manage endpoints; bad input and private addresses are refused with what is allowed.
 import { Writable } from 'node:stream';
 import { pruneChangeLog } from '@chancery/db/change-log';
 import { rows } from '@chancery/db/repositories/sql';
