@@ -55,7 +55,7 @@ export type WebhookSettings = {
   concurrency: number;
   /** How often to look for work nobody announced (retries falling due, another process's writes). */
   pollMs: number;
-  /** Days delivered deliveries stay in the log (0: for ever); the change log's retention. */
+  /** Days delivered (and failed) deliveries stay in the log (0: for ever); the change log's retention. */
   logDays: number;
 };
 
