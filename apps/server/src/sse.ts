@@ -43,6 +43,8 @@ type StreamContext = { viewer: Viewer; request: SubscriptionRequest; record: Req
  * every keep-alive period (the server's `live.keepAliveMs`, as WebSocket pings).
  */
 const PING = ':\n\n';
+/** Events written and not yet taken by the client, in bytes, before the stream is dropped. */
+const MAX_UNREAD_BYTES = 4 * 1024 * 1024;
 
 export function createEventStreams(options: {
   database: Database;
@@ -187,9 +189,15 @@ export function createEventStreams(options: {
       for await (const message of body) {
         if (message === PING) continue;
         if (!res.writable) break;
-        await new Promise<void>((resolve, reject) =>
-          res.write(message, (error) => (error ? reject(error) : resolve())),
-        );
+        // graphql-sse takes every event from the subscription as it comes, whether or not the client
+        // reads: a client that stopped reading is dropped here, as its WebSocket would be, and
+        // catches up with changes(after:) when it subscribes again.
+        res.write(message);
+        if (res.writableLength > MAX_UNREAD_BYTES) {
+          logger.warn({ reqId: record.id }, 'An event stream’s client stopped reading; it was dropped');
+          res.destroy();
+          break;
+        }
       }
     } catch (error) {
       logger.warn({ reqId: record.id, err: error }, 'An event stream failed; it was ended');
