@@ -99,14 +99,22 @@ export function sharedPerBatch<T>(
   return result;
 }
 
+const NOT_OVER_PLAIN_HTTP =
+  'Subscriptions are served at /graphql over WebSocket (the graphql-ws protocol) or Server-Sent Events (send `Accept: text/event-stream`), not as a plain HTTP request.';
+
 export function followerOf(ctx: Context): ChangeLogFollower {
   const live = (ctx as LiveContext).live;
-  if (!live)
-    throw new DomainError(
-      'BAD_USER_INPUT',
-      'Subscriptions are served over WebSocket (the graphql-ws protocol) at /graphql, not over HTTP POST.',
-    );
+  if (!live) throw new DomainError('BAD_USER_INPUT', NOT_OVER_PLAIN_HTTP);
   return live.follower;
+}
+
+/**
+ * A subscription field's value: the event it was given. A subscription sent as a plain HTTP request
+ * is executed as a query, with no event: told where subscriptions go.
+ */
+export function liveEvent<Event>(event: Event | undefined): Event {
+  if (event === undefined || event === null) throw new DomainError('BAD_USER_INPUT', NOT_OVER_PLAIN_HTTP);
+  return event;
 }
 
 /** Events a subscriber may fall behind by before its subscription ends with an error. */

@@ -230,6 +230,11 @@ describe.each(testEngines)('subscriptions over Server-Sent Events on $name', (en
     expect(fromOurPage.status).toBe(200);
     fromOurPage.close();
 
+    // Without the Accept header, a subscription is a plain request: told where subscriptions go.
+    expect((await api.graphql(STATEMENTS)).errors?.[0]?.message).toMatch(
+      /^Subscriptions are served at \/graphql over WebSocket .* or Server-Sent Events \(send `Accept: text\/event-stream`\)/,
+    );
+
     // Nothing was made: no actor named Nobody.
     const actors = await as(api, tokens.editor)('{ actors(first: 100) { nodes { name } } }');
     expect(JSON.stringify(actors.data)).not.toContain('Nobody');

@@ -12,7 +12,7 @@ import { and, inArray, type SQL, sql } from 'drizzle-orm';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { parseNodeId } from '../global-id.ts';
-import { changeEvents, followerOf, sharedPerBatch } from '../live-updates.ts';
+import { changeEvents, followerOf, liveEvent, sharedPerBatch } from '../live-updates.ts';
 import { visibleArticle, visibleStatement } from '../visibility.ts';
 import { Article, articleCondition } from './article.ts';
 import { StatementKind } from './enums.ts';
@@ -177,7 +177,7 @@ builder.subscriptionFields((t) => ({
         eventsWhere(ctx, changes, publishedChanges(changes, 'Statement'), key, statements, condition),
       );
     },
-    resolve: (event) => event,
+    resolve: liveEvent,
   }),
   articlePublished: t.field({
     type: ArticlePublished,
@@ -201,7 +201,7 @@ builder.subscriptionFields((t) => ({
         eventsWhere(ctx, changes, publishedChanges(changes, 'Article'), key, articles, condition),
       );
     },
-    resolve: (event) => event,
+    resolve: liveEvent,
   }),
   treatyChanged: t.field({
     type: TreatyChanged,
@@ -217,6 +217,6 @@ builder.subscriptionFields((t) => ({
           .map((c) => ({ cursor: c.cursor, id: c.nodeId })),
       );
     },
-    resolve: (event) => event,
+    resolve: liveEvent,
   }),
 }));
