@@ -16,6 +16,7 @@ import type { Viewer } from '@chancery/domain/viewer';
 import type { ExecutionResult, GraphQLError } from 'graphql';
 import { createHandler } from 'graphql-sse';
 import { viewerFromHeaders } from './auth.ts';
+import { errorCode, isUnexpected } from './errors.ts';
 import { readGraphQLRequest } from './http/graphql-request.ts';
 import { EVENT_STREAM } from './http/media.ts';
 import type { RequestRecord } from './http/request-record.ts';
@@ -65,7 +66,7 @@ export function createEventStreams(options: {
       const { viewer, request, record } = req.context;
       const prepared = rules.prepare(viewer, request, 'Server-Sent Events');
       if (!('document' in prepared)) {
-        record.errorCodes.push(...prepared.map(codeOf));
+        record.errorCodes.push(...prepared.map(errorCode));
         return once({ errors: prepared });
       }
       record.operationType = 'subscription';
@@ -73,7 +74,10 @@ export function createEventStreams(options: {
       const result = await rules.subscribe(prepared);
       if (Symbol.asyncIterator in result) return result;
       // Refused when it started (an unknown filter id): one event with the errors, then complete.
-      record.errorCodes.push(...(result.errors ?? []).map(codeOf));
+      for (const error of result.errors ?? []) {
+        record.errorCodes.push(errorCode(error));
+        if (isUnexpected(error)) logger.error({ reqId: record.id, err: error }, 'Unexpected error');
+      }
       return once(result);
     },
     // Errors as HTTP formats them (graphql-sse's types want GraphQLError, it only serialises them).
@@ -224,11 +228,6 @@ export function createEventStreams(options: {
 /** One result, as a stream of one: graphql-sse sends it as a `next` event, then `complete`. */
 async function* once(result: ExecutionResult): AsyncGenerator<ExecutionResult> {
   yield result;
-}
-
-function codeOf(error: GraphQLError): string {
-  const code = error.extensions?.code;
-  return typeof code === 'string' ? code : 'GRAPHQL_VALIDATION_FAILED';
 }
 
 /**
