@@ -1,4 +1,4 @@
-// Subscriptions (over WebSocket, graphql-ws, at /graphql: subscriptions.ts). Events come from the
+// Subscriptions (at /graphql over WebSocket, graphql-ws: subscriptions.ts; or Server-Sent Events: sse.ts). Events come from the
 // change log as this process follows it (live-updates.ts); each carries the log's cursor, so a
 // client that reconnects resumes with `changes(after:)`. Whether an event reaches a subscriber is
 // decided with the same conditions as the root lists (visibility.ts), under the subscriber's own
@@ -21,7 +21,7 @@ import { Treaty } from './treaty.ts';
 
 builder.subscriptionType({
   description:
-    'Live updates, over WebSocket with the graphql-ws protocol at /graphql. Each event has the cursor of its change: after a reconnect, `changes(after:)` gives what was missed.',
+    'Live updates at /graphql, over WebSocket with the graphql-ws protocol or over Server-Sent Events (graphql-sse, distinct connections: send with `Accept: text/event-stream`). Each event has the cursor of its change: after a reconnect, `changes(after:)` gives what was missed.',
 });
 
 type NodeEvent = { cursor: string; id: string };
