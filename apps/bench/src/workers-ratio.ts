@@ -1,7 +1,7 @@
 // Requests per second of the three read scenarios (the benchmark's 1-3: latest statements, an
 // actor page, treaties) with CHANCERY_WORKERS=N against 1, on a PostgreSQL database that already
 // holds data, uncached (no response cache, no rate limits, logs at warn). Closed loop: `concurrency`
-// requests always in flight, from this process over keep-alive connections.
+// requests always in flight, from this process over keep-alive connections (the bench's load.ts).
 //
 //   npx tsx apps/bench/src/workers-ratio.ts --database-url postgres://…/db [--workers 2]
 //     [--concurrency 16] [--duration 4] [--warmup 3] [--rounds 6]
@@ -11,11 +11,11 @@
 // (and, on a small one, the cores) with the servers and PostgreSQL: the ratio is what this machine
 // gives, not what more cores would.
 import { spawn } from 'node:child_process';
-import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildBundle } from './bundle.ts';
+import { closedLoop } from './load.ts';
 import { type ScenarioId, scenarios } from './scenarios.ts';
 
 const { values } = parseArgs({
@@ -102,45 +102,25 @@ async function startServer(count: number) {
   };
 }
 
-function post(agent: Agent, port: number, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/graphql',
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+/** Requests per second over `ms`, `concurrency` in flight (load.ts); every answer must be the expected one. */
+async function load(port: number, body: string, expectedBytes: number, ms: number): Promise<number> {
+  const result = await closedLoop(
+    { url: `http://127.0.0.1:${port}/graphql`, body, expectedBytes },
+    { concurrency, durationMs: ms },
+  );
+  if (result.errors > 0) throw new Error(`${result.errors} bad answer(s), the first: ${result.firstError}`);
+  return result.reqPerSec;
 }
 
-/** Requests per second over `ms`, `concurrency` in flight; every answer must be 200. */
-async function load(port: number, body: string, ms: number): Promise<number> {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const end = Date.now() + ms;
-  let done = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < end) {
-        const status = await post(agent, port, body);
-        if (status !== 200) throw new Error(`HTTP ${status}`);
-        done += 1;
-      }
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  agent.destroy();
-  return done / seconds;
+/** The length of the answer to `body`, which every answer in the runs must have. */
+async function answerBytes(port: number, body: string): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body,
+  });
+  if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+  return Buffer.byteLength(await response.text());
 }
 
 async function busiestSpeakerSlug(port: number): Promise<string> {
@@ -175,11 +155,13 @@ for (const scenario of scenarios) {
     query: scenario.query,
     variables: scenario.variables({ busiestSpeakerSlug: slug }),
   });
-  if (warmupMs > 0) for (const server of [servers.one, servers.many]) await load(server.port, body, warmupMs);
+  const bytes = await answerBytes(servers.one.port, body);
+  if (warmupMs > 0)
+    for (const server of [servers.one, servers.many]) await load(server.port, body, bytes, warmupMs);
   for (let round = 1; round <= rounds; round++) {
     const order = round % 2 === 1 ? (['one', 'many'] as const) : (['many', 'one'] as const);
     const measured: Partial<Record<'one' | 'many', number>> = {};
-    for (const which of order) measured[which] = await load(servers[which].port, body, durationMs);
+    for (const which of order) measured[which] = await load(servers[which].port, body, bytes, durationMs);
     const { one = 0, many = 0 } = measured;
     rates[id].one.push(one);
     rates[id].many.push(many);
