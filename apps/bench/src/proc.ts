@@ -76,6 +76,14 @@ export async function machineBusy(ms = 300): Promise<number> {
   return (after.busy - before.busy) / Math.max(1, after.total - before.total);
 }
 
+/** Runs `work`, and tells the share of all CPUs (0–1) busy meanwhile, whoever used them. */
+export async function busyDuring<T>(work: () => Promise<T>): Promise<{ result: T; busy: number }> {
+  const before = cpuTotals();
+  const result = await work();
+  const after = cpuTotals();
+  return { result, busy: (after.busy - before.busy) / Math.max(1, after.total - before.total) };
+}
+
 /**
  * Waits until the machine is nearly idle (other people's work shares these cores) or `maxWaitMs`
  * has passed; returns the busy share last seen.

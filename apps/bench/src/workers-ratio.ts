@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildBundle } from './bundle.ts';
 import { closedLoop } from './load.ts';
+import { busyDuring } from './proc.ts';
 import { type ScenarioId, scenarios } from './scenarios.ts';
 
 const { values } = parseArgs({
@@ -102,14 +103,24 @@ async function startServer(count: number) {
   };
 }
 
-/** Requests per second over `ms`, `concurrency` in flight (load.ts); every answer must be the expected one. */
-async function load(port: number, body: string, expectedBytes: number, ms: number): Promise<number> {
-  const result = await closedLoop(
-    { url: `http://127.0.0.1:${port}/graphql`, body, expectedBytes },
-    { concurrency, durationMs: ms },
+/**
+ * Requests per second over `ms`, `concurrency` in flight (load.ts), and the share of the machine's
+ * CPUs busy meanwhile (servers, PostgreSQL and the generator); every answer must be the expected one.
+ */
+async function load(
+  port: number,
+  body: string,
+  expectedBytes: number,
+  ms: number,
+): Promise<{ rate: number; busy: number }> {
+  const { result, busy } = await busyDuring(() =>
+    closedLoop(
+      { url: `http://127.0.0.1:${port}/graphql`, body, expectedBytes },
+      { concurrency, durationMs: ms },
+    ),
   );
   if (result.errors > 0) throw new Error(`${result.errors} bad answer(s), the first: ${result.firstError}`);
-  return result.reqPerSec;
+  return { rate: result.reqPerSec, busy };
 }
 
 /** The length of the answer to `body`, which every answer in the runs must have. */
@@ -144,10 +155,16 @@ async function busiestSpeakerSlug(port: number): Promise<string> {
 // ratio compares two runs a few seconds apart.
 const servers = { one: await startServer(1), many: await startServer(workers) };
 const slug = await busiestSpeakerSlug(servers.one.port);
-const rates: Record<ScenarioId, { one: number[]; many: number[]; ratios: number[] }> = {
-  latest: { one: [], many: [], ratios: [] },
-  'actor-page': { one: [], many: [], ratios: [] },
-  treaties: { one: [], many: [], ratios: [] },
+type Runs = { rate: number[]; busy: number[] };
+const runsOf = () => ({
+  one: { rate: [], busy: [] } as Runs,
+  many: { rate: [], busy: [] } as Runs,
+  ratios: [] as number[],
+});
+const runs: Record<ScenarioId, ReturnType<typeof runsOf>> = {
+  latest: runsOf(),
+  'actor-page': runsOf(),
+  treaties: runsOf(),
 };
 for (const scenario of scenarios) {
   const { id } = scenario;
@@ -160,14 +177,16 @@ for (const scenario of scenarios) {
     for (const server of [servers.one, servers.many]) await load(server.port, body, bytes, warmupMs);
   for (let round = 1; round <= rounds; round++) {
     const order = round % 2 === 1 ? (['one', 'many'] as const) : (['many', 'one'] as const);
-    const measured: Partial<Record<'one' | 'many', number>> = {};
-    for (const which of order) measured[which] = await load(servers[which].port, body, bytes, durationMs);
-    const { one = 0, many = 0 } = measured;
-    rates[id].one.push(one);
-    rates[id].many.push(many);
-    rates[id].ratios.push(many / one);
+    const rate = { one: 0, many: 0 };
+    for (const which of order) {
+      const measured = await load(servers[which].port, body, bytes, durationMs);
+      rate[which] = measured.rate;
+      runs[id][which].rate.push(measured.rate);
+      runs[id][which].busy.push(measured.busy);
+    }
+    runs[id].ratios.push(rate.many / rate.one);
     console.error(
-      `${id}, round ${round}: 1 worker ${one.toFixed(0)} req/s, ${workers} workers ${many.toFixed(0)} req/s`,
+      `${id}, round ${round}: 1 worker ${rate.one.toFixed(0)} req/s, ${workers} workers ${rate.many.toFixed(0)} req/s`,
     );
   }
 }
@@ -178,14 +197,15 @@ const median = (xs: number[]) => {
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 };
+const percent = (share: number) => `${Math.round(share * 100)} %`;
 console.log(
-  `| scenario | 1 worker, req/s | ${workers} workers, req/s | ratio (median of the rounds' ratios) |`,
+  `| scenario | 1 worker, req/s | ${workers} workers, req/s | ratio (median of the rounds' ratios) | machine CPU busy, 1 / ${workers} |`,
 );
-console.log('| --- | --- | --- | --- |');
+console.log('| --- | --- | --- | --- | --- |');
 for (const { id } of scenarios) {
-  const { one, many, ratios } = rates[id];
+  const { one, many, ratios } = runs[id];
   console.log(
-    `| ${id} | ${median(one).toFixed(0)} | ${median(many).toFixed(0)} | ${median(ratios).toFixed(2)}× |`,
+    `| ${id} | ${median(one.rate).toFixed(0)} | ${median(many.rate).toFixed(0)} | ${median(ratios).toFixed(2)}× | ${percent(median(one.busy))} / ${percent(median(many.busy))} |`,
   );
 }
 console.log(
