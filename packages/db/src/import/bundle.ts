@@ -54,7 +54,7 @@ export const BUNDLE_TABLES = [
  * restore logs the records it brings in as changes of its own. Sessions are credentials, as tokens are.
  * Where feed items came from and what `chancery watch` saw (source_items, source_states) belong to the
  * database that fetched them: another database fetches for itself. Webhook endpoints hold signing
- * secrets (credentials) and positions in this database's change log; their deliveries are its own.
+ * secrets (credentials) and positions in this database's change log; their deliveries and gaps are its own.
  */
 export const NOT_IN_BUNDLES = [
   'api_tokens',
@@ -64,6 +64,7 @@ export const NOT_IN_BUNDLES = [
   'source_states',
   'webhook_endpoints',
   'webhook_deliveries',
+  'webhook_gaps',
 ] as const;
 
 type Column = {
