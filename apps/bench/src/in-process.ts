@@ -19,18 +19,27 @@ import { createServer } from '@chancery/server/server';
 import { sql } from 'drizzle-orm';
 import { type ScenarioId, scenarios } from './scenarios.ts';
 
-const { values } = parseArgs({
-  options: {
-    'database-url': { type: 'string', default: process.env.DATABASE_URL },
-    'data-dir': { type: 'string' },
-    scenario: { type: 'string', default: 'latest' },
-    operations: { type: 'string', default: '1000' },
-  },
-});
 const fail = (message: string): never => {
   console.error(`in-process: ${message}`);
   process.exit(2);
 };
+const options = {
+  'database-url': { type: 'string', default: process.env.DATABASE_URL },
+  'data-dir': { type: 'string' },
+  scenario: { type: 'string', default: 'latest' },
+  operations: { type: 'string', default: '1000' },
+} as const;
+const values = (() => {
+  try {
+    return parseArgs({ options }).values;
+  } catch (error) {
+    return fail(
+      `${(error as Error).message} (options: ${Object.keys(options)
+        .map((o) => `--${o}`)
+        .join(', ')}).`,
+    );
+  }
+})();
 const databaseUrl = values['database-url'];
 const dataDir = values['data-dir'];
 if (!databaseUrl && !dataDir)

@@ -19,27 +19,34 @@ import { closedLoop } from './load.ts';
 import { busyDuring } from './proc.ts';
 import { type ScenarioId, scenarios } from './scenarios.ts';
 
-const { values } = parseArgs({
-  options: {
-    'database-url': { type: 'string', default: process.env.DATABASE_URL },
-    workers: { type: 'string', default: '2' },
-    concurrency: { type: 'string', default: '16' },
-    duration: { type: 'string', default: '4' },
-    warmup: { type: 'string', default: '3' },
-    rounds: { type: 'string', default: '6' },
-  },
-});
-const databaseUrl = values['database-url'];
-if (!databaseUrl) {
-  console.error('workers-ratio: --database-url postgres://… (a database with data) is required.');
+const fail = (message: string): never => {
+  console.error(`workers-ratio: ${message}`);
   process.exit(2);
-}
+};
+const options = {
+  'database-url': { type: 'string', default: process.env.DATABASE_URL },
+  workers: { type: 'string', default: '2' },
+  concurrency: { type: 'string', default: '16' },
+  duration: { type: 'string', default: '4' },
+  warmup: { type: 'string', default: '3' },
+  rounds: { type: 'string', default: '6' },
+} as const;
+const values = (() => {
+  try {
+    return parseArgs({ options }).values;
+  } catch (error) {
+    return fail(
+      `${(error as Error).message} (options: ${Object.keys(options)
+        .map((o) => `--${o}`)
+        .join(', ')}).`,
+    );
+  }
+})();
+const databaseUrl =
+  values['database-url'] || fail('--database-url postgres://… (a database that holds data) is required.');
 const wholeNumber = (name: string, text: string | undefined, min: number) => {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < min) {
-    console.error(`workers-ratio: --${name} must be a whole number from ${min}; got ${text}.`);
-    process.exit(2);
-  }
+  if (!Number.isInteger(n) || n < min) fail(`--${name} must be a whole number from ${min}; got ${text}.`);
   return n;
 };
 const workers = wholeNumber('workers', values.workers, 2);

@@ -43,3 +43,44 @@ describe('npm run bench refuses bad options', () => {
     expect(result.status).toBe(2);
   });
 });
+
+describe('the A/B scripts refuse bad options', () => {
+  const script = (name: string, args: string[]) =>
+    spawnSync(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL(`../src/${name}`, import.meta.url)), ...args],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, DATABASE_URL: '' },
+        timeout: 120_000,
+      },
+    );
+  it.each([
+    [
+      'in-process.ts',
+      ['--bogus'],
+      "in-process: Unknown option '--bogus' (options: --database-url, --data-dir",
+    ],
+    ['in-process.ts', [], 'in-process: --database-url postgres://… or --data-dir'],
+    [
+      'in-process.ts',
+      ['--database-url', 'postgres://nobody@127.0.0.1:1/none', '--scenario', 'nope'],
+      'in-process: --scenario must be one of latest, actor-page, treaties; got nope.',
+    ],
+    [
+      'workers-ratio.ts',
+      [],
+      'workers-ratio: --database-url postgres://… (a database that holds data) is required.',
+    ],
+    [
+      'workers-ratio.ts',
+      ['--database-url', 'postgres://nobody@127.0.0.1:1/none', '--workers', '1'],
+      'workers-ratio: --workers must be a whole number from 2; got 1.',
+    ],
+  ])('%s %j', (name, args, message) => {
+    const result = script(name, args);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.status).toBe(2);
+  });
+});
