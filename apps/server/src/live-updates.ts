@@ -34,8 +34,7 @@ export async function startLiveUpdates(options: {
   const days = options.changeLogDays ?? DEFAULT_CHANGE_LOG_DAYS;
   const follower = new ChangeLogFollower(
     database.db,
-    (error) =>
-      logger.warn({ err: error }, 'Could not read the change log; subscribers wait for the next change'),
+    (error) => logger.warn({ err: error }, 'Could not read the change log; reading it again shortly'),
     options.onReadable,
   );
   await follower.start();

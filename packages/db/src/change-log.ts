@@ -182,6 +182,8 @@ export async function pruneChangeLog(db: ChanceryDb, days: number): Promise<numb
 const FOLLOW_PAGE = 500;
 /** How soon to look again when committed changes wait behind a running transaction. */
 const HELD_BACK_RETRY_MS = 200;
+/** How soon to look again after a read failed (the database restarting, a dropped connection), doubling. */
+const FAILED_READ_RETRY_MS = [250, 1_000, 5_000, 15_000, 30_000];
 
 /**
  * Follows the log from where it ends when started: on every notification that the log grew (the
@@ -193,6 +195,8 @@ export class ChangeLogFollower implements ChangeWatcher {
   private reading: Promise<void> | null = null;
   private again = false;
   private retry: NodeJS.Timeout | null = null;
+  /** Reads that failed in a row. */
+  private failures = 0;
   private stopped = false;
   private readonly listeners = new Set<(changes: readonly Change[]) => void>();
   /** listenFromNow's listeners while their snapshot is taken. */
@@ -293,7 +297,16 @@ export class ChangeLogFollower implements ChangeWatcher {
       return this.reading;
     }
     this.reading = this.readNew()
-      .catch(this.onError)
+      .then(() => {
+        this.failures = 0;
+      })
+      .catch((error: unknown) => {
+        // No notification may come for what is waiting (nothing else is written): look again.
+        this.onError(error);
+        const wait = FAILED_READ_RETRY_MS[Math.min(this.failures, FAILED_READ_RETRY_MS.length - 1)] as number;
+        this.failures += 1;
+        this.lookAgainIn(wait);
+      })
       .finally(() => {
         this.reading = null;
         if (this.again) {
@@ -330,13 +343,16 @@ export class ChangeLogFollower implements ChangeWatcher {
       this.db,
       sql`select exists (select 1 from change_log where xid >= ${CHANGE_LOG_HORIZON}) as held`,
     );
-    if (waiting?.held && !this.retry && !this.stopped) {
-      this.retry = setTimeout(() => {
-        this.retry = null;
-        void this.poll();
-      }, HELD_BACK_RETRY_MS);
-      this.retry.unref();
-    }
+    if (waiting?.held) this.lookAgainIn(HELD_BACK_RETRY_MS);
+  }
+
+  private lookAgainIn(ms: number): void {
+    if (this.retry || this.stopped) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      void this.poll();
+    }, ms);
+    this.retry.unref();
   }
 }
 

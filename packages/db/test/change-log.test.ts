@@ -4,7 +4,13 @@
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Change, encodeChangeCursor, pruneChangeLog, readChanges } from '../src/change-log.ts';
+import {
+  type Change,
+  ChangeLogFollower,
+  encodeChangeCursor,
+  pruneChangeLog,
+  readChanges,
+} from '../src/change-log.ts';
 import { rows } from '../src/repositories/sql.ts';
 import { seedIds } from '../src/seed.ts';
 import { changeLogSettled, heldTransaction, type TestDatabase, testEngines } from '../src/testing.ts';
@@ -148,6 +154,39 @@ describe.each(testEngines)('the change log on $name', (engine) => {
       );
     }
     expect(await counts()).toEqual(before);
+  });
+});
+
+describe.each(testEngines)('following the change log on $name', (engine) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await engine.open();
+  });
+  afterAll(() => database?.close());
+
+  it('reads again on its own after a read fails, though no further change is notified', async () => {
+    const errors: unknown[] = [];
+    const follower = new ChangeLogFollower(database.db, (error) => errors.push(error));
+    await follower.start();
+    const heard: Change[] = [];
+    const stopListening = follower.listen((changes) => heard.push(...changes));
+    try {
+      // A real failure: the log is not there while the follower reads.
+      await database.db.execute(sql`alter table change_log rename to change_log_away`);
+      await follower.poll();
+      expect(errors).toHaveLength(1);
+      await database.db.execute(sql`alter table change_log_away rename to change_log`);
+      await database.db.execute(
+        sql`insert into actors (slug, name, kind) values ('after-failure', 'After Failure', 'PERSON')`,
+      );
+      // Nobody calls poll() again: the follower's own retry reads the change.
+      for (let i = 0; i < 100 && heard.length === 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(heard.map((c) => `${c.nodeType} ${c.operation}`)).toEqual(['Actor CREATE']);
+    } finally {
+      stopListening();
+      follower.stop();
+    }
   });
 });
 
