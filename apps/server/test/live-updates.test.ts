@@ -2,8 +2,11 @@
 // through the API, through another server on the same database, and by raw SQL on another
 // connection; events in the subscriber's own visibility; `changes(after:)` resumes with nothing
 // missed; bad input refused with a clear error.
+
 import { ConfigError } from '@chancery/db/config';
+import { rows } from '@chancery/db/repositories/sql';
 import { changeLogSettled, heldTransaction, type TestDatabase, testEngines } from '@chancery/db/testing';
+import { sql } from 'drizzle-orm';
 import { type Client, createClient } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -17,6 +20,9 @@ type Message = { kind: 'next'; value: any } | { kind: 'error'; error: any } | { 
 
 /** Subscriptions still open: each test's are ended after it, so a failure cannot leave listeners behind. */
 const open = new Set<() => void>();
+
+/** What the database was doing when a wait ran out (set by a suite on PostgreSQL). */
+let whileWaiting: (() => Promise<string>) | null = null;
 
 /** A subscription's messages, taken one at a time in the order they came. */
 function subscribe(client: Client, query: string, variables: Record<string, unknown> = {}) {
@@ -45,7 +51,10 @@ function subscribe(client: Client, query: string, variables: Record<string, unkn
     async take(timeoutMs = 60_000): Promise<Message> {
       const deadline = Date.now() + timeoutMs;
       while (messages.length === 0) {
-        if (Date.now() > deadline) throw new Error(`No message within ${timeoutMs} ms for ${query}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `No message within ${timeoutMs} ms for ${query}${whileWaiting ? `; ${await whileWaiting()}` : ''}`,
+          );
         await new Promise<void>((resolve) => {
           wake = resolve;
           setTimeout(resolve, 100);
@@ -93,12 +102,23 @@ describe.each(testEngines)('live updates on $name', (engine) => {
     tokens = await createTokens(database);
     api = await startTestServer(database, { live: { maxSubscriptions: 3 } });
     other = await startTestServer(database);
+    // A wait that runs out on PostgreSQL says which transactions held the log's horizon back.
+    if (engine.name === 'postgres')
+      whileWaiting = async () =>
+        JSON.stringify(
+          await rows(
+            database.db,
+            sql`select round(extract(epoch from now() - xact_start)) as seconds, state, left(query, 100) as query
+                from pg_stat_activity where backend_xid is not null order by xact_start limit 3`,
+          ),
+        );
   });
   afterEach(async () => {
     for (const dispose of [...open]) dispose();
     await until(() => listening() === 0, 'the test’s subscribers are gone');
   });
   afterAll(async () => {
+    whileWaiting = null;
     await Promise.all(clients.map((client) => client.dispose()));
     await other?.stop();
     await api?.stop();
