@@ -11,45 +11,32 @@
 //
 // Add `node --cpu-prof` (`npx tsx` → `node --cpu-prof --import tsx`) for a profile of the same work.
 
-import { parseArgs } from 'node:util';
 import { openDatabase } from '@chancery/db/database';
 import { rows } from '@chancery/db/repositories/sql';
 import { createRequestContext } from '@chancery/server/context';
 import { createServer } from '@chancery/server/server';
 import { sql } from 'drizzle-orm';
-import { type ScenarioId, scenarios } from './scenarios.ts';
+import { commandLine } from './options.ts';
+import { scenarioById } from './scenarios.ts';
 
-const fail = (message: string): never => {
-  console.error(`in-process: ${message}`);
-  process.exit(2);
-};
-const options = {
+const { values, fail, number } = commandLine('in-process', {
   'database-url': { type: 'string', default: process.env.DATABASE_URL },
   'data-dir': { type: 'string' },
   scenario: { type: 'string', default: 'latest' },
-  operations: { type: 'string', default: '1000' },
-} as const;
-const values = (() => {
-  try {
-    return parseArgs({ options }).values;
-  } catch (error) {
-    return fail(
-      `${(error as Error).message} (options: ${Object.keys(options)
-        .map((o) => `--${o}`)
-        .join(', ')}).`,
-    );
-  }
-})();
+  operations: { type: 'string' },
+});
 const databaseUrl = values['database-url'];
 const dataDir = values['data-dir'];
 if (!databaseUrl && !dataDir)
   fail('--database-url postgres://… or --data-dir (a database that holds data) is required.');
-const scenario =
-  scenarios.find((s) => s.id === (values.scenario as ScenarioId)) ??
-  fail(`--scenario must be one of ${scenarios.map((s) => s.id).join(', ')}; got ${values.scenario}.`);
-const operations = Number(values.operations);
-if (!Number.isInteger(operations) || operations < 1)
-  fail(`--operations must be a whole number from 1; got ${values.operations}.`);
+const scenario = (() => {
+  try {
+    return scenarioById(values.scenario);
+  } catch (error) {
+    return fail(`--scenario: ${(error as Error).message}`);
+  }
+})();
+const operations = number('operations', 1000);
 
 const database = await openDatabase({ databaseUrl, dataDir: dataDir ?? '', role: 'server' });
 // Nothing in the background: the process spends its CPU on the operations alone.

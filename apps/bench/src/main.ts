@@ -7,7 +7,6 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { POOL_MAX_SERVER } from '@chancery/db/engine/open';
 import { buildServer } from '@chancery/server/build';
 import { buildBundle } from './bundle.ts';
@@ -19,6 +18,7 @@ import { importedCorpus } from './corpus/imported.ts';
 import { generateStories, type ImportResult, importThroughput } from './import-bench.ts';
 import { closedLoop, fetchOnce } from './load.ts';
 import { describeMachine } from './machine.ts';
+import { commandLine } from './options.ts';
 import { installPeer, type Peer } from './peer.ts';
 import { allowedCpus } from './proc.ts';
 import { summarizeProfile } from './profile.ts';
@@ -112,53 +112,45 @@ createStatement), cold start (6), then import throughput (5: chancery generate +
                                   (apps/server/scripts/build.ts, as \`npm start\` runs it)
 `;
 
-/** A bad option: one line saying what was wrong and what is allowed, exit code 2, no stack. */
-function badOption(message: string): never {
-  console.error(`bench: ${message}\nnpm run bench -- --help lists the options.`);
-  process.exit(2);
-}
-
-const { values: opts } = (() => {
-  try {
-    return parseArgs({
-      options: {
-        engine: { type: 'string', default: 'both' },
-        'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? DEFAULT_DATABASE_URL },
-        'data-dir': { type: 'string', default: defaultDataRoot() },
-        corpus: { type: 'string', default: 'imported' },
-        'no-peer': { type: 'boolean', default: false },
-        scale: { type: 'string', default: '1' },
-        growth: { type: 'boolean', default: false },
-        fresh: { type: 'boolean', default: false },
-        scenarios: { type: 'string', default: allScenarios.map((s) => s.id).join(',') },
-        'response-cache': { type: 'string', default: 'both' },
-        stories: { type: 'string' },
-        concurrency: { type: 'string', default: '1,8,32' },
-        duration: { type: 'string' },
-        warmup: { type: 'string' },
-        rounds: { type: 'string' },
-        'soak-seconds': { type: 'string' },
-        'cold-repeats': { type: 'string' },
-        'quiet-wait': { type: 'string' },
-        skip: { type: 'string', default: '' },
-        quick: { type: 'boolean', default: false },
-        variants: { type: 'string' },
-        report: { type: 'string' },
-        profile: { type: 'boolean', default: false },
-        subscribers: { type: 'boolean', default: false },
-        'subscriber-count': { type: 'string' },
-        'filtered-share': { type: 'string' },
-        'no-pin': { type: 'boolean', default: false },
-        tsx: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-      allowPositionals: false,
-    });
-  } catch (error) {
-    // parseArgs names the unknown option or the missing value.
-    return badOption((error as Error).message);
-  }
-})();
+const {
+  values: opts,
+  fail: badOption,
+  number,
+} = commandLine(
+  'bench',
+  {
+    engine: { type: 'string', default: 'both' },
+    'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? DEFAULT_DATABASE_URL },
+    'data-dir': { type: 'string', default: defaultDataRoot() },
+    corpus: { type: 'string', default: 'imported' },
+    'no-peer': { type: 'boolean', default: false },
+    scale: { type: 'string', default: '1' },
+    growth: { type: 'boolean', default: false },
+    fresh: { type: 'boolean', default: false },
+    scenarios: { type: 'string', default: allScenarios.map((s) => s.id).join(',') },
+    'response-cache': { type: 'string', default: 'both' },
+    stories: { type: 'string' },
+    concurrency: { type: 'string', default: '1,8,32' },
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    rounds: { type: 'string' },
+    'soak-seconds': { type: 'string' },
+    'cold-repeats': { type: 'string' },
+    'quiet-wait': { type: 'string' },
+    skip: { type: 'string', default: '' },
+    quick: { type: 'boolean', default: false },
+    variants: { type: 'string' },
+    report: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    subscribers: { type: 'boolean', default: false },
+    'subscriber-count': { type: 'string' },
+    'filtered-share': { type: 'string' },
+    'no-pin': { type: 'boolean', default: false },
+    tsx: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+  'npm run bench -- --help lists the options.',
+);
 
 if (opts.help) {
   console.log(HELP);
@@ -172,27 +164,6 @@ if (opts.report) {
   process.exit(0);
 }
 
-/** `--name`'s value as a number of at least `min` (whole when `integer`), or the fallback. */
-const number = (
-  name: string,
-  fallback: number,
-  { min = 1, integer = true }: { min?: number; integer?: boolean } = {},
-): number => {
-  const value = opts[name as keyof typeof opts];
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (
-    typeof value !== 'string' ||
-    value.trim() === '' ||
-    !Number.isFinite(n) ||
-    n < min ||
-    (integer && !Number.isInteger(n))
-  )
-    badOption(
-      `--${name} takes ${integer ? 'a whole number' : 'a number'} from ${min} up; got ${JSON.stringify(value)}.`,
-    );
-  return n;
-};
 const quick = opts.quick;
 const timing = {
   warmupMs: number('warmup', quick ? 1 : 2, { min: 0, integer: false }) * 1000,

@@ -13,47 +13,27 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { buildBundle } from './bundle.ts';
 import { closedLoop } from './load.ts';
+import { commandLine } from './options.ts';
 import { busyDuring } from './proc.ts';
 import { type ScenarioId, scenarios } from './scenarios.ts';
 
-const fail = (message: string): never => {
-  console.error(`workers-ratio: ${message}`);
-  process.exit(2);
-};
-const options = {
+const { values, fail, number } = commandLine('workers-ratio', {
   'database-url': { type: 'string', default: process.env.DATABASE_URL },
-  workers: { type: 'string', default: '2' },
-  concurrency: { type: 'string', default: '16' },
-  duration: { type: 'string', default: '4' },
-  warmup: { type: 'string', default: '3' },
-  rounds: { type: 'string', default: '6' },
-} as const;
-const values = (() => {
-  try {
-    return parseArgs({ options }).values;
-  } catch (error) {
-    return fail(
-      `${(error as Error).message} (options: ${Object.keys(options)
-        .map((o) => `--${o}`)
-        .join(', ')}).`,
-    );
-  }
-})();
+  workers: { type: 'string' },
+  concurrency: { type: 'string' },
+  duration: { type: 'string' },
+  warmup: { type: 'string' },
+  rounds: { type: 'string' },
+});
 const databaseUrl =
   values['database-url'] || fail('--database-url postgres://… (a database that holds data) is required.');
-const wholeNumber = (name: string, text: string | undefined, min: number) => {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min) fail(`--${name} must be a whole number from ${min}; got ${text}.`);
-  return n;
-};
-const workers = wholeNumber('workers', values.workers, 2);
-const concurrency = wholeNumber('concurrency', values.concurrency, 1);
-const durationMs = wholeNumber('duration', values.duration, 1) * 1000;
-const warmupMs = wholeNumber('warmup', values.warmup, 0) * 1000;
-const rounds = wholeNumber('rounds', values.rounds, 1);
+const workers = number('workers', 2, { min: 2 });
+const concurrency = number('concurrency', 16);
+const durationMs = number('duration', 4) * 1000;
+const warmupMs = number('warmup', 3, { min: 0 }) * 1000;
+const rounds = number('rounds', 6);
 
 const main = await buildBundle(
   fileURLToPath(new URL('../../..', import.meta.url)),

@@ -65,7 +65,7 @@ describe('the A/B scripts refuse bad options', () => {
     [
       'in-process.ts',
       ['--database-url', 'postgres://nobody@127.0.0.1:1/none', '--scenario', 'nope'],
-      'in-process: --scenario must be one of latest, actor-page, treaties; got nope.',
+      'in-process: --scenario: No scenario nope; there are latest, actor-page, treaties.',
     ],
     [
       'workers-ratio.ts',
@@ -75,7 +75,7 @@ describe('the A/B scripts refuse bad options', () => {
     [
       'workers-ratio.ts',
       ['--database-url', 'postgres://nobody@127.0.0.1:1/none', '--workers', '1'],
-      'workers-ratio: --workers must be a whole number from 2; got 1.',
+      'workers-ratio: --workers takes a whole number from 2 up; got "1".',
     ],
   ])('%s %j', (name, args, message) => {
     const result = script(name, args);
