@@ -331,7 +331,7 @@ export function startWebhookDispatcher(options: {
   let pumping = false;
   let pumpAgain = false;
   let timer: NodeJS.Timeout | null = null;
-  /** Whether the last look found an active endpoint: with none and nothing pending, no polling. */
+  /** Whether the last look found an active endpoint: with none, neither the log growing nor a timer costs a query. */
   let anyEndpoint = true;
 
   const warn = (error: unknown, what: string) => {
@@ -451,7 +451,7 @@ export function startWebhookDispatcher(options: {
       .then((at) => {
         if (stopped) return;
         // Nothing to send and nobody to send to: sleep until an endpoint is made or resumed (the
-        // change feed reports webhook_endpoints, from any process) or the log grows.
+        // change feed reports webhook_endpoints, from any process).
         if (!at && !anyEndpoint) return;
         // With every slot taken, what falls due waits for a send to finish (which pumps).
         const wait =
@@ -476,8 +476,11 @@ export function startWebhookDispatcher(options: {
     });
   };
 
+  // With no active endpoint there is nobody to write deliveries for: the log growing costs no query.
+  // An endpoint made or resumed (the change feed reports webhook_endpoints, from any process) wakes
+  // the writer, which reads the log from the endpoint's own position.
   const unlisten = options.follower.listen((changes: readonly Change[]) => {
-    if (changes.some((change) => change.visible || change.wasVisible)) void writeAll();
+    if (anyEndpoint && changes.some((change) => change.visible || change.wasVisible)) void writeAll();
   });
   const prune = () => {
     void pruneDeliveries(db, settings.logDays)
