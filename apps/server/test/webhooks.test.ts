@@ -107,6 +107,8 @@ describe.each(testEngines)('webhooks on $name', (engine) => {
   }
   const remove = (id: string) =>
     api('mutation ($id: ID!) { deleteWebhook(id: $id) { __typename } }', { id }, tokens.admin);
+  const resume = (id: string) =>
+    api('mutation ($id: ID!) { resumeWebhook(id: $id) { __typename } }', { id }, tokens.admin);
   const createTreaty = async (title: string) => {
     const result = await api(CREATE_TREATY, { title }, tokens.editor);
     return result.data.createTreaty.treaty.id as string;
@@ -269,11 +271,7 @@ describe.each(testEngines)('webhooks on $name', (engine) => {
     const ids = [await createTreaty('Paused one'), await createTreaty('Paused two')];
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(receiver.received).toHaveLength(0);
-    await api(
-      'mutation ($id: ID!) { resumeWebhook(id: $id) { __typename } }',
-      { id: webhook.id },
-      tokens.admin,
-    );
+    await resume(webhook.id);
     await eventually(
       async () => receiver.received.length,
       (n) => n >= 2,
@@ -353,11 +351,7 @@ describe.each(testEngines)('webhooks on $name', (engine) => {
     );
     expect(JSON.parse(warning as string)).toMatchObject({ level: 'warn', changes: 2 });
 
-    await api(
-      'mutation ($id: ID!) { resumeWebhook(id: $id) { __typename } }',
-      { id: webhook.id },
-      tokens.admin,
-    );
+    await resume(webhook.id);
     await eventually(
       async () => receiver.received.length,
       (n) => n >= 1,
