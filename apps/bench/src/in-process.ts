@@ -18,6 +18,7 @@ import { createServer } from '@chancery/server/server';
 import { sql } from 'drizzle-orm';
 import { commandLine } from './options.ts';
 import { scenarioById } from './scenarios.ts';
+import { IN_PROCESS_SERVER } from './setup.ts';
 
 const { values, fail, number } = commandLine('in-process', {
   'database-url': { type: 'string', default: process.env.DATABASE_URL },
@@ -40,13 +41,7 @@ const operations = number('operations', 1000);
 
 const database = await openDatabase({ databaseUrl, dataDir: dataDir ?? '', role: 'server' });
 // Nothing in the background: the process spends its CPU on the operations alone.
-const server = await createServer({
-  database,
-  production: true,
-  statistics: false,
-  webhooks: false,
-  live: { changeLogDays: 0 },
-});
+const server = await createServer({ database, ...IN_PROCESS_SERVER });
 try {
   const [busiest] = await rows<{ slug: string }>(
     database.db,

@@ -12,7 +12,7 @@ import { migrate } from '@chancery/db/migrate';
 import { relations } from '@chancery/db/relations';
 import { loadSeed } from '@chancery/db/seed';
 import { createContext, createRequestContext } from '@chancery/server/context';
-import { createServer } from '@chancery/server/server';
+import { type ChanceryServerOptions, createServer } from '@chancery/server/server';
 import type { Logger } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -133,6 +133,17 @@ function capturingDb(client: SqlClient, log: Captured[]): ChanceryDb {
     : drizzlePg({ client: client.pool, relations, logger })) as unknown as ChanceryDb;
 }
 
+/**
+ * A server run in the bench's own process, as deployed but with nothing in the background (no
+ * statistics keeping, webhook sending or change-log pruning): its queries and CPU are the requests'.
+ */
+export const IN_PROCESS_SERVER = {
+  production: true,
+  statistics: false,
+  webhooks: false,
+  live: { changeLogDays: 0 },
+} satisfies Omit<ChanceryServerOptions, 'database'>;
+
 async function rawQuery(client: SqlClient, text: string, params: unknown[]): Promise<Row[]> {
   if (client.kind === 'pglite') return (await client.pglite.query<Row>(text, params)).rows;
   return (await client.pool.query({ text, values: params })).rows;
@@ -225,13 +236,7 @@ export async function prepareEngine(options: {
     const captured: Captured[] = [];
     const db = capturingDb(client, captured);
     // Nothing in the background: only the scenarios' own statements are captured.
-    const server = await createServer({
-      database: { ...database, db },
-      production: true,
-      statistics: false,
-      webhooks: false,
-      live: { changeLogDays: 0 },
-    });
+    const server = await createServer({ database: { ...database, db }, ...IN_PROCESS_SERVER });
     const run = async (query: string, variables?: Record<string, unknown>) => {
       const response = await server.apollo.executeOperation(
         { query, variables },
