@@ -16,8 +16,12 @@ import { operations } from '../src/generated/operations.ts';
 import { member, SEED, type SeedIds, seedIds } from './samples.ts';
 import { type RunningServer, startServer } from './server.ts';
 
-/** The promise's value, or a failure after 20 s rather than a test hanging. */
-function within<T>(promise: Promise<T>, ms = 20_000): Promise<T> {
+/**
+ * The promise's value, or a failure rather than a test hanging. Generous, as in the server's
+ * live-update tests: on PostgreSQL other suites' transactions in the same test database hold the
+ * change log's horizon (and so every event) back.
+ */
+function within<T>(promise: Promise<T>, ms = 60_000): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no event within ${ms} ms`)), ms);
