@@ -23,6 +23,7 @@ import type { ChanceryDb, Database, StatementCounter } from '@chancery/db/databa
 import { findSession } from '@chancery/db/sessions';
 import { StatisticsKeeper, type StatisticsKeeperOptions } from '@chancery/db/statistics';
 import { GraphQLError } from 'graphql';
+import { type CompiledReadsOptions, compiledReadsPlugin } from './compiled-reads/plugin.ts';
 import { type Context, createRequestContext } from './context.ts';
 import { createErrorFormatter, isUnexpected } from './errors.ts';
 import { clientAddress } from './http/client-address.ts';
@@ -92,6 +93,8 @@ export type ChanceryServerOptions = {
   };
   /** Webhook sending (webhooks.ts): settings, or false for none from this process; default on. */
   webhooks?: Partial<WebhookSettings> | false;
+  /** Answer anonymous readers' documents with one compiled statement where they compile (compiled-reads/); default on. */
+  compiledReads?: CompiledReadsOptions | false;
 };
 
 export type ChanceryServer = {
@@ -165,6 +168,8 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
         },
       }),
       observabilityPlugin({ logger }),
+      // Last: it answers only operations every plugin above has accepted.
+      ...(options.compiledReads === false ? [] : [compiledReadsPlugin(options.compiledReads)]),
       // Chancery sets no cache hints; the default cache-control plugin would still wrap every field
       // resolver to compute them (the benchmark measured 9-32% of server CPU per request).
       ApolloServerPluginCacheControlDisabled(),

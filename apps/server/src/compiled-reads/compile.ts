@@ -1,0 +1,308 @@
+// A query document compiled once into one SQL statement that builds the response's `data` in the
+// database, as PostGraphile does: no per-request planning, no resolver per field and row. Only
+// documents made entirely of read-model fields compile (read-model.ts); anything else (another
+// field or argument, a directive, a fragment on another type) returns null and the document runs
+// through the schema's resolvers as usual.
+import { PAGE_SIZE } from '@chancery/domain/pagination';
+import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
+import {
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  Kind,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
+} from 'graphql';
+import {
+  type Column,
+  type Field,
+  type Link,
+  name,
+  type ObjectModel,
+  type Order,
+  readModel,
+} from './read-model.ts';
+
+/** A parameter's value for one request, or FALLBACK when the request must run as usual. */
+type Param = (variables: Record<string, unknown>) => unknown;
+export const FALLBACK: unique symbol = Symbol('fallback');
+
+export type CompiledRead = {
+  /** The statement's text around its parameters, for drizzle's `sql` tag. */
+  strings: string[];
+  params: Param[];
+  /** Root fields found by slug: when one is null (not found, merged away), run as usual. */
+  lookups: string[];
+};
+
+/** Where a parameter goes in text being built; nothing else in the text has braces (names are GraphQL names). */
+const MARKER = /\{\{(\d+)\}\}/g;
+
+class NotCompilable extends Error {}
+const refuse = (why: string): never => {
+  throw new NotCompilable(why);
+};
+
+/** The compiled form of `operation`, or null when it must run through the resolvers. */
+export function compileRead(document: DocumentNode, operation: OperationDefinitionNode): CompiledRead | null {
+  if (operation.operation !== 'query' || operation.directives?.length) return null;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const defaults = new Map<string, ValueNode | undefined>(
+    (operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, v.defaultValue]),
+  );
+  try {
+    return new Compiler(fragments, defaults).root(operation.selectionSet);
+  } catch (error) {
+    if (error instanceof NotCompilable) return null;
+    throw error;
+  }
+}
+
+class Compiler {
+  private readonly params: Param[] = [];
+  private readonly lookups: string[] = [];
+  private aliases = 0;
+  /** Columns a subselect must return, by its alias: what the expressions over it read. */
+  private readonly wanted = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly fragments: Map<string, FragmentDefinitionNode>,
+    private readonly defaults: Map<string, ValueNode | undefined>,
+  ) {}
+
+  root(selectionSet: SelectionSetNode): CompiledRead {
+    const query = readModel.Query as ObjectModel;
+    const pairs: string[] = [];
+    for (const node of this.fields(selectionSet, 'Query')) {
+      const key = (node.alias ?? node.name).value;
+      const field = query.fields[node.name.value];
+      if (node.name.value === '__typename') pairs.push(`'${key}', 'Query'::text`);
+      else if (!field) refuse(`Query.${node.name.value}`);
+      else {
+        if (field.kind === 'bySlug') this.lookups.push(key);
+        pairs.push(`'${key}', ${this.field(field, node, '')}`);
+      }
+    }
+    // Expressions are built inside out, so parameters are numbered in the order they appear.
+    const text = `select ${jsonObject(pairs)} as data`;
+    const strings: string[] = [];
+    const params: Param[] = [];
+    let from = 0;
+    for (const marker of text.matchAll(MARKER)) {
+      strings.push(text.slice(from, marker.index));
+      params.push(this.params[Number(marker[1])] as Param);
+      from = marker.index + marker[0].length;
+    }
+    strings.push(text.slice(from));
+    return { strings, params, lookups: this.lookups };
+  }
+
+  private param(value: Param): string {
+    this.params.push(value);
+    return `{{${this.params.length - 1}}}`;
+  }
+
+  private alias(): string {
+    this.aliases += 1;
+    return `c${this.aliases}`;
+  }
+
+  private ref(alias: string, column: Column): string {
+    this.wanted.get(alias)?.add(name(column));
+    return `${alias}.${name(column)}`;
+  }
+
+  /** The fields of a selection set on `typename`, fragments on the same type flattened. */
+  private fields(selectionSet: SelectionSetNode, typename: string, into: FieldNode[] = []): FieldNode[] {
+    for (const selection of selectionSet.selections) {
+      if (selection.directives?.length) refuse('directive');
+      if (selection.kind === Kind.FIELD) {
+        const key = (selection.alias ?? selection.name).value;
+        if (into.some((other) => (other.alias ?? other.name).value === key)) refuse(`${key} selected twice`);
+        into.push(selection);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        if (selection.typeCondition && selection.typeCondition.name.value !== typename)
+          refuse('fragment type');
+        this.fields(selection.selectionSet, typename, into);
+      } else {
+        const fragment = this.fragments.get(selection.name.value) ?? refuse('unknown fragment');
+        if (fragment.typeCondition.name.value !== typename || fragment.directives?.length)
+          refuse('fragment type');
+        this.fields(fragment.selectionSet, typename, into);
+      }
+    }
+    return into;
+  }
+
+  /** `json_build_object(…)` of the selection on the row `alias` of a type. */
+  private object(model: ObjectModel, selectionSet: SelectionSetNode | undefined, alias: string): string {
+    if (!selectionSet) return refuse('no selection');
+    const pairs: string[] = [];
+    for (const node of this.fields(selectionSet, model.typename)) {
+      const key = (node.alias ?? node.name).value;
+      if (node.name.value === '__typename') {
+        pairs.push(`'${key}', '${model.typename}'::text`);
+        continue;
+      }
+      const field = model.fields[node.name.value] ?? refuse(`${model.typename}.${node.name.value}`);
+      pairs.push(`'${key}', ${this.field(field, node, alias)}`);
+    }
+    return jsonObject(pairs);
+  }
+
+  private field(field: Field, node: FieldNode, alias: string): string {
+    const args = node.arguments ?? [];
+    const allowed = field.kind === 'connection' ? ['first'] : field.kind === 'bySlug' ? ['slug'] : [];
+    if (args.some((arg) => !allowed.includes(arg.name.value))) refuse('argument');
+    switch (field.kind) {
+      case 'column':
+        return this.ref(alias, field.column);
+      case 'id':
+        // base64url without padding, as packages/domain/src/global-id.ts encodes (short enough that
+        // PostgreSQL's base64 breaks no line).
+        return `rtrim(translate(encode(convert_to('${field.typename}:' || ${this.ref(alias, field.column)}, 'UTF8'), 'base64'), '+/', '-_'), '=')`;
+      case 'embedded':
+        return this.object(model(field.type), node.selectionSet, alias);
+      case 'one': {
+        const target = model(field.type);
+        const t = this.alias();
+        const json = this.object(target, node.selectionSet, t);
+        return `(select ${json} from ${table(target)} ${t} where ${this.joins(field.link, alias, t).join(' and ')})`;
+      }
+      case 'many': {
+        const target = model(field.type);
+        const t = this.alias();
+        const l = this.alias();
+        const json = this.object(target, node.selectionSet, t);
+        const conditions = [...this.joins(field.link, alias, t, l), ...(field.where ? [field.where(t)] : [])];
+        const order = orderBy(field.order, (column) =>
+          field.link.through && Object.values(field.link.through.table).includes(column)
+            ? `${l}.${name(column)}`
+            : `${t}.${name(column)}`,
+        );
+        return `coalesce((select json_agg(${json} order by ${order}) from ${this.from(field.link, target, t, l)} where ${conditions.join(' and ')}), '[]'::json)`;
+      }
+      case 'connection':
+        return this.connection(field, node, alias);
+      case 'bySlug': {
+        const target = model(field.type);
+        const slug = this.argument(node, 'slug');
+        if (!slug) return refuse('slug');
+        const t = this.alias();
+        const json = this.object(target, node.selectionSet, t);
+        const placeholder = this.param((variables) => {
+          const value = slug(variables);
+          return typeof value === 'string' ? value : FALLBACK;
+        });
+        return `(select ${json} from ${table(target)} ${t} where ${t}."slug" = ${placeholder} and ${field.where(t)})`;
+      }
+    }
+  }
+
+  /** A page of rows: `nodes` (the first `first`) and `totalCount`. */
+  private connection(field: Extract<Field, { kind: 'connection' }>, node: FieldNode, parent: string): string {
+    const target = model(field.type);
+    const first = this.argument(node, 'first');
+    const t = this.alias();
+    const l = this.alias();
+    const conditions = [...(field.link ? this.joins(field.link, parent, t, l) : []), field.where(t)].join(
+      ' and ',
+    );
+    const from = field.link ? this.from(field.link, target, t, l) : `${table(target)} ${t}`;
+    const pairs: string[] = [];
+    for (const selected of this.fields(node.selectionSet ?? refuse('no selection'), 'connection')) {
+      const key = (selected.alias ?? selected.name).value;
+      if (selected.arguments?.length) refuse('argument');
+      switch (selected.name.value) {
+        case 'totalCount':
+          pairs.push(`'${key}', (select count(*)::int from ${from} where ${conditions})`);
+          break;
+        case 'nodes': {
+          const p = this.alias();
+          this.wanted.set(p, new Set(field.order.map(([column]) => name(column))));
+          const json = this.object(target, selected.selectionSet, p);
+          const columns = [...(this.wanted.get(p) ?? [])].map((column) => `${t}.${column}`).join(', ');
+          const limit = this.param((variables) => {
+            const value = first ? first(variables) : undefined;
+            if (value === undefined || value === null) return PAGE_SIZE.default;
+            return Number.isInteger(value) &&
+              (value as number) >= PAGE_SIZE.min &&
+              (value as number) <= PAGE_SIZE.max
+              ? value
+              : FALLBACK;
+          });
+          pairs.push(
+            `'${key}', coalesce((select json_agg(${json} order by ${orderBy(field.order, (c) => `${p}.${name(c)}`)}) from (select ${columns} from ${from} where ${conditions} order by ${orderBy(field.order, (c) => `${t}.${name(c)}`)} limit ${limit}) ${p}), '[]'::json)`,
+          );
+          break;
+        }
+        default:
+          // `__typename` of a connection names a type per field; edges, cursors and pageInfo run as usual.
+          refuse(`connection.${selected.name.value}`);
+      }
+    }
+    return jsonObject(pairs);
+  }
+
+  /** The conditions tying the target row `t` (and the link row `l`) to the parent row. */
+  private joins(link: Link, parent: string, t: string, l?: string): string[] {
+    if (!link.through) return [`${t}.${name(link.to)} = ${this.ref(parent, link.from)}`];
+    return [`${l}.${name(link.through.from)} = ${this.ref(parent, link.from)}`];
+  }
+
+  private from(link: Link, target: ObjectModel, t: string, l: string): string {
+    if (!link.through) return `${table(target)} ${t}`;
+    return `${quoted(link.through.table)} ${l} join ${table(target)} ${t} on ${t}.${name(link.to)} = ${l}.${name(link.through.to)}`;
+  }
+
+  /** An argument's value for a request: a literal, or a variable (with its default). */
+  private argument(node: FieldNode, argument: string): Param | undefined {
+    const arg = node.arguments?.find((a) => a.name.value === argument);
+    if (!arg) return undefined;
+    const value = arg.value;
+    if (value.kind === Kind.VARIABLE) {
+      const variable = value.name.value;
+      const fallback = this.defaults.get(variable);
+      const defaultValue = fallback ? literal(fallback) : undefined;
+      return (variables) => (variable in variables ? variables[variable] : defaultValue);
+    }
+    const constant = literal(value);
+    return () => constant;
+  }
+}
+
+function literal(value: ValueNode): unknown {
+  switch (value.kind) {
+    case Kind.INT:
+      return Number.parseInt(value.value, 10);
+    case Kind.STRING:
+      return value.value;
+    case Kind.NULL:
+      return null;
+    default:
+      return refuse('argument value');
+  }
+}
+
+function model(typename: string): ObjectModel {
+  return readModel[typename] ?? refuse(typename);
+}
+
+function table(target: ObjectModel): string {
+  return quoted(target.table ?? refuse(`${target.typename} has no table`));
+}
+
+const quoted = (t: PgTable) => `"${getTableConfig(t).name}"`;
+
+function orderBy(order: Order, ref: (column: Column) => string): string {
+  return order.map(([column, direction]) => `${ref(column)} ${direction}`).join(', ');
+}
+
+/** json_build_object takes at most 100 arguments. */
+function jsonObject(pairs: string[]): string {
+  if (pairs.length > 50) refuse('too many fields');
+  return `json_build_object(${pairs.join(', ')})`;
+}

@@ -1,0 +1,232 @@
+// What the fields a compiled read can answer mean in SQL, for an anonymous reader (readers see
+// what is published; visibility.ts). A field not listed here makes its document run through the
+// schema's resolvers as usual. Every entry must answer exactly as the schema's resolver does:
+// test/compiled-reads.test.ts runs documents selecting every field below both ways and compares.
+import {
+  actorRoles,
+  actors,
+  articles,
+  statementProvisions,
+  statements,
+  treaties,
+  treatyParties,
+  treatyProvisions,
+} from '@chancery/db/schema';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { getTableConfig } from 'drizzle-orm/pg-core';
+
+/** `alias.column`; the column is named as the database names it. */
+export type Column = PgColumn;
+
+/** A condition on the row `alias` of a table, as SQL text. */
+export type Condition = (alias: string) => string;
+
+export type Order = [Column, 'asc' | 'desc'][];
+
+/**
+ * How rows of a type are reached from a parent row: `target.to = parent.from`, or through a link
+ * table, `link.from = parent.from and target.to = link.to`.
+ */
+export type Link = { from: Column; to: Column; through?: { table: PgTable; from: Column; to: Column } };
+
+export type Field =
+  /** A column of the row, as PostgreSQL renders it in JSON (text, dates as YYYY-MM-DD, integers, arrays of text). */
+  | { kind: 'column'; column: Column }
+  /** The node's global ID: base64url of "Typename:uuid" (packages/domain/src/global-id.ts). */
+  | { kind: 'id'; typename: string; column: Column }
+  /** An object made from the same row (no table of its own). */
+  | { kind: 'embedded'; type: string }
+  /** One row of another table, or null. */
+  | { kind: 'one'; type: string; link: Link }
+  /** Every matching row of another table, in order. */
+  | { kind: 'many'; type: string; link: Link; where?: Condition; order: Order }
+  /** A page of rows (`first` only) with `nodes` and `totalCount`; without a link, a root list. */
+  | { kind: 'connection'; type: string; link?: Link; where: Condition; order: Order }
+  /** One row found by its `slug`; null (not found, or merged away) runs the document as usual. */
+  | { kind: 'bySlug'; type: string; where: Condition };
+
+export type ObjectModel = { typename: string; table?: PgTable; fields: Record<string, Field> };
+
+const col = (column: Column) => ({ kind: 'column', column }) as const;
+const id = (typename: string, column: Column) => ({ kind: 'id', typename, column }) as const;
+
+/** Readers see published statements only (visibility.ts: `published` carries the article's state too). */
+const publishedStatement: Condition = (s) => `${s}.${name(statements.published)}`;
+/** Soft-deleted rows are gone for every ordinary read. */
+const live =
+  (column: Column): Condition =>
+  (a) =>
+    `${a}.${name(column)} is null`;
+
+/** Statements newest first, the primary key breaking ties (the connections' order). */
+const newestStatementsFirst: Order = [
+  [statements.saidOn, 'desc'],
+  [statements.id, 'desc'],
+];
+
+export const readModel: Record<string, ObjectModel> = {
+  Query: {
+    typename: 'Query',
+    fields: {
+      statements: {
+        kind: 'connection',
+        type: 'Statement',
+        where: publishedStatement,
+        order: newestStatementsFirst,
+      },
+      treaties: {
+        kind: 'connection',
+        type: 'Treaty',
+        where: live(treaties.deletedAt),
+        order: [
+          [treaties.title, 'asc'],
+          [treaties.id, 'asc'],
+        ],
+      },
+      actor: { kind: 'bySlug', type: 'Actor', where: live(actors.deletedAt) },
+    },
+  },
+  Statement: {
+    typename: 'Statement',
+    table: statements,
+    fields: {
+      id: id('Statement', statements.id),
+      text: col(statements.text),
+      kind: col(statements.kind),
+      speakerRole: col(statements.speakerRole),
+      cue: col(statements.cue),
+      saidOn: col(statements.saidOn),
+      occasion: col(statements.occasion),
+      version: col(statements.version),
+      speaker: { kind: 'one', type: 'Actor', link: { from: statements.speakerId, to: actors.id } },
+      source: { kind: 'embedded', type: 'SourceSpan' },
+    },
+  },
+  SourceSpan: {
+    typename: 'SourceSpan',
+    fields: {
+      paragraph: col(statements.paragraph),
+      start: col(statements.start),
+      end: col(statements.end),
+      text: col(statements.text),
+      article: { kind: 'one', type: 'Article', link: { from: statements.articleId, to: articles.id } },
+    },
+  },
+  Actor: {
+    typename: 'Actor',
+    table: actors,
+    fields: {
+      id: id('Actor', actors.id),
+      name: col(actors.name),
+      slug: col(actors.slug),
+      kind: col(actors.kind),
+      aliases: col(actors.aliases),
+      description: col(actors.description),
+      countryCode: col(actors.countryCode),
+      wikidataId: col(actors.wikidataId),
+      version: col(actors.version),
+      roles: {
+        kind: 'many',
+        type: 'ActorRole',
+        link: { from: actors.id, to: actorRoles.actorId },
+        order: [[actorRoles.position, 'asc']],
+      },
+      statements: {
+        kind: 'connection',
+        type: 'Statement',
+        link: { from: actors.id, to: statements.speakerId },
+        where: publishedStatement,
+        order: newestStatementsFirst,
+      },
+    },
+  },
+  ActorRole: {
+    typename: 'ActorRole',
+    table: actorRoles,
+    fields: {
+      title: col(actorRoles.title),
+      startDate: col(actorRoles.startDate),
+      endDate: col(actorRoles.endDate),
+    },
+  },
+  Article: {
+    typename: 'Article',
+    table: articles,
+    fields: {
+      id: id('Article', articles.id),
+      headline: col(articles.headline),
+      standfirst: col(articles.standfirst),
+      slug: col(articles.slug),
+      byline: col(articles.byline),
+      language: col(articles.language),
+      url: col(articles.url),
+      version: col(articles.version),
+    },
+  },
+  Treaty: {
+    typename: 'Treaty',
+    table: treaties,
+    fields: {
+      id: id('Treaty', treaties.id),
+      title: col(treaties.title),
+      shortTitle: col(treaties.shortTitle),
+      slug: col(treaties.slug),
+      signedOn: col(treaties.signedOn),
+      signedPlace: col(treaties.signedPlace),
+      entryIntoForceOn: col(treaties.entryIntoForceOn),
+      version: col(treaties.version),
+      parties: {
+        kind: 'many',
+        type: 'Actor',
+        link: {
+          from: treaties.id,
+          to: actors.id,
+          through: { table: treatyParties, from: treatyParties.treatyId, to: treatyParties.actorId },
+        },
+        order: [[treatyParties.position, 'asc']],
+      },
+      provisions: {
+        kind: 'many',
+        type: 'TreatyProvision',
+        link: { from: treaties.id, to: treatyProvisions.treatyId },
+        where: live(treatyProvisions.deletedAt),
+        order: [[treatyProvisions.position, 'asc']],
+      },
+    },
+  },
+  TreatyProvision: {
+    typename: 'TreatyProvision',
+    table: treatyProvisions,
+    fields: {
+      id: id('TreatyProvision', treatyProvisions.id),
+      number: col(treatyProvisions.number),
+      heading: col(treatyProvisions.heading),
+      text: col(treatyProvisions.text),
+      summary: col(treatyProvisions.summary),
+      version: col(treatyProvisions.version),
+      statements: {
+        kind: 'connection',
+        type: 'Statement',
+        link: {
+          from: treatyProvisions.id,
+          to: statements.id,
+          through: {
+            table: statementProvisions,
+            from: statementProvisions.provisionId,
+            to: statementProvisions.statementId,
+          },
+        },
+        where: publishedStatement,
+        order: newestStatementsFirst,
+      },
+    },
+  },
+};
+
+/** The column's name in the database, quoted. */
+export const name = (column: Column): string => `"${column.name}"`;
+
+/** The table's name in the database. */
+export function tableName(table: PgTable): string {
+  return `"${getTableConfig(table).name}"`;
+}

@@ -1,0 +1,204 @@
+// Compiled reads answer exactly as the resolvers do. Two servers on one database, one with compiled
+// reads and one without, are asked the same documents: every field of the read model (the
+// selections are made from it, so a field added there is checked here), aliases, fragments,
+// variables and their defaults, drafts and deleted rows that a reader must not see, and the
+// documents that must run as usual (editors, other fields and arguments, directives, lookups that
+// find nothing, bad arguments), which say so by not being counted as compiled.
+import { StoryImporter } from '@chancery/db/import/story';
+import { createTokens, type TestDatabase, testEngines } from '@chancery/db/testing';
+import { generateStories } from '@chancery/domain/generate/stories';
+import { PAGE_SIZE } from '@chancery/domain/pagination';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readModel } from '../src/compiled-reads/read-model.ts';
+import { createRequestContext } from '../src/context.ts';
+import { type ChanceryServer, createServer } from '../src/server.ts';
+
+/** A selection of every field of a read-model type, nested `depth` relations deep. */
+function everyField(typename: string, depth: number): string {
+  const model = readModel[typename];
+  if (!model) throw new Error(`No read model for ${typename}`);
+  const fields: string[] = [];
+  for (const [name, field] of Object.entries(model.fields)) {
+    if (field.kind === 'column' || field.kind === 'id') fields.push(name);
+    else if (field.kind === 'embedded') fields.push(`${name} { ${everyField(field.type, depth)} }`);
+    else if (depth === 0) continue;
+    else if (field.kind === 'one' || field.kind === 'many')
+      fields.push(`${name} { ${everyField(field.type, depth - 1)} }`);
+    else if (field.kind === 'connection')
+      fields.push(`${name}(first: 2) { totalCount nodes { ${everyField(field.type, depth - 1)} } }`);
+  }
+  return fields.join(' ');
+}
+
+describe.each(testEngines)('compiled reads on $name', (engine) => {
+  let database: TestDatabase;
+  let compiled: ChanceryServer;
+  let usual: ChanceryServer;
+  let compiledCount = 0;
+  let editorToken: string;
+  let busiest: string;
+
+  beforeAll(async () => {
+    database = await engine.open({ seed: true });
+    const importer = new StoryImporter(database.db, { tokenName: null });
+    let n = 0;
+    for (const story of generateStories({ stories: 40, seed: 'compiled' })) {
+      await importer.importStory({
+        source: story.fileName,
+        text: story.text,
+        published: { year: 2024 },
+        // Drafts, so that the reader's rule filters real rows.
+        status: ++n % 5 === 0 ? 'DRAFT' : 'PUBLISHED',
+      });
+    }
+    // Deleted rows a reader must not see either.
+    await database.db.execute(
+      sql`update statements set deleted_at = now() where id in (select id from statements where published order by said_on desc, id desc limit 2)`,
+    );
+    await database.db.execute(
+      sql`update treaty_provisions set deleted_at = now() where id = (select id from treaty_provisions order by id limit 1)`,
+    );
+    const [row] = (
+      (await database.db.execute(
+        sql`select a.slug from actors a join statements s on s.speaker_id = a.id where s.published group by a.slug order by count(*) desc limit 1`,
+      )) as unknown as { rows: { slug: string }[] }
+    ).rows;
+    busiest = row?.slug as string;
+    editorToken = (await createTokens(database)).editor;
+    const limits = { maxCost: 1_000_000, maxDepth: 20 };
+    compiled = await createServer({
+      database,
+      statistics: false,
+      webhooks: false,
+      limits,
+      compiledReads: { onCompiled: () => compiledCount++ },
+    });
+    usual = await createServer({
+      database,
+      statistics: false,
+      webhooks: false,
+      limits,
+      compiledReads: false,
+    });
+  }, 180_000);
+  afterAll(async () => {
+    await compiled?.stop();
+    await usual?.stop();
+    await database?.close();
+  });
+
+  async function ask(
+    server: ChanceryServer,
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ) {
+    const contextValue = await createRequestContext({
+      db: database.db,
+      headers: { get: (name) => (name === 'authorization' && token ? `Bearer ${token}` : undefined) },
+    });
+    const response = await server.apollo.executeOperation({ query, variables }, { contextValue });
+    const body = response.body as {
+      kind: 'single';
+      singleResult: { data?: unknown; errors?: { message: string }[] };
+    };
+    return { data: body.singleResult.data, errors: body.singleResult.errors?.map((e) => e.message) };
+  }
+
+  /** Both servers' answers, and whether the compiled one was answered by its compiled statement. */
+  async function both(query: string, variables?: Record<string, unknown>, token?: string) {
+    const before = compiledCount;
+    const fast = await ask(compiled, query, variables, token);
+    const wasCompiled = compiledCount > before;
+    const slow = await ask(usual, query, variables, token);
+    // The same bytes: the same values, keys in the same order.
+    expect(JSON.stringify(fast)).toBe(JSON.stringify(slow));
+    return { ...fast, wasCompiled };
+  }
+
+  const compiledDocuments = () => ({
+    'every field of statements': `{ statements(first: 12) { totalCount nodes { ${everyField('Statement', 2)} } } }`,
+    'every field of treaties': `{ treaties { totalCount nodes { ${everyField('Treaty', 2)} } } }`,
+    'every field of an actor': `query ($slug: String!) { actor(slug: $slug) { ${everyField('Actor', 2)} } }`,
+    'the bench latest':
+      '{ statements(first: 20) { nodes { id text saidOn speaker { name } source { article { headline } } } } }',
+    'the bench treaties':
+      '{ treaties(first: 10) { nodes { title parties { name } provisions { number statements(first: 3) { nodes { text speaker { name } } } } } } }',
+    'aliases, __typename and fragments': `query Named { __typename
+      a: statements(first: 3) { nodes { __typename ...S ... on Statement { who: speaker { name } } } }
+      b: statements(first: 1) { count: totalCount } }
+      fragment S on Statement { key: id text }`,
+  });
+
+  it('answers every read-model field exactly as the resolvers do, in one statement', async () => {
+    for (const [what, query] of Object.entries(compiledDocuments())) {
+      const answer = await both(query, { slug: busiest });
+      expect(answer.errors, what).toBeUndefined();
+      expect(answer.wasCompiled, what).toBe(true);
+    }
+  });
+
+  it('takes `first` from variables, with their defaults, and pages as the resolvers do', async () => {
+    const query = `query ($slug: String!, $n: Int = 4) { actor(slug: $slug) { name statements(first: $n) { totalCount nodes { id saidOn } } } }`;
+    for (const variables of [
+      { slug: busiest },
+      { slug: busiest, n: 1 },
+      { slug: busiest, n: 7 },
+      { slug: busiest, n: null },
+    ]) {
+      const answer = await both(query, variables);
+      expect(answer.wasCompiled, JSON.stringify(variables)).toBe(true);
+      const { totalCount, nodes } = (
+        answer.data as { actor: { statements: { totalCount: number; nodes: unknown[] } } }
+      ).actor.statements;
+      const asked = variables.n === undefined ? 4 : (variables.n ?? PAGE_SIZE.default);
+      expect(nodes.length).toBe(Math.min(asked, totalCount));
+    }
+  });
+
+  it('never shows a reader a draft or a deleted row', async () => {
+    const { data } = await both('{ statements(first: 100) { totalCount nodes { id } } }');
+    const [visible] = (
+      (await database.db.execute(
+        sql`select count(*)::int as n from statements where published and deleted_at is null`,
+      )) as unknown as { rows: { n: number }[] }
+    ).rows;
+    expect((data as { statements: { totalCount: number } }).statements.totalCount).toBe(visible?.n);
+  });
+
+  it('runs everything else through the resolvers, with the same answers and errors', async () => {
+    const usualDocuments: [string, string, Record<string, unknown>?, string?][] = [
+      ['an editor', '{ statements(first: 3) { nodes { id text } } }', undefined, editorToken],
+      ['a field outside the read model', '{ statements(first: 3) { nodes { id createdAt } } }'],
+      [
+        'an argument outside the read model',
+        '{ statements(first: 3, orderBy: SAID_ON_ASC) { nodes { id } } }',
+      ],
+      [
+        'edges and cursors',
+        '{ statements(first: 3) { edges { cursor node { id } } pageInfo { hasNextPage } } }',
+      ],
+      ['a directive', '{ statements(first: 3) { nodes { id text @include(if: true) } } }'],
+      ['an actor not found', '{ actor(slug: "no-such-actor") { name } }'],
+      [
+        'an actor by id',
+        `{ actor(id: "${Buffer.from('Actor:00000000-0000-0000-0000-000000000000').toString('base64url')}") { name } }`,
+      ],
+      ['an empty page', 'query ($n: Int) { statements(first: $n) { nodes { id } } }', { n: 0 }],
+      ['a negative page', 'query ($n: Int) { statements(first: $n) { nodes { id } } }', { n: -1 }],
+      ['a page over the limit', 'query ($n: Int) { statements(first: $n) { nodes { id } } }', { n: 100_000 }],
+      [
+        'a slug PostgreSQL cannot store',
+        'query ($slug: String!) { actor(slug: $slug) { name } }',
+        { slug: 'a\u0000b' },
+      ],
+      ['a slug of the wrong type', 'query ($slug: String!) { actor(slug: $slug) { name } }', { slug: 7 }],
+      ['a mutation', 'mutation { deleteStatement(input: { id: "nonsense" }) { __typename } }'],
+    ];
+    for (const [what, query, variables, token] of usualDocuments) {
+      const answer = await both(query, variables, token);
+      expect(answer.wasCompiled, what).toBe(false);
+    }
+  });
+});
