@@ -6,7 +6,7 @@
 // checks more in development).
 //
 //   NODE_ENV=production npx tsx apps/bench/src/in-process.ts --database-url postgres://…/db
-//     [--scenario latest|actor-page|treaties] [--operations 1000]
+//     [--scenario latest|actor-page|treaties] [--operations 1000] [--compiled-reads on|off]
 //   (or --data-dir ./data/pglite instead of --database-url for a PGlite data directory)
 //
 // Add `node --cpu-prof` (`npx tsx` → `node --cpu-prof --import tsx`) for a profile of the same work.
@@ -25,6 +25,7 @@ const { values, fail, number } = commandLine('in-process', {
   'data-dir': { type: 'string' },
   scenario: { type: 'string', default: 'latest' },
   operations: { type: 'string' },
+  'compiled-reads': { type: 'string', default: 'on' },
 });
 const databaseUrl = values['database-url'];
 const dataDir = values['data-dir'];
@@ -38,10 +39,17 @@ const scenario = (() => {
   }
 })();
 const operations = number('operations', 1000);
+if (!['on', 'off'].includes(values['compiled-reads']))
+  fail(`--compiled-reads must be on or off; got ${values['compiled-reads']}.`);
+const compiledReads = values['compiled-reads'] === 'on';
 
 const database = await openDatabase({ databaseUrl, dataDir: dataDir ?? '', role: 'server' });
 // Nothing in the background: the process spends its CPU on the operations alone.
-const server = await createServer({ database, ...IN_PROCESS_SERVER });
+const server = await createServer({
+  database,
+  ...IN_PROCESS_SERVER,
+  ...(compiledReads ? {} : { compiledReads: false }),
+});
 try {
   const [busiest] = await rows<{ slug: string }>(
     database.db,
