@@ -59,6 +59,7 @@ export function logRequest(logger: Logger, record: RequestRecord): void {
           cost: record.cost ?? null,
           sqlStatements: record.sqlStatements ?? 0,
           ...(record.cache ? { cache: record.cache } : {}),
+          ...(record.compiled ? { compiled: true } : {}),
           ...(record.errorCodes.length > 0 ? { errorCodes: [...new Set(record.errorCodes)] } : {}),
         }
       : {}),

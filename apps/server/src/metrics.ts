@@ -148,6 +148,12 @@ export function createMetrics(options: {
     },
   });
 
+  const compiledReads = new Counter({
+    name: 'chancery_graphql_compiled_reads_total',
+    help: 'GraphQL requests answered by their compiled statement (compiled-reads/), by operation name; the rest of chancery_graphql_requests_total ran through the resolvers.',
+    labelNames: ['operation'] as const,
+    registers: [registry],
+  });
   const cacheLookups = new Counter({
     name: 'chancery_response_cache_lookups_total',
     help: 'Response cache lookups by result (hit or miss); requests it does not serve (token holders, GET) are not counted.',
@@ -248,6 +254,7 @@ export function createMetrics(options: {
       if (record.cost !== undefined) cost.observe(record.cost);
       if (record.sqlStatements !== undefined) sqlStatements.observe(record.sqlStatements);
       if (record.cache) cacheLookups.inc({ result: record.cache });
+      if (record.compiled) compiledReads.inc({ operation });
     },
     rateLimited(limit) {
       rateLimited.inc({ limit });

@@ -167,6 +167,22 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
     expect((data as { statements: { totalCount: number } }).statements.totalCount).toBe(visible?.n);
   });
 
+  it('answers over HTTP with one SQL statement, and counts compiled reads in /metrics', async () => {
+    const url = await compiled.listen(0, '127.0.0.1');
+    const query = 'query Latest { statements(first: 5) { nodes { id text speaker { name } } } }';
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-chancery-sql-statements')).toBe('1');
+    const body = (await response.json()) as { data: unknown };
+    expect(body.data).toEqual((await ask(usual, query)).data);
+    const metrics = await (await fetch(new URL('/metrics', url))).text();
+    expect(metrics).toMatch(/chancery_graphql_compiled_reads_total\{operation="Latest"\} 1\b/);
+  });
+
   it('runs everything else through the resolvers, with the same answers and errors', async () => {
     const usualDocuments: [string, string, Record<string, unknown>?, string?][] = [
       ['an editor', '{ statements(first: 3) { nodes { id text } } }', undefined, editorToken],

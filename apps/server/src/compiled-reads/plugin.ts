@@ -13,8 +13,8 @@ import { type CompiledRead, compileRead, FALLBACK } from './compile.ts';
  * logged as any other. Editors, and documents that do not compile, run through the resolvers.
  */
 export type CompiledReadsOptions = {
-  /** Told each time an operation is answered by its compiled statement. */
-  onCompiled?: () => void;
+  /** Told each time an operation is answered by its compiled statement, with its HTTP request. */
+  onCompiled?: (httpRequest: object | undefined) => void;
 };
 
 export function compiledReadsPlugin(options: CompiledReadsOptions = {}): ApolloServerPlugin<Context> {
@@ -56,7 +56,7 @@ export function compiledReadsPlugin(options: CompiledReadsOptions = {}): ApolloS
             return null;
           }
           if (!data || read.lookups.some((key) => data[key] === null)) return null;
-          options.onCompiled?.();
+          options.onCompiled?.(request.http);
           return {
             http: { status: undefined, headers: new HeaderMap() },
             body: { kind: 'single', singleResult: { data } },

@@ -19,6 +19,8 @@ export type RequestRecord = {
   sqlStatements?: number;
   /** Whether the response cache answered (hit) or was asked and did not (miss); unset: not asked. */
   cache?: 'hit' | 'miss';
+  /** Answered by its compiled statement (compiled-reads/) rather than the resolvers. */
+  compiled?: boolean;
   /** Codes of every error in the response, in order. */
   errorCodes: string[];
   /** The response carries only GraphQL request errors (syntax, validation, limits, variables). */
