@@ -1,5 +1,5 @@
 // Named prepared statements on a PostgreSQL server (engine/prepared.ts): each connection parses a
-// parameterised text once, keeps at most MAX_PREPARED_PER_CONNECTION, and a statement a migration
+// parameterised text (or a SELECT) once, keeps at most MAX_PREPARED_PER_CONNECTION, and a statement a migration
 // made stale is run unnamed from then on instead of failing for ever.
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,16 @@ describe.skipIf(!url)('prepared statements on a PostgreSQL server', () => {
     expect(viaCallback).toBe(3);
     // Unparameterised statements (BEGIN, DDL, these lookups) stay unnamed.
     expect(await prepared()).toEqual([text]);
+  });
+
+  it('prepares a SELECT without parameters, such as a compiled read with its page size in the text', async () => {
+    const text = 'select a from t order by a limit 2';
+    expect((await client.query({ text }, [])).rows).toEqual([{ a: 1 }, { a: 2 }]);
+    expect((await client.query({ text }, [])).rows).toEqual([{ a: 1 }, { a: 2 }]);
+    expect(await prepared()).toContain(text);
+    await client.query({ text: 'set search_path to public' }, []);
+    await client.query({ text: `set search_path to ${schema}` }, []);
+    expect((await prepared()).some((statement) => statement.startsWith('set'))).toBe(false);
   });
 
   it('runs a statement a migration made stale unnamed, after the one failure PostgreSQL reports', async () => {

@@ -24,20 +24,58 @@ import {
   readModel,
 } from './read-model.ts';
 
-/** A parameter's value for one request, or FALLBACK when the request must run as usual. */
-type Param = (variables: Record<string, unknown>) => unknown;
+/**
+ * A parameter's value for one request, or FALLBACK when the request must run as usual. A page
+ * size is written into the text (`inline`): PostgreSQL has no good generic plan for `limit $1`.
+ */
+type Param = { value: (variables: Record<string, unknown>) => unknown; inline?: boolean };
 export const FALLBACK: unique symbol = Symbol('fallback');
 
 export type CompiledRead = {
-  /** The statement's text around its parameters, for drizzle's `sql` tag. */
+  /** The statement's text around its parameters. */
   strings: string[];
   params: Param[];
   /** Root fields found by slug: when one is null (not found, merged away), run as usual. */
   lookups: string[];
+  /** The statement's text for each set of page sizes asked so far (statementFor). */
+  texts: Map<string, string[]>;
 };
 
 /** Where a parameter goes in text being built; nothing else in the text has braces (names are GraphQL names). */
 const MARKER = /\{\{(\d+)\}\}/g;
+
+/** Statements kept per compiled read, one per set of page sizes (a client could ask for every size). */
+const MAX_TEXTS = 32;
+
+/**
+ * One request's statement: its text around its parameters (page sizes written in), for drizzle's
+ * `sql` tag, and the parameters' values; null when the request must run as usual.
+ */
+export function statementFor(
+  read: CompiledRead,
+  variables: Record<string, unknown>,
+): { strings: string[]; values: unknown[] } | null {
+  const values: unknown[] = [];
+  const inline: unknown[] = [];
+  for (const param of read.params) {
+    const value = param.value(variables);
+    if (value === FALLBACK) return null;
+    (param.inline ? inline : values).push(value);
+  }
+  const key = inline.join(',');
+  const known = read.texts.get(key);
+  if (known) return { strings: known, values };
+  // Only page sizes are written in, and each was checked to be an integer in range.
+  const strings = [read.strings[0] as string];
+  let at = 0;
+  read.params.forEach((param, i) => {
+    const next = read.strings[i + 1] as string;
+    if (param.inline) strings[strings.length - 1] += `${Number(inline[at++])}${next}`;
+    else strings.push(next);
+  });
+  if (read.texts.size < MAX_TEXTS) read.texts.set(key, strings);
+  return { strings, values };
+}
 
 class NotCompilable extends Error {}
 const refuse = (why: string): never => {
@@ -97,11 +135,11 @@ class Compiler {
       from = marker.index + marker[0].length;
     }
     strings.push(text.slice(from));
-    return { strings, params, lookups: this.lookups };
+    return { strings, params, lookups: this.lookups, texts: new Map() };
   }
 
-  private param(value: Param): string {
-    this.params.push(value);
+  private param(value: Param['value'], inline = false): string {
+    this.params.push({ value, inline });
     return `{{${this.params.length - 1}}}`;
   }
 
@@ -233,7 +271,7 @@ class Compiler {
               (value as number) <= PAGE_SIZE.max
               ? value
               : FALLBACK;
-          });
+          }, true);
           pairs.push(
             `'${key}', coalesce((select json_agg(${json} order by ${orderBy(field.order, (c) => `${p}.${name(c)}`)}) from (select ${columns} from ${from} where ${conditions} order by ${orderBy(field.order, (c) => `${t}.${name(c)}`)} limit ${limit}) ${p}), '[]'::json)`,
           );
@@ -259,7 +297,7 @@ class Compiler {
   }
 
   /** An argument's value for a request: a literal, or a variable (with its default). */
-  private argument(node: FieldNode, argument: string): Param | undefined {
+  private argument(node: FieldNode, argument: string): Param['value'] | undefined {
     const arg = node.arguments?.find((a) => a.name.value === argument);
     if (!arg) return undefined;
     const value = arg.value;

@@ -5,7 +5,7 @@ import { canSeeUnpublished } from '@chancery/domain/viewer';
 import { sql } from 'drizzle-orm';
 import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 import type { Context } from '../context.ts';
-import { type CompiledRead, compileRead, FALLBACK } from './compile.ts';
+import { type CompiledRead, compileRead, statementFor } from './compile.ts';
 
 /**
  * Answers an anonymous reader's query with its compiled statement (compile.ts) once every other
@@ -40,14 +40,13 @@ export function compiledReadsPlugin(options: CompiledReadsOptions = {}): ApolloS
           if (!operation || canSeeUnpublished(contextValue.viewer)) return null;
           const read = compiledFor(document, operation);
           if (!read) return null;
-          const variables = request.variables ?? {};
-          const values = read.params.map((param) => param(variables));
-          if (values.includes(FALLBACK)) return null;
+          const statement = statementFor(read, request.variables ?? {});
+          if (!statement) return null;
           let data: Record<string, unknown> | undefined;
           try {
             const [row] = await rows<{ data: Record<string, unknown> }>(
               contextValue.db,
-              sql(read.strings as unknown as TemplateStringsArray, ...values),
+              sql(statement.strings as unknown as TemplateStringsArray, ...statement.values),
             );
             data = row?.data;
           } catch {
