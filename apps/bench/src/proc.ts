@@ -1,7 +1,7 @@
 // What a process costs, read from /proc (Linux): CPU time and resident memory of the server
 // process itself, not of the load generator.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 let ticksPerSecond: number | null = null;
 function clockTicks(): number {
@@ -23,6 +23,33 @@ export function cpuTimeMs(pid: number): number {
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
   return ((utime + stime) * 1000) / clockTicks();
+}
+
+/** User + system CPU time so far of each PostgreSQL process on this machine, in milliseconds, by pid. */
+export function postgresCpuTimes(): Map<number, number> {
+  const times = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
+      times.set(Number(entry), cpuTimeMs(Number(entry)));
+    } catch {
+      // gone between listing and reading
+    }
+  }
+  return times;
+}
+
+/**
+ * What PostgreSQL spent between two `postgresCpuTimes()`, in milliseconds: the processes alive at
+ * the end (a backend that started in between counts whole; one that ended in between is missed, so
+ * this never overstates).
+ */
+export function postgresCpuSpentMs(before: Map<number, number>, after: Map<number, number>): number {
+  let spent = 0;
+  for (const [pid, ms] of after) spent += ms - (before.get(pid) ?? 0);
+  return spent;
 }
 
 /** Current (VmRSS) and peak (VmHWM) resident set size of `pid`, in MiB. */
@@ -66,6 +93,11 @@ function cpuTotals(): { busy: number; total: number } {
   const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
   const total = fields.reduce((a, b) => a + b, 0);
   return { busy: total - idle, total };
+}
+
+/** CPU time every CPU of the machine has spent busy so far, whoever spent it, in milliseconds. */
+export function machineBusyMs(): number {
+  return (cpuTotals().busy * 1000) / clockTicks();
 }
 
 /** Share of all CPUs (0–1) busy over the next `ms` milliseconds, whoever uses them. */

@@ -12,7 +12,15 @@ import {
   openLoop,
   type Target,
 } from './load.ts';
-import { cpuTimeMs, memoryMiB, sampleRss, waitForQuiet } from './proc.ts';
+import {
+  cpuTimeMs,
+  machineBusyMs,
+  memoryMiB,
+  postgresCpuSpentMs,
+  postgresCpuTimes,
+  sampleRss,
+  waitForQuiet,
+} from './proc.ts';
 import type { ScenarioRequest } from './setup.ts';
 import { growthPercent, median, round } from './stats.ts';
 import type { WriteRequest } from './write.ts';
@@ -45,6 +53,10 @@ export type CellRound = {
   p50: number;
   p99: number;
   cpuMsPerReq: number;
+  /** PostgreSQL's CPU per request (every postgres process; 0 on PGlite, which runs in the server). */
+  dbCpuMsPerReq: number;
+  /** The whole machine's busy CPU per request: server, database and load generator. */
+  machineCpuMsPerReq: number;
   peakRssMiB: number;
   errors: number;
   completed: number;
@@ -193,17 +205,31 @@ async function measureClosed(
   target: Target,
   concurrency: number,
   timing: Timing,
-): Promise<{ result: LoadResult; cpuMsPerReq: number; peakRssMiB: number; busyBefore: number }> {
+): Promise<{
+  result: LoadResult;
+  cpuMsPerReq: number;
+  dbCpuMsPerReq: number;
+  machineCpuMsPerReq: number;
+  peakRssMiB: number;
+  busyBefore: number;
+}> {
   const busyBefore = await waitForQuiet({ threshold: timing.quietBelow, maxWaitMs: timing.quietWaitMs });
   await closedLoop(target, { concurrency, durationMs: timing.warmupMs });
   const rss = sampleRss(c.child.pid);
   const cpuBefore = cpuTimeMs(c.child.pid);
+  const dbBefore = postgresCpuTimes();
+  const machineBefore = machineBusyMs();
   const result = await closedLoop(target, { concurrency, durationMs: timing.measureMs });
   const cpuAfter = cpuTimeMs(c.child.pid);
+  const dbAfter = postgresCpuTimes();
+  const machineAfter = machineBusyMs();
   const { peak } = rss.stop();
+  const requests = Math.max(1, result.completed);
   return {
     result,
-    cpuMsPerReq: (cpuAfter - cpuBefore) / Math.max(1, result.completed),
+    cpuMsPerReq: (cpuAfter - cpuBefore) / requests,
+    dbCpuMsPerReq: postgresCpuSpentMs(dbBefore, dbAfter) / requests,
+    machineCpuMsPerReq: (machineAfter - machineBefore) / requests,
     peakRssMiB: peak,
     busyBefore,
   };
@@ -236,12 +262,8 @@ export async function closedLoopCells<R extends Measured>(options: {
       for (const concurrency of concurrencies) {
         const order = contestants.map((_, i) => contestants[(i + pass) % contestants.length] as Contestant);
         for (const c of order) {
-          const { result, cpuMsPerReq, peakRssMiB, busyBefore } = await measureClosed(
-            c,
-            targetOf(c, request),
-            concurrency,
-            timing,
-          );
+          const { result, cpuMsPerReq, dbCpuMsPerReq, machineCpuMsPerReq, peakRssMiB, busyBefore } =
+            await measureClosed(c, targetOf(c, request), concurrency, timing);
           if (result.errors)
             log(`  ! ${c.name} ${request.scenario.id}: ${result.errors} errors, first: ${result.firstError}`);
           const key = `${request.scenario.id}/${c.name}/${concurrency}`;
@@ -251,6 +273,8 @@ export async function closedLoopCells<R extends Measured>(options: {
             p50: result.latency.p50,
             p99: result.latency.p99,
             cpuMsPerReq,
+            dbCpuMsPerReq: round(dbCpuMsPerReq, 4),
+            machineCpuMsPerReq: round(machineCpuMsPerReq, 4),
             peakRssMiB,
             errors: result.errors,
             completed: result.completed,
@@ -259,7 +283,7 @@ export async function closedLoopCells<R extends Measured>(options: {
           });
           rounds.set(key, list);
           log(
-            `  round ${pass + 1} ${request.scenario.id.padEnd(9)} c=${String(concurrency).padStart(2)} ${c.name.padEnd(22)} ${result.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${result.latency.p50.toFixed(2)} ms  p99 ${result.latency.p99.toFixed(2)} ms  cpu ${cpuMsPerReq.toFixed(3)} ms/req  rss ${peakRssMiB.toFixed(0)} MiB  (machine busy before ${(busyBefore * 100).toFixed(0)}%)`,
+            `  round ${pass + 1} ${request.scenario.id.padEnd(9)} c=${String(concurrency).padStart(2)} ${c.name.padEnd(22)} ${result.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${result.latency.p50.toFixed(2)} ms  p99 ${result.latency.p99.toFixed(2)} ms  cpu ${cpuMsPerReq.toFixed(3)} ms/req (db ${dbCpuMsPerReq.toFixed(3)}, machine ${machineCpuMsPerReq.toFixed(3)})  rss ${peakRssMiB.toFixed(0)} MiB  (machine busy before ${(busyBefore * 100).toFixed(0)}%)`,
           );
         }
       }
