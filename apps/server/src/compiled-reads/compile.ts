@@ -29,7 +29,7 @@ import {
  * size is written into the text (`inline`): PostgreSQL has no good generic plan for `limit $1`.
  */
 type Param = { value: (variables: Record<string, unknown>) => unknown; inline?: boolean };
-export const FALLBACK: unique symbol = Symbol('fallback');
+const FALLBACK: unique symbol = Symbol('fallback');
 
 export type CompiledRead = {
   /** The statement's text around its parameters. */

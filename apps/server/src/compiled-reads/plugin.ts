@@ -7,16 +7,17 @@ import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 import type { Context } from '../context.ts';
 import { type CompiledRead, compileRead, statementFor } from './compile.ts';
 
-/**
- * Answers an anonymous reader's query with its compiled statement (compile.ts) once every other
- * plugin has accepted the operation (limits, trusted documents), so it is refused, priced and
- * logged as any other. Editors, and documents that do not compile, run through the resolvers.
- */
 export type CompiledReadsOptions = {
   /** Told each time an operation is answered by its compiled statement, with its HTTP request. */
   onCompiled?: (httpRequest: object | undefined) => void;
 };
 
+/**
+ * Answers a reader's query (anyone who may not see unpublished records) with its compiled statement
+ * (compile.ts) once every other plugin has accepted the operation (limits, trusted documents), so it
+ * is refused, priced and logged as any other. Editors, and documents that do not compile, run
+ * through the resolvers.
+ */
 export function compiledReadsPlugin(options: CompiledReadsOptions = {}): ApolloServerPlugin<Context> {
   // Apollo keeps one DocumentNode per document text, so a document compiles once.
   const compiled = new WeakMap<DocumentNode, Map<OperationDefinitionNode, CompiledRead | null>>();
