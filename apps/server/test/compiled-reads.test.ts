@@ -14,19 +14,23 @@ import { readModel } from '../src/compiled-reads/read-model.ts';
 import { createRequestContext } from '../src/context.ts';
 import { type ChanceryServer, createServer } from '../src/server.ts';
 
+const PAGE = 'fragment Page on PageInfo { __typename hasNextPage hasPreviousPage startCursor endCursor }';
+
 /** A selection of every field of a read-model type, nested `depth` relations deep. */
 function everyField(typename: string, depth: number): string {
   const model = readModel[typename];
   if (!model) throw new Error(`No read model for ${typename}`);
   const fields: string[] = [];
   for (const [name, field] of Object.entries(model.fields)) {
-    if (field.kind === 'column' || field.kind === 'id') fields.push(name);
+    if (field.kind === 'column' || field.kind === 'instant' || field.kind === 'id') fields.push(name);
     else if (field.kind === 'embedded') fields.push(`${name} { ${everyField(field.type, depth)} }`);
     else if (depth === 0) continue;
     else if (field.kind === 'one' || field.kind === 'many')
       fields.push(`${name} { ${everyField(field.type, depth - 1)} }`);
     else if (field.kind === 'connection')
-      fields.push(`${name}(first: 2) { totalCount nodes { ${everyField(field.type, depth - 1)} } }`);
+      fields.push(
+        `${name}(first: 2) { totalCount nodes { ${everyField(field.type, depth - 1)} } pageInfo { ...Page } edges { cursor node { id } } }`,
+      );
   }
   return fields.join(' ');
 }
@@ -118,9 +122,10 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
   }
 
   const compiledDocuments = () => ({
-    'every field of statements': `{ statements(first: 12) { totalCount nodes { ${everyField('Statement', 2)} } } }`,
-    'every field of treaties': `{ treaties { totalCount nodes { ${everyField('Treaty', 2)} } } }`,
-    'every field of an actor': `query ($slug: String!) { actor(slug: $slug) { ${everyField('Actor', 2)} } }`,
+    'every field of statements': `{ statements(first: 12) { totalCount nodes { ${everyField('Statement', 2)} } pageInfo { ...Page } edges { cursor node { id } } } } ${PAGE}`,
+    'every field of treaties': `{ treaties { totalCount nodes { ${everyField('Treaty', 2)} } pageInfo { ...Page } } } ${PAGE}`,
+    'every field of an actor': `query ($slug: String!) { actor(slug: $slug) { ${everyField('Actor', 2)} } } ${PAGE}`,
+    'a page past the end': `{ treaties(first: 100) { pageInfo { ...Page } edges { cursor } } } ${PAGE}`,
     'the bench latest':
       '{ statements(first: 20) { nodes { id text saidOn speaker { name } source { article { headline } } } } }',
     'the bench treaties':
@@ -186,15 +191,17 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
   it('runs everything else through the resolvers, with the same answers and errors', async () => {
     const usualDocuments: [string, string, Record<string, unknown>?, string?][] = [
       ['an editor', '{ statements(first: 3) { nodes { id text } } }', undefined, editorToken],
-      ['a field outside the read model', '{ statements(first: 3) { nodes { id createdAt } } }'],
+      ['a field outside the read model', '{ statements(first: 3) { nodes { id about { title } } } }'],
       [
         'an argument outside the read model',
         '{ statements(first: 3, orderBy: SAID_ON_ASC) { nodes { id } } }',
       ],
       [
-        'edges and cursors',
-        '{ statements(first: 3) { edges { cursor node { id } } pageInfo { hasNextPage } } }',
+        'a page after a cursor',
+        '{ statements(first: 3, after: "REM6VDpbIlM6MjAyNC0wMS0wMSJd") { nodes { id } } }',
       ],
+      ['a page from the end', '{ statements(last: 3) { nodes { id } pageInfo { hasPreviousPage } } }'],
+      ['a connection type name', '{ statements(first: 3) { __typename } }'],
       ['a directive', '{ statements(first: 3) { nodes { id text @include(if: true) } } }'],
       ['an actor not found', '{ actor(slug: "no-such-actor") { name } }'],
       [

@@ -198,6 +198,8 @@ class Compiler {
     switch (field.kind) {
       case 'column':
         return this.ref(alias, field.column);
+      case 'instant':
+        return `to_char(${this.ref(alias, field.column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
       case 'id':
         // base64url without padding, as packages/domain/src/global-id.ts encodes (short enough that
         // PostgreSQL's base64 breaks no line).
@@ -240,16 +242,35 @@ class Compiler {
     }
   }
 
-  /** A page of rows: `nodes` (the first `first`) and `totalCount`. */
+  /**
+   * A forward page of rows (`first`), as the plugin's connections answer it: `nodes`, `edges` with
+   * their cursors, `pageInfo` and `totalCount`. The page's rows are one subselect numbered in order
+   * (`_n`), with one row past the page when `hasNextPage` is asked.
+   */
   private connection(field: Extract<Field, { kind: 'connection' }>, node: FieldNode, parent: string): string {
     const target = model(field.type);
     const first = this.argument(node, 'first');
     const t = this.alias();
     const l = this.alias();
+    const p = this.alias();
     const conditions = [...(field.link ? this.joins(field.link, parent, t, l) : []), field.where(t)].join(
       ' and ',
     );
     const from = field.link ? this.from(field.link, target, t, l) : `${table(target)} ${t}`;
+    const size = this.param((variables) => {
+      const value = first ? first(variables) : undefined;
+      if (value === undefined || value === null) return PAGE_SIZE.default;
+      return Number.isInteger(value) &&
+        (value as number) >= PAGE_SIZE.min &&
+        (value as number) <= PAGE_SIZE.max
+        ? value
+        : FALLBACK;
+    }, true);
+    this.wanted.set(p, new Set(field.order.map(([column]) => name(column))));
+    const onPage = `filter (where ${p}._n <= ${size})`;
+    const cursor = () => cursorOf(field.order, p);
+    let readsRows = false;
+    let pastPage = false;
     const pairs: string[] = [];
     for (const selected of this.fields(node.selectionSet ?? refuse('no selection'), 'connection')) {
       const key = (selected.alias ?? selected.name).value;
@@ -258,31 +279,66 @@ class Compiler {
         case 'totalCount':
           pairs.push(`'${key}', (select count(*)::int from ${from} where ${conditions})`);
           break;
-        case 'nodes': {
-          const p = this.alias();
-          this.wanted.set(p, new Set(field.order.map(([column]) => name(column))));
-          const json = this.object(target, selected.selectionSet, p);
-          const columns = [...(this.wanted.get(p) ?? [])].map((column) => `${t}.${column}`).join(', ');
-          const limit = this.param((variables) => {
-            const value = first ? first(variables) : undefined;
-            if (value === undefined || value === null) return PAGE_SIZE.default;
-            return Number.isInteger(value) &&
-              (value as number) >= PAGE_SIZE.min &&
-              (value as number) <= PAGE_SIZE.max
-              ? value
-              : FALLBACK;
-          }, true);
+        case 'nodes':
+          readsRows = true;
           pairs.push(
-            `'${key}', coalesce((select json_agg(${json} order by ${orderBy(field.order, (c) => `${p}.${name(c)}`)}) from (select ${columns} from ${from} where ${conditions} order by ${orderBy(field.order, (c) => `${t}.${name(c)}`)} limit ${limit}) ${p}), '[]'::json)`,
+            `'${key}', coalesce(json_agg(${this.object(target, selected.selectionSet, p)} order by ${p}._n) ${onPage}, '[]'::json)`,
+          );
+          break;
+        case 'edges': {
+          readsRows = true;
+          const edge: string[] = [];
+          for (const part of this.fields(selected.selectionSet ?? refuse('no selection'), 'edge')) {
+            const partKey = (part.alias ?? part.name).value;
+            if (part.name.value === 'cursor') edge.push(`'${partKey}', ${cursor()}`);
+            else if (part.name.value === 'node')
+              edge.push(`'${partKey}', ${this.object(target, part.selectionSet, p)}`);
+            else refuse(`edge.${part.name.value}`);
+          }
+          pairs.push(
+            `'${key}', coalesce(json_agg(${jsonObject(edge)} order by ${p}._n) ${onPage}, '[]'::json)`,
           );
           break;
         }
+        case 'pageInfo': {
+          readsRows = true;
+          const info: string[] = [];
+          for (const part of this.fields(selected.selectionSet ?? refuse('no selection'), 'PageInfo')) {
+            const partKey = (part.alias ?? part.name).value;
+            switch (part.name.value) {
+              case 'hasNextPage':
+                pastPage = true;
+                info.push(`'${partKey}', count(*) > ${size}`);
+                break;
+              case 'hasPreviousPage':
+                // A page from the start (no `after`) has nothing before it.
+                info.push(`'${partKey}', false`);
+                break;
+              case 'startCursor':
+                info.push(`'${partKey}', (array_agg(${cursor()} order by ${p}._n) ${onPage})[1]`);
+                break;
+              case 'endCursor':
+                info.push(`'${partKey}', (array_agg(${cursor()} order by ${p}._n desc) ${onPage})[1]`);
+                break;
+              case '__typename':
+                info.push(`'${partKey}', 'PageInfo'::text`);
+                break;
+              default:
+                refuse(`PageInfo.${part.name.value}`);
+            }
+          }
+          pairs.push(`'${key}', ${jsonObject(info)}`);
+          break;
+        }
         default:
-          // `__typename` of a connection names a type per field; edges, cursors and pageInfo run as usual.
+          // A connection's `__typename` names a type per field; it runs as usual.
           refuse(`connection.${selected.name.value}`);
       }
     }
-    return jsonObject(pairs);
+    if (!readsRows) return jsonObject(pairs);
+    const order = (alias: string) => orderBy(field.order, (c) => `${alias}.${name(c)}`);
+    const columns = [...(this.wanted.get(p) ?? [])].map((column) => `${t}.${column}`).join(', ');
+    return `(select ${jsonObject(pairs)} from (select ${columns}, row_number() over (order by ${order(t)}) as _n from ${from} where ${conditions} order by ${order(t)} limit ${size}${pastPage ? ' + 1' : ''}) ${p})`;
   }
 
   /** The conditions tying the target row `t` (and the link row `l`) to the parent row. */
@@ -334,6 +390,32 @@ function table(target: ObjectModel): string {
 }
 
 const quoted = (t: PgTable) => `"${getTableConfig(t).name}"`;
+
+/**
+ * A row's cursor as @pothos/plugin-drizzle writes it: base64 of `DC:` and the tagged value of its
+ * one order column, or `DC:T:` and a JSON array of them (`@pothos/core` utils/cursors.ts). Dates
+ * and uuids are strings in Chancery's rows, so each is an `S:` chunk.
+ */
+function cursorOf(order: Order, alias: string): string {
+  const chunks = order.map(([column]) => {
+    const value = `${alias}.${name(column)}`;
+    switch (column.columnType) {
+      case 'PgDateString':
+        return `'S:' || to_char(${value}, 'YYYY-MM-DD')`;
+      case 'PgUUID':
+      case 'PgText':
+        return `'S:' || ${value}::text`;
+      default:
+        return refuse(`a cursor on ${column.columnType}`);
+    }
+  });
+  const payload =
+    chunks.length === 1
+      ? `'DC:' || ${chunks[0]}`
+      : `'DC:T:[' || ${chunks.map((chunk) => `to_json(${chunk})::text`).join(" || ',' || ")} || ']'`;
+  // PostgreSQL's base64 breaks lines every 76 characters; Node's does not.
+  return `translate(encode(convert_to(${payload}, 'UTF8'), 'base64'), E'\\n', '')`;
+}
 
 function orderBy(order: Order, ref: (column: Column) => string): string {
   return order.map(([column, direction]) => `${ref(column)} ${direction}`).join(', ');

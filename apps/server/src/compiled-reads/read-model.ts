@@ -32,6 +32,8 @@ export type Link = { from: Column; to: Column; through?: { table: PgTable; from:
 export type Field =
   /** A column of the row, as PostgreSQL renders it in JSON (text, dates as YYYY-MM-DD, integers, arrays of text). */
   | { kind: 'column'; column: Column }
+  /** A timestamp, as the DateTime scalar writes it: ISO 8601 in UTC with milliseconds. */
+  | { kind: 'instant'; column: Column }
   /** The node's global ID: base64url of "Typename:uuid" (packages/domain/src/global-id.ts). */
   | { kind: 'id'; typename: string; column: Column }
   /** An object made from the same row (no table of its own). */
@@ -49,6 +51,7 @@ export type ObjectModel = { typename: string; table?: PgTable; fields: Record<st
 
 const col = (column: Column) => ({ kind: 'column', column }) as const;
 const id = (typename: string, column: Column) => ({ kind: 'id', typename, column }) as const;
+const instant = (column: Column) => ({ kind: 'instant', column }) as const;
 
 /** Readers see published statements only (visibility.ts: `published` carries the article's state too). */
 const publishedStatement: Condition = (s) => `${s}.${name(statements.published)}`;
@@ -98,6 +101,8 @@ export const readModel: Record<string, ObjectModel> = {
       saidOn: col(statements.saidOn),
       occasion: col(statements.occasion),
       version: col(statements.version),
+      createdAt: instant(statements.createdAt),
+      updatedAt: instant(statements.updatedAt),
       speaker: { kind: 'one', type: 'Actor', link: { from: statements.speakerId, to: actors.id } },
       source: { kind: 'embedded', type: 'SourceSpan' },
     },
@@ -125,6 +130,8 @@ export const readModel: Record<string, ObjectModel> = {
       countryCode: col(actors.countryCode),
       wikidataId: col(actors.wikidataId),
       version: col(actors.version),
+      createdAt: instant(actors.createdAt),
+      updatedAt: instant(actors.updatedAt),
       roles: {
         kind: 'many',
         type: 'ActorRole',
@@ -155,12 +162,15 @@ export const readModel: Record<string, ObjectModel> = {
     fields: {
       id: id('Article', articles.id),
       headline: col(articles.headline),
+      publishedAt: instant(articles.publishedAt),
       standfirst: col(articles.standfirst),
       slug: col(articles.slug),
       byline: col(articles.byline),
       language: col(articles.language),
       url: col(articles.url),
       version: col(articles.version),
+      createdAt: instant(articles.createdAt),
+      updatedAt: instant(articles.updatedAt),
     },
   },
   Treaty: {
@@ -175,6 +185,8 @@ export const readModel: Record<string, ObjectModel> = {
       signedPlace: col(treaties.signedPlace),
       entryIntoForceOn: col(treaties.entryIntoForceOn),
       version: col(treaties.version),
+      createdAt: instant(treaties.createdAt),
+      updatedAt: instant(treaties.updatedAt),
       parties: {
         kind: 'many',
         type: 'Actor',
@@ -204,6 +216,8 @@ export const readModel: Record<string, ObjectModel> = {
       text: col(treatyProvisions.text),
       summary: col(treatyProvisions.summary),
       version: col(treatyProvisions.version),
+      createdAt: instant(treatyProvisions.createdAt),
+      updatedAt: instant(treatyProvisions.updatedAt),
       statements: {
         kind: 'connection',
         type: 'Statement',
