@@ -48,7 +48,7 @@ describe.skipIf(!url)('prepared statements on a PostgreSQL server', () => {
     expect(await prepared()).toContain(text);
     await client.query({ text: 'set search_path to public' }, []);
     await client.query({ text: `set search_path to ${schema}` }, []);
-    expect((await prepared()).some((statement) => statement.startsWith('set'))).toBe(false);
+    expect((await prepared()).some((statement: string) => statement.startsWith('set'))).toBe(false);
   });
 
   it('runs a statement a migration made stale unnamed, after the one failure PostgreSQL reports', async () => {
