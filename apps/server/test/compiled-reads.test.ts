@@ -191,7 +191,7 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
   it('runs everything else through the resolvers, with the same answers and errors', async () => {
     const usualDocuments: [string, string, Record<string, unknown>?, string?][] = [
       ['an editor', '{ statements(first: 3) { nodes { id text } } }', undefined, editorToken],
-      ['a field outside the read model', '{ statements(first: 3) { nodes { id about { title } } } }'],
+      ['a field outside the read model', '{ statements(first: 3) { nodes { id attribution { method } } } }'],
       [
         'an argument outside the read model',
         '{ statements(first: 3, orderBy: SAID_ON_ASC) { nodes { id } } }',

@@ -39,6 +39,12 @@ export type CompiledRead = {
   lookups: string[];
   /** The statement's text for each set of page sizes asked so far (statementFor). */
   texts: Map<string, string[]>;
+  /**
+   * Checks of the arguments the read model has no meaning for (`filter`, `orderBy`, `after`,
+   * `asOf`, …): the statement answers only while each is null, which every such argument reads as
+   * "the default".
+   */
+  guards: ((variables: Record<string, unknown>) => boolean)[];
 };
 
 /** Where a parameter goes in text being built; nothing else in the text has braces (names are GraphQL names). */
@@ -55,6 +61,7 @@ export function statementFor(
   read: CompiledRead,
   variables: Record<string, unknown>,
 ): { strings: string[]; values: unknown[] } | null {
+  if (!read.guards.every((guard) => guard(variables))) return null;
   const values: unknown[] = [];
   const inline: unknown[] = [];
   for (const param of read.params) {
@@ -102,6 +109,7 @@ export function compileRead(document: DocumentNode, operation: OperationDefiniti
 class Compiler {
   private readonly params: Param[] = [];
   private readonly lookups: string[] = [];
+  private readonly guards: CompiledRead['guards'] = [];
   private aliases = 0;
   /** Columns a subselect must return, by its alias: what the expressions over it read. */
   private readonly wanted = new Map<string, Set<string>>();
@@ -135,7 +143,7 @@ class Compiler {
       from = marker.index + marker[0].length;
     }
     strings.push(text.slice(from));
-    return { strings, params, lookups: this.lookups, texts: new Map() };
+    return { strings, params, lookups: this.lookups, texts: new Map(), guards: this.guards };
   }
 
   private param(value: Param['value'], inline = false): string {
@@ -194,7 +202,7 @@ class Compiler {
   private field(field: Field, node: FieldNode, alias: string): string {
     const args = node.arguments ?? [];
     const allowed = field.kind === 'connection' ? ['first'] : field.kind === 'bySlug' ? ['slug'] : [];
-    if (args.some((arg) => !allowed.includes(arg.name.value))) refuse('argument');
+    for (const arg of args) if (!allowed.includes(arg.name.value)) this.mustBeNull(arg.value);
     switch (field.kind) {
       case 'column':
         return this.ref(alias, field.column);
@@ -350,6 +358,16 @@ class Compiler {
   private from(link: Link, target: ObjectModel, t: string, l: string): string {
     if (!link.through) return `${table(target)} ${t}`;
     return `${quoted(link.through.table)} ${l} join ${table(target)} ${t} on ${t}.${name(link.to)} = ${l}.${name(link.through.to)}`;
+  }
+
+  /** An argument the read model has no meaning for: null written out, or a variable null at run time. */
+  private mustBeNull(value: ValueNode) {
+    if (value.kind === Kind.NULL) return;
+    if (value.kind !== Kind.VARIABLE) return refuse('argument');
+    const variable = value.name.value;
+    const fallback = this.defaults.get(variable);
+    if (fallback && fallback.kind !== Kind.NULL) return refuse('argument default');
+    this.guards.push((variables) => variables[variable] === undefined || variables[variable] === null);
   }
 
   /** An argument's value for a request: a literal, or a variable (with its default). */

@@ -8,6 +8,7 @@ import {
   articles,
   statementProvisions,
   statements,
+  statementTreaties,
   treaties,
   treatyParties,
   treatyProvisions,
@@ -105,6 +106,36 @@ export const readModel: Record<string, ObjectModel> = {
       updatedAt: instant(statements.updatedAt),
       speaker: { kind: 'one', type: 'Actor', link: { from: statements.speakerId, to: actors.id } },
       source: { kind: 'embedded', type: 'SourceSpan' },
+      about: {
+        kind: 'many',
+        type: 'Treaty',
+        link: {
+          from: statements.id,
+          to: treaties.id,
+          through: {
+            table: statementTreaties,
+            from: statementTreaties.statementId,
+            to: statementTreaties.treatyId,
+          },
+        },
+        where: live(treaties.deletedAt),
+        order: [[treaties.title, 'asc']],
+      },
+      provisions: {
+        kind: 'many',
+        type: 'TreatyProvision',
+        link: {
+          from: statements.id,
+          to: treatyProvisions.id,
+          through: {
+            table: statementProvisions,
+            from: statementProvisions.statementId,
+            to: statementProvisions.provisionId,
+          },
+        },
+        where: live(treatyProvisions.deletedAt),
+        order: [[treatyProvisions.position, 'asc']],
+      },
     },
   },
   SourceSpan: {
@@ -179,6 +210,7 @@ export const readModel: Record<string, ObjectModel> = {
     fields: {
       id: id('Treaty', treaties.id),
       title: col(treaties.title),
+      status: col(treaties.status),
       shortTitle: col(treaties.shortTitle),
       slug: col(treaties.slug),
       signedOn: col(treaties.signedOn),
@@ -211,6 +243,7 @@ export const readModel: Record<string, ObjectModel> = {
     table: treatyProvisions,
     fields: {
       id: id('TreatyProvision', treatyProvisions.id),
+      treaty: { kind: 'one', type: 'Treaty', link: { from: treatyProvisions.treatyId, to: treaties.id } },
       number: col(treatyProvisions.number),
       heading: col(treatyProvisions.heading),
       text: col(treatyProvisions.text),

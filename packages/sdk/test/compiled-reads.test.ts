@@ -1,0 +1,80 @@
+// The SDK's own read operations against two real servers on one database, one answering readers
+// with compiled reads and one without: the same answers, and the reader app's statement list
+// answered by its compiled statement.
+import { StoryImporter } from '@chancery/db/import/story';
+import { type TestDatabase, testEngines } from '@chancery/db/testing';
+import { generateStories } from '@chancery/domain/generate/stories';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChanceryClient, createChanceryClient } from '../src/client.ts';
+import { SEED } from './samples.ts';
+import { type RunningServer, startServer } from './server.ts';
+
+describe.each(testEngines)('the SDK with compiled reads on $name', (engine) => {
+  let database: TestDatabase;
+  let compiled: RunningServer;
+  let usual: RunningServer;
+  let fast: ChanceryClient;
+  let slow: ChanceryClient;
+  let compiledCount = 0;
+
+  beforeAll(async () => {
+    database = await engine.open({ seed: true });
+    const importer = new StoryImporter(database.db, { tokenName: null });
+    for (const story of generateStories({ stories: 12, seed: 'sdk-compiled' }))
+      await importer.importStory({
+        source: story.fileName,
+        text: story.text,
+        published: { year: 2024 },
+        status: 'PUBLISHED',
+      });
+    compiled = await startServer(database, {
+      webhooks: false,
+      compiledReads: { onCompiled: () => compiledCount++ },
+    });
+    usual = await startServer(database, { webhooks: false, compiledReads: false });
+    fast = createChanceryClient({ url: compiled.url });
+    slow = createChanceryClient({ url: usual.url });
+  }, 120_000);
+  afterAll(async () => {
+    await compiled?.stop();
+    await usual?.stop();
+    await database?.close();
+  });
+
+  /** Both servers' answers to one call, and whether the compiled one used its compiled statement. */
+  async function both<T>(call: (client: ChanceryClient) => Promise<T>) {
+    const before = compiledCount;
+    const answer = await call(fast);
+    const wasCompiled = compiledCount > before;
+    expect(JSON.stringify(answer)).toBe(JSON.stringify(await call(slow)));
+    return { answer, wasCompiled };
+  }
+
+  it("answers the reader app's statement list, page after page, with its compiled statement", async () => {
+    const first = await both((client) => client.readerStatements({ first: 5 }));
+    expect(first.wasCompiled).toBe(true);
+    const page = first.answer.statements;
+    expect(page.nodes).toHaveLength(5);
+    expect(page.pageInfo.hasNextPage).toBe(true);
+    // The next page asks `after`: it runs through the resolvers, from the compiled page's cursor.
+    const next = await both((client) =>
+      client.readerStatements({ first: 5, after: page.pageInfo.endCursor }),
+    );
+    expect(next.wasCompiled).toBe(false);
+    expect(next.answer.statements.nodes[0]?.id).not.toBe(page.nodes[0]?.id);
+  });
+
+  it('answers every other read operation as the resolvers do', async () => {
+    const calls: ((client: ChanceryClient) => Promise<unknown>)[] = [
+      (client) => client.statements({ first: 10 }),
+      (client) => client.treaties({}),
+      (client) => client.treaty({ slug: SEED.partnership }),
+      (client) => client.actor({ slug: SEED.rudenko }),
+      (client) => client.actors({}),
+      (client) => client.article({ slug: SEED.article }),
+      (client) => client.readerTreaty({ slug: SEED.partnership }),
+      (client) => client.readerArticle({ slug: SEED.article }),
+    ];
+    for (const call of calls) await both(call);
+  });
+});
