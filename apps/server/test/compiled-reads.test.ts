@@ -42,6 +42,7 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
   let compiledCount = 0;
   let editorToken: string;
   let busiest: string;
+  const ids: Record<string, string> = {};
 
   beforeAll(async () => {
     database = await engine.open({ seed: true });
@@ -69,6 +70,23 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
       )) as unknown as { rows: { slug: string }[] }
     ).rows;
     busiest = row?.slug as string;
+    const idOf = async (typename: string, query: ReturnType<typeof sql>) => {
+      const [found] = ((await database.db.execute(query)) as unknown as { rows: { id: string }[] }).rows;
+      return Buffer.from(`${typename}:${found?.id}`).toString('base64url');
+    };
+    ids.speaker = await idOf(
+      'Actor',
+      sql`select speaker_id as id from statements where published group by speaker_id order by count(*) desc limit 1`,
+    );
+    ids.article = await idOf('Article', sql`select article_id as id from statements where published limit 1`);
+    ids.treaty = await idOf(
+      'Treaty',
+      sql`select treaty_id as id from statement_treaties group by treaty_id order by count(*) desc limit 1`,
+    );
+    ids.provision = await idOf(
+      'TreatyProvision',
+      sql`select provision_id as id from statement_provisions group by provision_id order by count(*) desc limit 1`,
+    );
     editorToken = (await createTokens(database)).editor;
     const limits = { maxCost: 1_000_000, maxDepth: 20 };
     compiled = await createServer({
@@ -162,6 +180,27 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
     }
   });
 
+  it('filters statements by speaker and article, in the default order', async () => {
+    const query = `query ($filter: StatementFilter, $order: StatementOrder) {
+      statements(first: 4, filter: $filter, orderBy: $order) { totalCount nodes { id saidOn } pageInfo { ...Page } } } ${PAGE}`;
+    const filters = [
+      { speakerId: ids.speaker },
+      { articleId: ids.article },
+      { speakerId: ids.speaker, articleId: ids.article },
+      { speakerId: null, kind: null },
+    ];
+    for (const filter of filters) {
+      const answer = await both(query, { filter, order: 'SAID_ON_DESC' });
+      expect(answer.wasCompiled, JSON.stringify(filter)).toBe(true);
+      expect(answer.errors).toBeUndefined();
+    }
+    const written = await both(
+      `{ statements(first: 3, filter: { speakerId: "${ids.speaker}" }, orderBy: SAID_ON_DESC) { totalCount nodes { id } } }`,
+    );
+    expect(written.wasCompiled).toBe(true);
+    expect((written.data as { statements: { totalCount: number } }).statements.totalCount).toBeGreaterThan(0);
+  });
+
   it('never shows a reader a draft or a deleted row', async () => {
     const { data } = await both('{ statements(first: 100) { totalCount nodes { id } } }');
     const [visible] = (
@@ -211,6 +250,38 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
       ['an empty page', 'query ($n: Int) { statements(first: $n) { nodes { id } } }', { n: 0 }],
       ['a negative page', 'query ($n: Int) { statements(first: $n) { nodes { id } } }', { n: -1 }],
       ['a page over the limit', 'query ($n: Int) { statements(first: $n) { nodes { id } } }', { n: 100_000 }],
+      [
+        'statements about a treaty',
+        'query ($f: StatementFilter) { statements(first: 3, filter: $f) { totalCount nodes { id } } }',
+        { f: { treatyId: ids.treaty } },
+      ],
+      [
+        'statements about a provision',
+        'query ($f: StatementFilter) { statements(first: 3, filter: $f) { totalCount nodes { id } } }',
+        { f: { provisionId: ids.provision } },
+      ],
+      [
+        'a filter the read model has no meaning for',
+        'query ($f: StatementFilter) { statements(first: 3, filter: $f) { nodes { id } } }',
+        { f: { kind: 'DIRECT' } },
+      ],
+      [
+        'an ID of the wrong type in a filter',
+        'query ($f: StatementFilter) { statements(first: 3, filter: $f) { nodes { id } } }',
+        {
+          f: { speakerId: Buffer.from('Treaty:00000000-0000-0000-0000-000000000000').toString('base64url') },
+        },
+      ],
+      [
+        'an ID that is not one',
+        'query ($f: StatementFilter) { statements(first: 3, filter: $f) { nodes { id } } }',
+        { f: { articleId: 'nonsense' } },
+      ],
+      [
+        'another order',
+        'query ($o: StatementOrder) { statements(first: 3, orderBy: $o) { nodes { id } } }',
+        { o: 'SAID_ON_ASC' },
+      ],
       [
         'a slug PostgreSQL cannot store',
         'query ($slug: String!) { actor(slug: $slug) { name } }',

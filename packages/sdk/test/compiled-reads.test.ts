@@ -64,6 +64,20 @@ describe.each(testEngines)('the SDK with compiled reads on $name', (engine) => {
     expect(next.answer.statements.nodes[0]?.id).not.toBe(page.nodes[0]?.id);
   });
 
+  it("answers an actor page's statement timeline, newest first, with its compiled statement", async () => {
+    const { actor } = await fast.actor({ slug: SEED.rudenko });
+    const timeline = await both((client) =>
+      client.readerStatements({ first: 5, filter: { speakerId: actor!.id }, orderBy: 'SAID_ON_DESC' }),
+    );
+    expect(timeline.wasCompiled).toBe(true);
+    expect(timeline.answer.statements.totalCount).toBeGreaterThan(0);
+    // Oldest first is another order: it runs through the resolvers.
+    const oldest = await both((client) =>
+      client.readerStatements({ first: 5, filter: { speakerId: actor!.id }, orderBy: 'SAID_ON_ASC' }),
+    );
+    expect(oldest.wasCompiled).toBe(false);
+  });
+
   it('answers every other read operation as the resolvers do', async () => {
     const calls: ((client: ChanceryClient) => Promise<unknown>)[] = [
       (client) => client.statements({ first: 10 }),

@@ -3,6 +3,7 @@
 // documents made entirely of read-model fields compile (read-model.ts); anything else (another
 // field or argument, a directive, a fragment on another type) returns null and the document runs
 // through the schema's resolvers as usual.
+import { decodeGlobalId } from '@chancery/domain/global-id';
 import { PAGE_SIZE } from '@chancery/domain/pagination';
 import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import {
@@ -201,7 +202,12 @@ class Compiler {
 
   private field(field: Field, node: FieldNode, alias: string): string {
     const args = node.arguments ?? [];
-    const allowed = field.kind === 'connection' ? ['first'] : field.kind === 'bySlug' ? ['slug'] : [];
+    const allowed =
+      field.kind === 'connection'
+        ? ['first', ...(field.filters ? ['filter'] : []), ...(field.orderName ? ['orderBy'] : [])]
+        : field.kind === 'bySlug'
+          ? ['slug']
+          : [];
     for (const arg of args) if (!allowed.includes(arg.name.value)) this.mustBeNull(arg.value);
     switch (field.kind) {
       case 'column':
@@ -261,9 +267,12 @@ class Compiler {
     const t = this.alias();
     const l = this.alias();
     const p = this.alias();
-    const conditions = [...(field.link ? this.joins(field.link, parent, t, l) : []), field.where(t)].join(
-      ' and ',
-    );
+    this.defaultOrder(field, node);
+    const conditions = [
+      ...(field.link ? this.joins(field.link, parent, t, l) : []),
+      field.where(t),
+      ...this.filters(field, node, t),
+    ].join(' and ');
     const from = field.link ? this.from(field.link, target, t, l) : `${table(target)} ${t}`;
     const size = this.param((variables) => {
       const value = first ? first(variables) : undefined;
@@ -347,6 +356,71 @@ class Compiler {
     const order = (alias: string) => orderBy(field.order, (c) => `${alias}.${name(c)}`);
     const columns = [...(this.wanted.get(p) ?? [])].map((column) => `${t}.${column}`).join(', ');
     return `(select ${jsonObject(pairs)} from (select ${columns}, row_number() over (order by ${order(t)}) as _n from ${from} where ${conditions} order by ${order(t)} limit ${size}${pastPage ? ' + 1' : ''}) ${p})`;
+  }
+
+  /** `orderBy` compiles only as the order the read model knows: written out, or a variable holding it (or null). */
+  private defaultOrder(field: Extract<Field, { kind: 'connection' }>, node: FieldNode) {
+    const value = node.arguments?.find((a) => a.name.value === 'orderBy')?.value;
+    if (!value || value.kind === Kind.NULL) return;
+    if (value.kind === Kind.ENUM) {
+      if (value.value !== field.orderName) refuse('orderBy');
+      return;
+    }
+    if (value.kind !== Kind.VARIABLE || this.defaults.get(value.name.value)) return refuse('orderBy');
+    const variable = value.name.value;
+    this.guards.push((variables) => variables[variable] == null || variables[variable] === field.orderName);
+  }
+
+  /**
+   * The `filter` fields that name a node, each a condition that holds when the field is null; any
+   * other field must be null, and an ID that is not one of the named type's runs as usual (which
+   * says what is wrong with it).
+   */
+  private filters(field: Extract<Field, { kind: 'connection' }>, node: FieldNode, t: string): string[] {
+    const value = node.arguments?.find((a) => a.name.value === 'filter')?.value;
+    const filters = field.filters;
+    if (!value || value.kind === Kind.NULL || !filters) return [];
+    let filterOf: (variables: Record<string, unknown>) => unknown;
+    if (value.kind === Kind.VARIABLE) {
+      if (this.defaults.get(value.name.value)) return refuse('filter default');
+      const variable = value.name.value;
+      filterOf = (variables) => variables[variable];
+    } else if (value.kind === Kind.OBJECT) {
+      const entries = value.fields.map((f) => {
+        const v = f.value;
+        if (v.kind === Kind.VARIABLE) {
+          if (this.defaults.get(v.name.value)) refuse('filter default');
+          const variable = v.name.value;
+          return [f.name.value, (variables: Record<string, unknown>) => variables[variable]] as const;
+        }
+        const constant = literal(v);
+        return [f.name.value, () => constant] as const;
+      });
+      filterOf = (variables) => Object.fromEntries(entries.map(([key, get]) => [key, get(variables)]));
+    } else {
+      return refuse('filter');
+    }
+    const fieldsOf = (variables: Record<string, unknown>) => {
+      const filter = filterOf(variables);
+      return filter !== null && typeof filter === 'object' && !Array.isArray(filter)
+        ? (filter as Record<string, unknown>)
+        : filter == null
+          ? {}
+          : null;
+    };
+    this.guards.push((variables) => {
+      const filter = fieldsOf(variables);
+      return filter !== null && Object.entries(filter).every(([key, v]) => key in filters || v == null);
+    });
+    return Object.entries(filters).map(([key, spec]) => {
+      const id = this.param((variables) => {
+        const given = fieldsOf(variables)?.[key];
+        if (given == null) return null;
+        const decoded = typeof given === 'string' ? decodeGlobalId(given) : null;
+        return decoded && decoded.typename === spec.typename ? decoded.id : FALLBACK;
+      });
+      return `(${id}::uuid is null or ${spec.condition(t, `${id}::uuid`)})`;
+    });
   }
 
   /** The conditions tying the target row `t` (and the link row `l`) to the parent row. */

@@ -44,9 +44,22 @@ export type Field =
   /** Every matching row of another table, in order. */
   | { kind: 'many'; type: string; link: Link; where?: Condition; order: Order }
   /** A page of rows (`first` only) with `nodes` and `totalCount`; without a link, a root list. */
-  | { kind: 'connection'; type: string; link?: Link; where: Condition; order: Order }
+  | {
+      kind: 'connection';
+      type: string;
+      link?: Link;
+      where: Condition;
+      order: Order;
+      /** The `orderBy` value `order` stands for: any other runs as usual. */
+      orderName?: string;
+      /** `filter` fields by node ID: each a condition on the row with the node's database id. */
+      filters?: Record<string, NodeFilter>;
+    }
   /** One row found by its `slug`; null (not found, or merged away) runs the document as usual. */
   | { kind: 'bySlug'; type: string; where: Condition };
+
+/** A filter field naming a node: its type, and the condition `id` (SQL, a uuid) puts on the row `alias`. */
+export type NodeFilter = { typename: string; condition: (alias: string, id: string) => string };
 
 export type ObjectModel = { typename: string; table?: PgTable; fields: Record<string, Field> };
 
@@ -77,6 +90,19 @@ export const readModel: Record<string, ObjectModel> = {
         type: 'Statement',
         where: publishedStatement,
         order: newestStatementsFirst,
+        orderName: 'SAID_ON_DESC',
+        // statementCondition in schema/statement.ts. By treaty or provision (a subquery) runs as
+        // usual: written as `$1 is null or …` PostgreSQL no longer turns it into a join.
+        filters: {
+          speakerId: {
+            typename: 'Actor',
+            condition: (s, id) => `${s}.${name(statements.speakerId)} = ${id}`,
+          },
+          articleId: {
+            typename: 'Article',
+            condition: (s, id) => `${s}.${name(statements.articleId)} = ${id}`,
+          },
+        },
       },
       treaties: {
         kind: 'connection',
@@ -86,6 +112,7 @@ export const readModel: Record<string, ObjectModel> = {
           [treaties.title, 'asc'],
           [treaties.id, 'asc'],
         ],
+        orderName: 'TITLE_ASC',
       },
       actor: { kind: 'bySlug', type: 'Actor', where: live(actors.deletedAt) },
     },
