@@ -5,7 +5,6 @@
 // through the schema's resolvers as usual.
 import { decodeGlobalId } from '@chancery/domain/global-id';
 import { PAGE_SIZE } from '@chancery/domain/pagination';
-import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import {
   type DocumentNode,
   type FieldNode,
@@ -23,6 +22,7 @@ import {
   type ObjectModel,
   type Order,
   readModel,
+  tableName,
 } from './read-model.ts';
 
 /**
@@ -358,17 +358,11 @@ class Compiler {
     return `(select ${jsonObject(pairs)} from (select ${columns}, row_number() over (order by ${order(t)}) as _n from ${from} where ${conditions} order by ${order(t)} limit ${size}${pastPage ? ' + 1' : ''}) ${p})`;
   }
 
-  /** `orderBy` compiles only as the order the read model knows: written out, or a variable holding it (or null). */
+  /** `orderBy` compiles only as the order the read model knows (or null, its default). */
   private defaultOrder(field: Extract<Field, { kind: 'connection' }>, node: FieldNode) {
-    const value = node.arguments?.find((a) => a.name.value === 'orderBy')?.value;
-    if (!value || value.kind === Kind.NULL) return;
-    if (value.kind === Kind.ENUM) {
-      if (value.value !== field.orderName) refuse('orderBy');
-      return;
-    }
-    if (value.kind !== Kind.VARIABLE || this.defaults.get(value.name.value)) return refuse('orderBy');
-    const variable = value.name.value;
-    this.guards.push((variables) => variables[variable] == null || variables[variable] === field.orderName);
+    const order = this.argument(node, 'orderBy');
+    if (order)
+      this.guards.push((variables) => order(variables) == null || order(variables) === field.orderName);
   }
 
   /**
@@ -377,29 +371,9 @@ class Compiler {
    * says what is wrong with it).
    */
   private filters(field: Extract<Field, { kind: 'connection' }>, node: FieldNode, t: string): string[] {
-    const value = node.arguments?.find((a) => a.name.value === 'filter')?.value;
+    const filterOf = this.argument(node, 'filter');
     const filters = field.filters;
-    if (!value || value.kind === Kind.NULL || !filters) return [];
-    let filterOf: (variables: Record<string, unknown>) => unknown;
-    if (value.kind === Kind.VARIABLE) {
-      if (this.defaults.get(value.name.value)) return refuse('filter default');
-      const variable = value.name.value;
-      filterOf = (variables) => variables[variable];
-    } else if (value.kind === Kind.OBJECT) {
-      const entries = value.fields.map((f) => {
-        const v = f.value;
-        if (v.kind === Kind.VARIABLE) {
-          if (this.defaults.get(v.name.value)) refuse('filter default');
-          const variable = v.name.value;
-          return [f.name.value, (variables: Record<string, unknown>) => variables[variable]] as const;
-        }
-        const constant = literal(v);
-        return [f.name.value, () => constant] as const;
-      });
-      filterOf = (variables) => Object.fromEntries(entries.map(([key, get]) => [key, get(variables)]));
-    } else {
-      return refuse('filter');
-    }
+    if (!filterOf || !filters) return [];
     const fieldsOf = (variables: Record<string, unknown>) => {
       const filter = filterOf(variables);
       return filter !== null && typeof filter === 'object' && !Array.isArray(filter)
@@ -410,7 +384,10 @@ class Compiler {
     };
     this.guards.push((variables) => {
       const filter = fieldsOf(variables);
-      return filter !== null && Object.entries(filter).every(([key, v]) => key in filters || v == null);
+      return (
+        filter !== null &&
+        Object.entries(filter).every(([key, v]) => Object.hasOwn(filters, key) || v == null)
+      );
     });
     return Object.entries(filters).map(([key, spec]) => {
       const id = this.param((variables) => {
@@ -431,45 +408,50 @@ class Compiler {
 
   private from(link: Link, target: ObjectModel, t: string, l: string): string {
     if (!link.through) return `${table(target)} ${t}`;
-    return `${quoted(link.through.table)} ${l} join ${table(target)} ${t} on ${t}.${name(link.to)} = ${l}.${name(link.through.to)}`;
+    return `${tableName(link.through.table)} ${l} join ${table(target)} ${t} on ${t}.${name(link.to)} = ${l}.${name(link.through.to)}`;
   }
 
   /** An argument the read model has no meaning for: null written out, or a variable null at run time. */
   private mustBeNull(value: ValueNode) {
     if (value.kind === Kind.NULL) return;
     if (value.kind !== Kind.VARIABLE) return refuse('argument');
-    const variable = value.name.value;
-    const fallback = this.defaults.get(variable);
-    if (fallback && fallback.kind !== Kind.NULL) return refuse('argument default');
-    this.guards.push((variables) => variables[variable] === undefined || variables[variable] === null);
+    const given = this.value(value);
+    this.guards.push((variables) => given(variables) == null);
   }
 
-  /** An argument's value for a request: a literal, or a variable (with its default). */
+  /** An argument's value for a request, when the field is given it. */
   private argument(node: FieldNode, argument: string): Param['value'] | undefined {
     const arg = node.arguments?.find((a) => a.name.value === argument);
-    if (!arg) return undefined;
-    const value = arg.value;
-    if (value.kind === Kind.VARIABLE) {
-      const variable = value.name.value;
-      const fallback = this.defaults.get(variable);
-      const defaultValue = fallback ? literal(fallback) : undefined;
-      return (variables) => (variable in variables ? variables[variable] : defaultValue);
-    }
-    const constant = literal(value);
-    return () => constant;
+    return arg && this.value(arg.value);
   }
-}
 
-function literal(value: ValueNode): unknown {
-  switch (value.kind) {
-    case Kind.INT:
-      return Number.parseInt(value.value, 10);
-    case Kind.STRING:
-      return value.value;
-    case Kind.NULL:
-      return null;
-    default:
-      return refuse('argument value');
+  /** A value for each request: written out (objects too), or a variable, with its default when left out. */
+  private value(node: ValueNode): Param['value'] {
+    switch (node.kind) {
+      case Kind.VARIABLE: {
+        const variable = node.name.value;
+        const fallback = this.defaults.get(variable);
+        const byDefault = fallback ? this.value(fallback) : () => undefined;
+        return (variables) => (variable in variables ? variables[variable] : byDefault(variables));
+      }
+      case Kind.OBJECT: {
+        const fields = node.fields.map((f) => [f.name.value, this.value(f.value)] as const);
+        return (variables) => Object.fromEntries(fields.map(([key, get]) => [key, get(variables)]));
+      }
+      case Kind.INT: {
+        const int = Number.parseInt(node.value, 10);
+        return () => int;
+      }
+      case Kind.STRING:
+      case Kind.ENUM: {
+        const text = node.value;
+        return () => text;
+      }
+      case Kind.NULL:
+        return () => null;
+      default:
+        return refuse('argument value');
+    }
   }
 }
 
@@ -478,10 +460,8 @@ function model(typename: string): ObjectModel {
 }
 
 function table(target: ObjectModel): string {
-  return quoted(target.table ?? refuse(`${target.typename} has no table`));
+  return tableName(target.table ?? refuse(`${target.typename} has no table`));
 }
-
-const quoted = (t: PgTable) => `"${getTableConfig(t).name}"`;
 
 /**
  * A row's cursor as @pothos/plugin-drizzle writes it: base64 of `DC:` and the tagged value of its

@@ -3,8 +3,8 @@
 // (one SQL text per GraphQL document, run again and again) that is a large part of PostgreSQL's
 // work per request. This client names every parameterised query, and every SELECT, by a hash of
 // its text, so each connection parses it once and PostgreSQL may keep its plan (what PostGraphile
-// and the hand-written floor in apps/bench do). Measured on the bench's imported corpus, `latest`'s SQL: 0.8 → 0.6 ms of
-// PostgreSQL CPU per run.
+// and the hand-written floor in apps/bench do). Measured on the bench's imported corpus, `latest`'s
+// SQL: 0.8 → 0.6 ms of PostgreSQL CPU per run.
 //
 // Only for connections to a real PostgreSQL server, where each client has a session of its own
 // (not PGlite's shared socket). Behind PgBouncer in transaction mode this needs PgBouncer ≥ 1.21
