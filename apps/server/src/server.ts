@@ -23,7 +23,7 @@ import type { ChanceryDb, Database, StatementCounter } from '@chancery/db/databa
 import { findSession } from '@chancery/db/sessions';
 import { StatisticsKeeper, type StatisticsKeeperOptions } from '@chancery/db/statistics';
 import { GraphQLError } from 'graphql';
-import { type CompiledReadsOptions, compiledReadsPlugin } from './compiled-reads/plugin.ts';
+import { type CompiledReadsOptions, compiledReadsPlugin, stringifyResult } from './compiled-reads/plugin.ts';
 import { type Context, createRequestContext } from './context.ts';
 import { createErrorFormatter, isUnexpected } from './errors.ts';
 import { clientAddress } from './http/client-address.ts';
@@ -153,6 +153,8 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
     // No "Did you mean …?" naming fields and types to a client that may not introspect.
     hideSchemaDetailsFromClientErrors: production,
     formatError: createErrorFormatter({ schema, production }),
+    // Compiled reads' data is JSON text already: written out as it is, not parsed and written again.
+    stringifyResult,
     // The document guard refuses longer documents first; this holds for any that reach Apollo.
     parseOptions: { maxTokens: limits.maxTokens },
     csrfPrevention: true,

@@ -1,5 +1,7 @@
 // A query document compiled once into one SQL statement that builds the response's `data` in the
-// database, as PostGraphile does: no per-request planning, no resolver per field and row. Only
+// database, as PostGraphile does: no per-request planning, no resolver per field and row. The JSON
+// is built with row_to_json and array_to_json, which write it compact, as JSON.stringify does: the
+// server sends the text on as it comes (json_build_object and json_agg put spaces in). Only
 // documents made entirely of read-model fields compile (read-model.ts); anything else (another
 // field or argument, a directive, a fragment on another type) returns null and the document runs
 // through the schema's resolvers as usual.
@@ -33,11 +35,13 @@ type Param = { value: (variables: Record<string, unknown>) => unknown; inline?: 
 const FALLBACK: unique symbol = Symbol('fallback');
 
 export type CompiledRead = {
-  /** The statement's text around its parameters. */
+  /**
+   * The statement's text around its parameters. It returns `data`, the response's data as JSON
+   * text, and `found`: false when a root field looked up by slug found nothing (not found, or
+   * merged away), so the request must run as usual.
+   */
   strings: string[];
   params: Param[];
-  /** Root fields found by slug: when one is null (not found, merged away), run as usual. */
-  lookups: string[];
   /** The statement's text for each set of page sizes asked so far (statementFor). */
   texts: Map<string, string[]>;
   /**
@@ -50,6 +54,9 @@ export type CompiledRead = {
 
 /** Where a parameter goes in text being built; nothing else in the text has braces (names are GraphQL names). */
 const MARKER = /\{\{(\d+)\}\}/g;
+
+/** PostgreSQL cuts longer names (NAMEDATALEN), and a response key is a column's name. */
+const LONGEST_KEY = 63;
 
 /** Statements kept per compiled read, one per set of page sizes (a client could ask for every size). */
 const MAX_TEXTS = 32;
@@ -109,7 +116,6 @@ export function compileRead(document: DocumentNode, operation: OperationDefiniti
 
 class Compiler {
   private readonly params: Param[] = [];
-  private readonly lookups: string[] = [];
   private readonly guards: CompiledRead['guards'] = [];
   private aliases = 0;
   /** Columns a subselect must return, by its alias: what the expressions over it read. */
@@ -122,19 +128,21 @@ class Compiler {
 
   root(selectionSet: SelectionSetNode): CompiledRead {
     const query = readModel.Query as ObjectModel;
-    const pairs: string[] = [];
+    const entries: Entry[] = [];
+    const lookups: string[] = [];
     for (const node of this.fields(selectionSet, 'Query')) {
-      const key = (node.alias ?? node.name).value;
+      const key = keyOf(node);
       const field = query.fields[node.name.value];
-      if (node.name.value === '__typename') pairs.push(`'${key}', 'Query'::text`);
+      if (node.name.value === '__typename') entries.push([key, `'Query'::text`]);
       else if (!field) refuse(`Query.${node.name.value}`);
       else {
-        if (field.kind === 'bySlug') this.lookups.push(key);
-        pairs.push(`'${key}', ${this.field(field, node, '')}`);
+        if (field.kind === 'bySlug') lookups.push(`r."${key}" is not null`);
+        entries.push([key, this.field(field, node, '')]);
       }
     }
     // Expressions are built inside out, so parameters are numbered in the order they appear.
-    const text = `select ${jsonObject(pairs)} as data`;
+    const found = lookups.join(' and ') || 'true';
+    const text = `select row_to_json(r)::text as data, ${found} as found from (select ${columns(entries)}) r`;
     const strings: string[] = [];
     const params: Param[] = [];
     let from = 0;
@@ -144,7 +152,7 @@ class Compiler {
       from = marker.index + marker[0].length;
     }
     strings.push(text.slice(from));
-    return { strings, params, lookups: this.lookups, texts: new Map(), guards: this.guards };
+    return { strings, params, texts: new Map(), guards: this.guards };
   }
 
   private param(value: Param['value'], inline = false): string {
@@ -167,8 +175,8 @@ class Compiler {
     for (const selection of selectionSet.selections) {
       if (selection.directives?.length) refuse('directive');
       if (selection.kind === Kind.FIELD) {
-        const key = (selection.alias ?? selection.name).value;
-        if (into.some((other) => (other.alias ?? other.name).value === key)) refuse(`${key} selected twice`);
+        const key = keyOf(selection);
+        if (into.some((other) => keyOf(other) === key)) refuse(`${key} selected twice`);
         into.push(selection);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         if (selection.typeCondition && selection.typeCondition.name.value !== typename)
@@ -184,20 +192,26 @@ class Compiler {
     return into;
   }
 
-  /** `json_build_object(…)` of the selection on the row `alias` of a type. */
-  private object(model: ObjectModel, selectionSet: SelectionSetNode | undefined, alias: string): string {
+  /** The entries of the selection on the row `alias` of a type. */
+  private object(model: ObjectModel, selectionSet: SelectionSetNode | undefined, alias: string): Entry[] {
     if (!selectionSet) return refuse('no selection');
-    const pairs: string[] = [];
+    const entries: Entry[] = [];
     for (const node of this.fields(selectionSet, model.typename)) {
-      const key = (node.alias ?? node.name).value;
+      const key = keyOf(node);
       if (node.name.value === '__typename') {
-        pairs.push(`'${key}', '${model.typename}'::text`);
+        entries.push([key, `'${model.typename}'::text`]);
         continue;
       }
       const field = model.fields[node.name.value] ?? refuse(`${model.typename}.${node.name.value}`);
-      pairs.push(`'${key}', ${this.field(field, node, alias)}`);
+      entries.push([key, this.field(field, node, alias)]);
     }
-    return jsonObject(pairs);
+    return entries;
+  }
+
+  /** A JSON object of `entries`, their values read in `from` when given. */
+  private record(entries: Entry[], from = ''): string {
+    const o = this.alias();
+    return `(select row_to_json(${o}) from (select ${columns(entries)}${from}) ${o})`;
   }
 
   private field(field: Field, node: FieldNode, alias: string): string {
@@ -219,25 +233,29 @@ class Compiler {
         // PostgreSQL's base64 breaks no line).
         return `rtrim(translate(encode(convert_to('${field.typename}:' || ${this.ref(alias, field.column)}, 'UTF8'), 'base64'), '+/', '-_'), '=')`;
       case 'embedded':
-        return this.object(model(field.type), node.selectionSet, alias);
+        return this.record(this.object(model(field.type), node.selectionSet, alias));
       case 'one': {
         const target = model(field.type);
         const t = this.alias();
-        const json = this.object(target, node.selectionSet, t);
-        return `(select ${json} from ${table(target)} ${t} where ${this.joins(field.link, alias, t).join(' and ')})`;
+        const entries = this.object(target, node.selectionSet, t);
+        return this.record(
+          entries,
+          ` from ${table(target)} ${t} where ${this.joins(field.link, alias, t).join(' and ')}`,
+        );
       }
       case 'many': {
         const target = model(field.type);
         const t = this.alias();
         const l = this.alias();
-        const json = this.object(target, node.selectionSet, t);
+        const o = this.alias();
+        const entries = this.object(target, node.selectionSet, t);
         const conditions = [...this.joins(field.link, alias, t, l), ...(field.where ? [field.where(t)] : [])];
         const order = orderBy(field.order, (column) =>
           field.link.through && Object.values(field.link.through.table).includes(column)
             ? `${l}.${name(column)}`
             : `${t}.${name(column)}`,
         );
-        return `coalesce((select json_agg(${json} order by ${order}) from ${this.from(field.link, target, t, l)} where ${conditions.join(' and ')}), '[]'::json)`;
+        return `coalesce((select array_to_json(array_agg(row_to_json(${o}) order by ${order})) from ${this.from(field.link, target, t, l)} cross join lateral (select ${columns(entries)}) ${o} where ${conditions.join(' and ')}), '[]'::json)`;
       }
       case 'connection':
         return this.connection(field, node, alias);
@@ -246,12 +264,15 @@ class Compiler {
         const slug = this.argument(node, 'slug');
         if (!slug) return refuse('slug');
         const t = this.alias();
-        const json = this.object(target, node.selectionSet, t);
+        const entries = this.object(target, node.selectionSet, t);
         const placeholder = this.param((variables) => {
           const value = slug(variables);
           return typeof value === 'string' ? value : FALLBACK;
         });
-        return `(select ${json} from ${table(target)} ${t} where ${t}."slug" = ${placeholder} and ${field.where(t)})`;
+        return this.record(
+          entries,
+          ` from ${table(target)} ${t} where ${t}."slug" = ${placeholder} and ${field.where(t)}`,
+        );
       }
     }
   }
@@ -259,7 +280,8 @@ class Compiler {
   /**
    * A forward page of rows (`first`), as the plugin's connections answer it: `nodes`, `edges` with
    * their cursors, `pageInfo` and `totalCount`. The page's rows are one subselect numbered in order
-   * (`_n`), with one row past the page when `hasNextPage` is asked.
+   * (`_n`), with one row past the page when `hasNextPage` is asked; what is aggregated over them is
+   * one row of columns (`_0`, `_1`, …) that the connection's object reads.
    */
   private connection(field: Extract<Field, { kind: 'connection' }>, node: FieldNode, parent: string): string {
     const target = model(field.type);
@@ -267,6 +289,7 @@ class Compiler {
     const t = this.alias();
     const l = this.alias();
     const p = this.alias();
+    const a = this.alias();
     this.defaultOrder(field, node);
     const conditions = [
       ...(field.link ? this.joins(field.link, parent, t, l) : []),
@@ -286,65 +309,70 @@ class Compiler {
     this.wanted.set(p, new Set(field.order.map(([column]) => name(column))));
     const onPage = `filter (where ${p}._n <= ${size})`;
     const cursor = () => cursorOf(field.order, p);
-    let readsRows = false;
+    /** Aggregates over the page's rows, and one-row subselects per row that they read. */
+    const aggregates: string[] = [];
+    const laterals: string[] = [];
+    const aggregate = (expression: string) => {
+      aggregates.push(`${expression} as _${aggregates.length}`);
+      return `${a}._${aggregates.length - 1}`;
+    };
+    /** A JSON array of an object per row of the page, in order. */
+    const perRow = (entries: Entry[]) => {
+      const o = this.alias();
+      laterals.push(` cross join lateral (select ${columns(entries)}) ${o}`);
+      return aggregate(`coalesce(array_to_json(array_agg(row_to_json(${o}) order by ${p}._n) ${onPage}), '[]'::json)`);
+    };
     let pastPage = false;
-    const pairs: string[] = [];
+    const entries: Entry[] = [];
     for (const selected of this.fields(node.selectionSet ?? refuse('no selection'), 'connection')) {
-      const key = (selected.alias ?? selected.name).value;
+      const key = keyOf(selected);
       if (selected.arguments?.length) refuse('argument');
       switch (selected.name.value) {
         case 'totalCount':
-          pairs.push(`'${key}', (select count(*)::int from ${from} where ${conditions})`);
+          entries.push([key, `(select count(*)::int from ${from} where ${conditions})`]);
           break;
         case 'nodes':
-          readsRows = true;
-          pairs.push(
-            `'${key}', coalesce(json_agg(${this.object(target, selected.selectionSet, p)} order by ${p}._n) ${onPage}, '[]'::json)`,
-          );
+          entries.push([key, perRow(this.object(target, selected.selectionSet, p))]);
           break;
         case 'edges': {
-          readsRows = true;
-          const edge: string[] = [];
+          const edge: Entry[] = [];
           for (const part of this.fields(selected.selectionSet ?? refuse('no selection'), 'edge')) {
-            const partKey = (part.alias ?? part.name).value;
-            if (part.name.value === 'cursor') edge.push(`'${partKey}', ${cursor()}`);
+            const partKey = keyOf(part);
+            if (part.name.value === 'cursor') edge.push([partKey, cursor()]);
             else if (part.name.value === 'node')
-              edge.push(`'${partKey}', ${this.object(target, part.selectionSet, p)}`);
+              edge.push([partKey, this.record(this.object(target, part.selectionSet, p))]);
             else refuse(`edge.${part.name.value}`);
           }
-          pairs.push(
-            `'${key}', coalesce(json_agg(${jsonObject(edge)} order by ${p}._n) ${onPage}, '[]'::json)`,
-          );
+          entries.push([key, perRow(edge)]);
           break;
         }
         case 'pageInfo': {
-          readsRows = true;
-          const info: string[] = [];
+          const info: Entry[] = [];
           for (const part of this.fields(selected.selectionSet ?? refuse('no selection'), 'PageInfo')) {
-            const partKey = (part.alias ?? part.name).value;
+            const partKey = keyOf(part);
             switch (part.name.value) {
               case 'hasNextPage':
                 pastPage = true;
-                info.push(`'${partKey}', count(*) > ${size}`);
+                info.push([partKey, aggregate(`count(*) > ${size}`)]);
                 break;
               case 'hasPreviousPage':
                 // A page from the start (no `after`) has nothing before it.
-                info.push(`'${partKey}', false`);
+                info.push([partKey, 'false']);
                 break;
               case 'startCursor':
-                info.push(`'${partKey}', (array_agg(${cursor()} order by ${p}._n) ${onPage})[1]`);
+                info.push([partKey, aggregate(`(array_agg(${cursor()} order by ${p}._n) ${onPage})[1]`)]);
                 break;
               case 'endCursor':
-                info.push(`'${partKey}', (array_agg(${cursor()} order by ${p}._n desc) ${onPage})[1]`);
+                info.push([partKey, aggregate(`(array_agg(${cursor()} order by ${p}._n desc) ${onPage})[1]`)]);
                 break;
               case '__typename':
-                info.push(`'${partKey}', 'PageInfo'::text`);
+                info.push([partKey, `'PageInfo'::text`]);
                 break;
               default:
                 refuse(`PageInfo.${part.name.value}`);
             }
           }
-          pairs.push(`'${key}', ${jsonObject(info)}`);
+          entries.push([key, this.record(info)]);
           break;
         }
         default:
@@ -352,10 +380,11 @@ class Compiler {
           refuse(`connection.${selected.name.value}`);
       }
     }
-    if (!readsRows) return jsonObject(pairs);
+    if (aggregates.length === 0) return this.record(entries);
     const order = (alias: string) => orderBy(field.order, (c) => `${alias}.${name(c)}`);
-    const columns = [...(this.wanted.get(p) ?? [])].map((column) => `${t}.${column}`).join(', ');
-    return `(select ${jsonObject(pairs)} from (select ${columns}, row_number() over (order by ${order(t)}) as _n from ${from} where ${conditions} order by ${order(t)} limit ${size}${pastPage ? ' + 1' : ''}) ${p})`;
+    const rowColumns = [...(this.wanted.get(p) ?? [])].map((column) => `${t}.${column}`).join(', ');
+    const page = `(select ${rowColumns}, row_number() over (order by ${order(t)}) as _n from ${from} where ${conditions} order by ${order(t)} limit ${size}${pastPage ? ' + 1' : ''}) ${p}`;
+    return this.record(entries, ` from (select ${aggregates.join(', ')} from ${page}${laterals.join('')}) ${a}`);
   }
 
   /** `orderBy` compiles only as the order the read model knows (or null, its default). */
@@ -493,8 +522,16 @@ function orderBy(order: Order, ref: (column: Column) => string): string {
   return order.map(([column, direction]) => `${ref(column)} ${direction}`).join(', ');
 }
 
-/** json_build_object takes at most 100 arguments. */
-function jsonObject(pairs: string[]): string {
-  if (pairs.length > 50) refuse('too many fields');
-  return `json_build_object(${pairs.join(', ')})`;
+/** A field of a JSON object being built: its key in the response and the SQL of its value. */
+type Entry = [key: string, value: string];
+
+/** The key a field has in the response: its alias or its name (GraphQL names need no quoting). */
+function keyOf(node: FieldNode): string {
+  const key = (node.alias ?? node.name).value;
+  return key.length <= LONGEST_KEY ? key : refuse(`a key longer than ${LONGEST_KEY} characters`);
+}
+
+/** The select list whose row row_to_json writes as the object of `entries`. */
+function columns(entries: Entry[]): string {
+  return entries.map(([key, value]) => `${value} as "${key}"`).join(', ');
 }

@@ -3,7 +3,7 @@ import { HeaderMap } from '@apollo/server';
 import { rows } from '@chancery/db/repositories/sql';
 import { canSeeUnpublished } from '@chancery/domain/viewer';
 import { sql } from 'drizzle-orm';
-import type { DocumentNode, OperationDefinitionNode } from 'graphql';
+import type { DocumentNode, FormattedExecutionResult, OperationDefinitionNode } from 'graphql';
 import type { Context } from '../context.ts';
 import { type CompiledRead, compileRead, statementFor } from './compile.ts';
 
@@ -43,26 +43,49 @@ export function compiledReadsPlugin(options: CompiledReadsOptions = {}): ApolloS
           if (!read) return null;
           const statement = statementFor(read, request.variables ?? {});
           if (!statement) return null;
-          let data: Record<string, unknown> | undefined;
+          let row: { data: string; found: boolean } | undefined;
           try {
-            const [row] = await rows<{ data: Record<string, unknown> }>(
+            [row] = await rows<{ data: string; found: boolean }>(
               contextValue.db,
               sql(statement.strings as unknown as TemplateStringsArray, ...statement.values),
             );
-            data = row?.data;
           } catch {
             // Run as usual, so the error is told and logged as the resolvers tell it (a NUL in an
             // argument is BAD_USER_INPUT; a broken database an internal error with its request id).
             return null;
           }
-          if (!data || read.lookups.some((key) => data[key] === null)) return null;
+          if (!row?.found) return null;
           options.onCompiled?.(request.http);
+          // Over HTTP the text goes out as the database wrote it (stringifyResult); a caller of
+          // executeOperation gets objects, as from the resolvers.
+          const data = request.http ? new JsonText(row.data) : (JSON.parse(row.data) as Record<string, unknown>);
           return {
             http: { status: undefined, headers: new HeaderMap() },
-            body: { kind: 'single', singleResult: { data } },
+            body: { kind: 'single', singleResult: { data: data as Record<string, unknown> } },
           };
         },
       };
     },
   };
+}
+
+/** A response's `data` that is JSON text already (the compiled statement wrote it). */
+class JsonText {
+  constructor(readonly text: string) {}
+  /** Anything that serialises the result some other way still writes the same JSON. */
+  toJSON(): unknown {
+    return JSON.parse(this.text);
+  }
+}
+
+/**
+ * Apollo's `stringifyResult`: a result whose data is JSON text is written around it, byte for byte
+ * what JSON.stringify writes (keys in Apollo's order: errors, data, extensions); any other result
+ * as Apollo writes it.
+ */
+export function stringifyResult(result: FormattedExecutionResult): string {
+  const { errors, data, extensions } = result;
+  if (!(data instanceof JsonText) || errors !== undefined) return `${JSON.stringify(result)}\n`;
+  const rest = extensions === undefined ? '' : `,"extensions":${JSON.stringify(extensions)}`;
+  return `{"data":${data.text}${rest}}\n`;
 }
