@@ -141,8 +141,11 @@ class Compiler {
       }
     }
     // Expressions are built inside out, so parameters are numbered in the order they appear.
-    const found = lookups.join(' and ') || 'true';
-    const text = `select row_to_json(r)::text as data, ${found} as found from (select ${columns(entries)}) r`;
+    // `offset 0` keeps `r` one subquery: pulled up, each lookup would run twice (data and found).
+    const text =
+      lookups.length === 0
+        ? `select row_to_json(r)::text as data, true as found from (select ${columns(entries)}) r`
+        : `select row_to_json(r)::text as data, ${lookups.join(' and ')} as found from (select ${columns(entries)} offset 0) r`;
     const strings: string[] = [];
     const params: Param[] = [];
     let from = 0;
@@ -320,7 +323,9 @@ class Compiler {
     const perRow = (entries: Entry[]) => {
       const o = this.alias();
       laterals.push(` cross join lateral (select ${columns(entries)}) ${o}`);
-      return aggregate(`coalesce(array_to_json(array_agg(row_to_json(${o}) order by ${p}._n) ${onPage}), '[]'::json)`);
+      return aggregate(
+        `coalesce(array_to_json(array_agg(row_to_json(${o}) order by ${p}._n) ${onPage}), '[]'::json)`,
+      );
     };
     let pastPage = false;
     const entries: Entry[] = [];
@@ -363,7 +368,10 @@ class Compiler {
                 info.push([partKey, aggregate(`(array_agg(${cursor()} order by ${p}._n) ${onPage})[1]`)]);
                 break;
               case 'endCursor':
-                info.push([partKey, aggregate(`(array_agg(${cursor()} order by ${p}._n desc) ${onPage})[1]`)]);
+                info.push([
+                  partKey,
+                  aggregate(`(array_agg(${cursor()} order by ${p}._n desc) ${onPage})[1]`),
+                ]);
                 break;
               case '__typename':
                 info.push([partKey, `'PageInfo'::text`]);
@@ -384,7 +392,10 @@ class Compiler {
     const order = (alias: string) => orderBy(field.order, (c) => `${alias}.${name(c)}`);
     const rowColumns = [...(this.wanted.get(p) ?? [])].map((column) => `${t}.${column}`).join(', ');
     const page = `(select ${rowColumns}, row_number() over (order by ${order(t)}) as _n from ${from} where ${conditions} order by ${order(t)} limit ${size}${pastPage ? ' + 1' : ''}) ${p}`;
-    return this.record(entries, ` from (select ${aggregates.join(', ')} from ${page}${laterals.join('')}) ${a}`);
+    return this.record(
+      entries,
+      ` from (select ${aggregates.join(', ')} from ${page}${laterals.join('')}) ${a}`,
+    );
   }
 
   /** `orderBy` compiles only as the order the read model knows (or null, its default). */

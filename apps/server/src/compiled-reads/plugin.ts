@@ -58,7 +58,9 @@ export function compiledReadsPlugin(options: CompiledReadsOptions = {}): ApolloS
           options.onCompiled?.(request.http);
           // Over HTTP the text goes out as the database wrote it (stringifyResult); a caller of
           // executeOperation gets objects, as from the resolvers.
-          const data = request.http ? new JsonText(row.data) : (JSON.parse(row.data) as Record<string, unknown>);
+          const data = request.http
+            ? new JsonText(row.data)
+            : (JSON.parse(row.data) as Record<string, unknown>);
           return {
             http: { status: undefined, headers: new HeaderMap() },
             body: { kind: 'single', singleResult: { data: data as Record<string, unknown> } },
