@@ -24,6 +24,10 @@ export function createErrorFormatter(options: { schema: GraphQLSchema; productio
     if (unstorableText(original)) {
       return withCode(formatted, 'BAD_USER_INPUT', NUL_MESSAGE);
     }
+    const unfit = unfitValue(original);
+    if (unfit) {
+      return withCode(formatted, 'BAD_USER_INPUT', `${UNFIT_MESSAGE} (${unfit}).`);
+    }
     const unknownEnum = ENUM_VALUE.exec(formatted.message);
     if (unknownEnum) {
       const [, value, enumName] = unknownEnum;
@@ -76,7 +80,12 @@ export function createErrorFormatter(options: { schema: GraphQLSchema; productio
 export function errorCode(error: GraphQLError): string {
   const original = error.originalError ?? error;
   if (original instanceof DomainError) return original.code;
-  if (original instanceof PothosValidationError || ENUM_VALUE.test(error.message) || unstorableText(original))
+  if (
+    original instanceof PothosValidationError ||
+    ENUM_VALUE.test(error.message) ||
+    unstorableText(original) ||
+    unfitValue(original)
+  )
     return 'BAD_USER_INPUT';
   const code = error.extensions?.code;
   return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
@@ -100,6 +109,25 @@ function unstorableText(error: unknown): boolean {
     current = (current as { cause?: unknown }).cause;
   }
   return false;
+}
+
+const UNFIT_MESSAGE =
+  'A value in the request is not one the database can read as its type; a cursor (`after`, `before`) must be one this API gave out';
+
+/**
+ * A value the database could not read as its column's type (SQLSTATE 22007, 22008, 22P02): a
+ * date or an id taken from a cursor a client wrote, since everything else is checked before it
+ * reaches SQL. The database's own words say which value; no SQL goes with them.
+ */
+function unfitValue(error: unknown): string | null {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if ((code === '22007' || code === '22008' || code === '22P02') && current instanceof Error)
+      return current.message;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return null;
 }
 
 function withCode(formatted: GraphQLFormattedError, code: string, message: string): GraphQLFormattedError {

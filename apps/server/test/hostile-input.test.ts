@@ -340,6 +340,25 @@ describe.each(testEngines)('hostile input against a production server on $name',
       expect(response.text).not.toMatch(INTERNALS);
     });
 
+    it('a cursor written by hand with a date or an id that is none is BAD_USER_INPUT, not a database error', async () => {
+      for (const values of [
+        '"S:2024-13-45","S:00000000-0000-4000-8000-000000000000"',
+        '"S:2024-01-01","S:x"',
+      ]) {
+        const after = Buffer.from(`DC:T:[${values}]`).toString('base64');
+        const response = await api.post(
+          {
+            query: 'query ($a: String) { statements(first: 2, after: $a) { nodes { id } } }',
+            variables: { a: after },
+          },
+          accept,
+        );
+        expect(codes(response), values).toEqual(['BAD_USER_INPUT']);
+        expect(response.json.errors[0].message).toMatch(/cursor .* must be one this API gave out/);
+        expect(response.text).not.toMatch(INTERNALS);
+      }
+    });
+
     it('the Sandbox page is off: a browser gets no HTML', async () => {
       const response = await api.raw({ method: 'GET', headers: { accept: 'text/html' } });
       expect(response.text).not.toMatch(/embeddable-sandbox|<html/i);

@@ -5,6 +5,10 @@
 // documents made entirely of read-model fields compile (read-model.ts); anything else (another
 // field or argument, a directive, a fragment on another type) returns null and the document runs
 // through the schema's resolvers as usual.
+//
+// A document compiles once per shape of its variables (shapeOf: which are null, and which fields
+// of an input object are), so an argument null at run time is left out of the text rather than
+// written as `$1 is null or …`, which PostgreSQL cannot plan as a join or an index condition.
 import { decodeGlobalId } from '@chancery/domain/global-id';
 import { PAGE_SIZE } from '@chancery/domain/pagination';
 import {
@@ -44,13 +48,40 @@ export type CompiledRead = {
   params: Param[];
   /** The statement's text for each set of page sizes asked so far (statementFor). */
   texts: Map<string, string[]>;
-  /**
-   * Checks of the arguments the read model has no meaning for (`filter`, `orderBy`, `after`,
-   * `asOf`, …): the statement answers only while each is null, which every such argument reads as
-   * "the default".
-   */
+  /** Checks of variables whose value decides the text (an `orderBy`): the statement answers only while each holds. */
   guards: ((variables: Record<string, unknown>) => boolean)[];
 };
+
+/**
+ * What the compiler knows of a request's variables: for each, null (or left out), an input object
+ * with the shape of its fields, or a value only known at run time.
+ */
+export type Shape = { [name: string]: 0 | 1 | Shape };
+
+/** The shape of a request's variables, and its text as a key. */
+export function shapeOf(variables: Record<string, unknown>): { shape: Shape; key: string } {
+  const shape = fieldsShape(variables);
+  return { shape, key: JSON.stringify(shape) };
+}
+
+function fieldsShape(object: object): Shape {
+  const shape: Shape = {};
+  for (const [key, value] of Object.entries(object))
+    shape[key] =
+      value === null || value === undefined
+        ? 0
+        : typeof value === 'object' && !Array.isArray(value)
+          ? fieldsShape(value)
+          : 1;
+  return shape;
+}
+
+/** An argument as the compiler sees it: null, written in the document, an input object, or a variable's value. */
+type Value =
+  | { kind: 'null' }
+  | { kind: 'known'; value: unknown }
+  | { kind: 'object'; fields: Map<string, Value> }
+  | { kind: 'variable'; get: (variables: Record<string, unknown>) => unknown };
 
 /** Where a parameter goes in text being built; nothing else in the text has braces (names are GraphQL names). */
 const MARKER = /\{\{(\d+)\}\}/g;
@@ -97,8 +128,12 @@ const refuse = (why: string): never => {
   throw new NotCompilable(why);
 };
 
-/** The compiled form of `operation`, or null when it must run through the resolvers. */
-export function compileRead(document: DocumentNode, operation: OperationDefinitionNode): CompiledRead | null {
+/** The compiled form of `operation` for variables of `shape`, or null when it must run through the resolvers. */
+export function compileRead(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  shape: Shape,
+): CompiledRead | null {
   if (operation.operation !== 'query' || operation.directives?.length) return null;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions)
@@ -107,7 +142,7 @@ export function compileRead(document: DocumentNode, operation: OperationDefiniti
     (operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, v.defaultValue]),
   );
   try {
-    return new Compiler(fragments, defaults).root(operation.selectionSet);
+    return new Compiler(fragments, defaults, shape).root(operation.selectionSet);
   } catch (error) {
     if (error instanceof NotCompilable) return null;
     throw error;
@@ -124,6 +159,7 @@ class Compiler {
   constructor(
     private readonly fragments: Map<string, FragmentDefinitionNode>,
     private readonly defaults: Map<string, ValueNode | undefined>,
+    private readonly shape: Shape,
   ) {}
 
   root(selectionSet: SelectionSetNode): CompiledRead {
@@ -221,11 +257,12 @@ class Compiler {
     const args = node.arguments ?? [];
     const allowed =
       field.kind === 'connection'
-        ? ['first', ...(field.filters ? ['filter'] : []), ...(field.orderName ? ['orderBy'] : [])]
+        ? ['first', 'after', ...(field.filters ? ['filter'] : []), ...(field.orderName ? ['orderBy'] : [])]
         : field.kind === 'bySlug'
           ? ['slug']
           : [];
-    for (const arg of args) if (!allowed.includes(arg.name.value)) this.mustBeNull(arg.value);
+    for (const arg of args)
+      if (!allowed.includes(arg.name.value) && this.value(arg.value).kind !== 'null') refuse(arg.name.value);
     switch (field.kind) {
       case 'column':
         return this.ref(alias, field.column);
@@ -265,11 +302,11 @@ class Compiler {
       case 'bySlug': {
         const target = model(field.type);
         const slug = this.argument(node, 'slug');
-        if (!slug) return refuse('slug');
+        if (slug.kind === 'null' || slug.kind === 'object') return refuse('slug');
         const t = this.alias();
         const entries = this.object(target, node.selectionSet, t);
         const placeholder = this.param((variables) => {
-          const value = slug(variables);
+          const value = atRunTime(slug)(variables);
           return typeof value === 'string' ? value : FALLBACK;
         });
         return this.record(
@@ -289,6 +326,7 @@ class Compiler {
   private connection(field: Extract<Field, { kind: 'connection' }>, node: FieldNode, parent: string): string {
     const target = model(field.type);
     const first = this.argument(node, 'first');
+    if (first.kind === 'object') refuse('first');
     const t = this.alias();
     const l = this.alias();
     const p = this.alias();
@@ -300,8 +338,9 @@ class Compiler {
       ...this.filters(field, node, t),
     ].join(' and ');
     const from = field.link ? this.from(field.link, target, t, l) : `${table(target)} ${t}`;
+    const after = this.after(field, node, t);
     const size = this.param((variables) => {
-      const value = first ? first(variables) : undefined;
+      const value = atRunTime(first)(variables);
       if (value === undefined || value === null) return PAGE_SIZE.default;
       return Number.isInteger(value) &&
         (value as number) >= PAGE_SIZE.min &&
@@ -361,8 +400,8 @@ class Compiler {
                 info.push([partKey, aggregate(`count(*) > ${size}`)]);
                 break;
               case 'hasPreviousPage':
-                // A page from the start (no `after`) has nothing before it.
-                info.push([partKey, 'false']);
+                // As the plugin answers a forward page: true after a cursor, false from the start.
+                info.push([partKey, after ? 'true' : 'false']);
                 break;
               case 'startCursor':
                 info.push([partKey, aggregate(`(array_agg(${cursor()} order by ${p}._n) ${onPage})[1]`)]);
@@ -391,7 +430,8 @@ class Compiler {
     if (aggregates.length === 0) return this.record(entries);
     const order = (alias: string) => orderBy(field.order, (c) => `${alias}.${name(c)}`);
     const rowColumns = [...(this.wanted.get(p) ?? [])].map((column) => `${t}.${column}`).join(', ');
-    const page = `(select ${rowColumns}, row_number() over (order by ${order(t)}) as _n from ${from} where ${conditions} order by ${order(t)} limit ${size}${pastPage ? ' + 1' : ''}) ${p}`;
+    const onward = after ? `${conditions} and ${after}` : conditions;
+    const page = `(select ${rowColumns}, row_number() over (order by ${order(t)}) as _n from ${from} where ${onward} order by ${order(t)} limit ${size}${pastPage ? ' + 1' : ''}) ${p}`;
     return this.record(
       entries,
       ` from (select ${aggregates.join(', ')} from ${page}${laterals.join('')}) ${a}`,
@@ -401,46 +441,58 @@ class Compiler {
   /** `orderBy` compiles only as the order the read model knows (or null, its default). */
   private defaultOrder(field: Extract<Field, { kind: 'connection' }>, node: FieldNode) {
     const order = this.argument(node, 'orderBy');
-    if (order)
-      this.guards.push((variables) => order(variables) == null || order(variables) === field.orderName);
+    if (order.kind === 'null') return;
+    if (order.kind === 'known' && order.value === field.orderName) return;
+    if (order.kind !== 'variable') refuse('orderBy');
+    const given = atRunTime(order);
+    this.guards.push((variables) => given(variables) === field.orderName);
   }
 
   /**
-   * The `filter` fields that name a node, each a condition that holds when the field is null; any
-   * other field must be null, and an ID that is not one of the named type's runs as usual (which
-   * says what is wrong with it).
+   * The `filter` fields that name a node, each a condition on the row; any other field must be
+   * null, and an ID that is not one of the named type's runs as usual (which says what is wrong
+   * with it).
    */
   private filters(field: Extract<Field, { kind: 'connection' }>, node: FieldNode, t: string): string[] {
-    const filterOf = this.argument(node, 'filter');
-    const filters = field.filters;
-    if (!filterOf || !filters) return [];
-    const fieldsOf = (variables: Record<string, unknown>) => {
-      const filter = filterOf(variables);
-      return filter !== null && typeof filter === 'object' && !Array.isArray(filter)
-        ? (filter as Record<string, unknown>)
-        : filter == null
-          ? {}
-          : null;
-    };
-    this.guards.push((variables) => {
-      const filter = fieldsOf(variables);
-      return (
-        filter !== null &&
-        Object.entries(filter).every(([key, v]) => Object.hasOwn(filters, key) || v == null)
-      );
-    });
-    return Object.entries(filters).map(([key, spec]) => {
+    const filter = this.argument(node, 'filter');
+    if (filter.kind === 'null') return [];
+    if (filter.kind !== 'object' || !field.filters) return refuse('filter');
+    const conditions: string[] = [];
+    for (const [key, given] of filter.fields) {
+      if (given.kind === 'null') continue;
+      const spec = Object.hasOwn(field.filters, key) ? field.filters[key] : undefined;
+      if (!spec || given.kind === 'object') return refuse(`filter.${key}`);
       const id = this.param((variables) => {
-        const given = fieldsOf(variables)?.[key];
-        if (given == null) return null;
-        const decoded = typeof given === 'string' ? decodeGlobalId(given) : null;
+        const value = atRunTime(given)(variables);
+        const decoded = typeof value === 'string' ? decodeGlobalId(value) : null;
         return decoded && decoded.typename === spec.typename ? decoded.id : FALLBACK;
       });
-      return `(${id}::uuid is null or ${spec.condition(t, `${id}::uuid`)})`;
-    });
+      conditions.push(spec.condition(t, `${id}::uuid`));
+    }
+    return conditions;
   }
 
-  /** The conditions tying the target row `t` (and the link row `l`) to the parent row. */
+  /**
+   * The condition that starts a page after the cursor `after`, as a row comparison in the order's
+   * direction (an index condition); null without one. Only a cursor as the connections write it
+   * (and this statement does) compiles; any other runs as usual, which tells what is wrong with it.
+   */
+  private after(field: Extract<Field, { kind: 'connection' }>, node: FieldNode, t: string): string | null {
+    const after = this.argument(node, 'after');
+    if (after.kind === 'null') return null;
+    if (after.kind === 'object') return refuse('after');
+    const [[, direction] = []] = field.order;
+    if (field.order.some(([, d]) => d !== direction)) return refuse('a cursor on a mixed order');
+    const cursor = atRunTime(after);
+    const values = field.order.map(([column], i) => {
+      const type = SQL_TYPES[column.columnType] ?? refuse(`a cursor on ${column.columnType}`);
+      return `${this.param((variables) => cursorValues(cursor(variables), field.order.length)?.[i] ?? FALLBACK)}::${type}`;
+    });
+    const columns = field.order.map(([column]) => `${t}.${name(column)}`);
+    return `(${columns.join(', ')}) ${direction === 'desc' ? '<' : '>'} (${values.join(', ')})`;
+  }
+
+  /** The joins tying the target row `t` (and the link row `l`) to the parent row. */
   private joins(link: Link, parent: string, t: string, l?: string): string[] {
     if (!link.through) return [`${t}.${name(link.to)} = ${this.ref(parent, link.from)}`];
     return [`${l}.${name(link.through.from)} = ${this.ref(parent, link.from)}`];
@@ -451,48 +503,110 @@ class Compiler {
     return `${tableName(link.through.table)} ${l} join ${table(target)} ${t} on ${t}.${name(link.to)} = ${l}.${name(link.through.to)}`;
   }
 
-  /** An argument the read model has no meaning for: null written out, or a variable null at run time. */
-  private mustBeNull(value: ValueNode) {
-    if (value.kind === Kind.NULL) return;
-    if (value.kind !== Kind.VARIABLE) return refuse('argument');
-    const given = this.value(value);
-    this.guards.push((variables) => given(variables) == null);
-  }
-
-  /** An argument's value for a request, when the field is given it. */
-  private argument(node: FieldNode, argument: string): Param['value'] | undefined {
+  /** An argument of a field as this shape of variables gives it; left out, it is null. */
+  private argument(node: FieldNode, argument: string): Value {
     const arg = node.arguments?.find((a) => a.name.value === argument);
-    return arg && this.value(arg.value);
+    return arg ? this.value(arg.value) : NULL;
   }
 
-  /** A value for each request: written out (objects too), or a variable, with its default when left out. */
-  private value(node: ValueNode): Param['value'] {
+  /** A value in the document: written out, or a variable (with its default when left out), as the shape has it. */
+  private value(node: ValueNode): Value {
     switch (node.kind) {
       case Kind.VARIABLE: {
         const variable = node.name.value;
-        const fallback = this.defaults.get(variable);
-        const byDefault = fallback ? this.value(fallback) : () => undefined;
-        return (variables) => (variable in variables ? variables[variable] : byDefault(variables));
+        const given = this.shape[variable];
+        if (given === undefined) {
+          const fallback = this.defaults.get(variable);
+          return fallback ? this.value(fallback) : NULL;
+        }
+        if (given === 0) return NULL;
+        const get = (variables: Record<string, unknown>) => variables[variable];
+        if (given === 1) return { kind: 'variable', get };
+        return {
+          kind: 'object',
+          fields: new Map(Object.entries(given).map(([key, inner]) => [key, this.nested(inner, get, key)])),
+        };
       }
-      case Kind.OBJECT: {
-        const fields = node.fields.map((f) => [f.name.value, this.value(f.value)] as const);
-        return (variables) => Object.fromEntries(fields.map(([key, get]) => [key, get(variables)]));
-      }
-      case Kind.INT: {
-        const int = Number.parseInt(node.value, 10);
-        return () => int;
-      }
+      case Kind.OBJECT:
+        return {
+          kind: 'object',
+          fields: new Map(node.fields.map((f) => [f.name.value, this.value(f.value)])),
+        };
+      case Kind.INT:
+        return { kind: 'known', value: Number.parseInt(node.value, 10) };
       case Kind.STRING:
-      case Kind.ENUM: {
-        const text = node.value;
-        return () => text;
-      }
+      case Kind.ENUM:
+        return { kind: 'known', value: node.value };
       case Kind.NULL:
-        return () => null;
+        return NULL;
       default:
         return refuse('argument value');
     }
   }
+
+  /** A field of an input object given as a variable, as the shape has it. */
+  private nested(
+    shape: 0 | 1 | Shape,
+    parent: (variables: Record<string, unknown>) => unknown,
+    key: string,
+  ): Value {
+    const get = (variables: Record<string, unknown>) =>
+      (parent(variables) as Record<string, unknown> | null | undefined)?.[key];
+    if (shape === 0) return NULL;
+    if (shape === 1) return { kind: 'variable', get };
+    return {
+      kind: 'object',
+      fields: new Map(Object.entries(shape).map(([inner, s]) => [inner, this.nested(s, get, inner)])),
+    };
+  }
+}
+
+const NULL: Value = { kind: 'null' };
+
+/** A value's reader for each request (an input object has none: it is read by field). */
+function atRunTime(value: Value): (variables: Record<string, unknown>) => unknown {
+  switch (value.kind) {
+    case 'null':
+      return () => null;
+    case 'known':
+      return () => value.value;
+    case 'variable':
+      return value.get;
+    case 'object':
+      return refuse('an input object');
+  }
+}
+
+/** The SQL types of the columns a cursor can hold, by drizzle's column type. */
+const SQL_TYPES: Record<string, string> = { PgDateString: 'date', PgUUID: 'uuid', PgText: 'text' };
+
+/**
+ * The values of a cursor as cursorOf writes it (`DC:` and one `S:` chunk, or `DC:T:` and a JSON
+ * array of `order` of them), or null for anything else: written another way, it runs as usual.
+ */
+function cursorValues(cursor: unknown, count: number): string[] | null {
+  if (typeof cursor !== 'string') return null;
+  const text = Buffer.from(cursor, 'base64').toString('utf8');
+  // Only the exact encoding (Node's decoder skips what is not base64).
+  if (Buffer.from(text, 'utf8').toString('base64') !== cursor || !text.startsWith('DC:')) return null;
+  let chunks: unknown;
+  if (count === 1) chunks = [text.slice(3)];
+  else if (!text.startsWith('DC:T:')) return null;
+  else {
+    try {
+      chunks = JSON.parse(text.slice(5));
+    } catch {
+      return null;
+    }
+  }
+  if (!Array.isArray(chunks) || chunks.length !== count) return null;
+  if (count > 1 && JSON.stringify(chunks) !== text.slice(5)) return null;
+  const values: string[] = [];
+  for (const chunk of chunks) {
+    if (typeof chunk !== 'string' || !chunk.startsWith('S:')) return null;
+    values.push(chunk.slice(2));
+  }
+  return values;
 }
 
 function model(typename: string): ObjectModel {

@@ -5,7 +5,10 @@ import { canSeeUnpublished } from '@chancery/domain/viewer';
 import { sql } from 'drizzle-orm';
 import type { DocumentNode, FormattedExecutionResult, OperationDefinitionNode } from 'graphql';
 import type { Context } from '../context.ts';
-import { type CompiledRead, compileRead, statementFor } from './compile.ts';
+import { type CompiledRead, compileRead, shapeOf, statementFor } from './compile.ts';
+
+/** Shapes of variables compiled per operation (which are null, which fields of an input are). */
+const MAX_SHAPES = 16;
 
 export type CompiledReadsOptions = {
   /** Told each time an operation is answered by its compiled statement, with its HTTP request. */
@@ -19,18 +22,33 @@ export type CompiledReadsOptions = {
  * through the resolvers.
  */
 export function compiledReadsPlugin(options: CompiledReadsOptions = {}): ApolloServerPlugin<Context> {
-  // Apollo keeps one DocumentNode per document text, so a document compiles once.
-  const compiled = new WeakMap<DocumentNode, Map<OperationDefinitionNode, CompiledRead | null>>();
-  const compiledFor = (document: DocumentNode, operation: OperationDefinitionNode) => {
+  // Apollo keeps one DocumentNode per document text, so a document compiles once per shape of its
+  // variables (at most MAX_SHAPES; past them it runs as usual).
+  const compiled = new WeakMap<
+    DocumentNode,
+    Map<OperationDefinitionNode, Map<string, CompiledRead | null>>
+  >();
+  const compiledFor = (
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown>,
+  ) => {
     let byOperation = compiled.get(document);
     if (!byOperation) {
       byOperation = new Map();
       compiled.set(document, byOperation);
     }
-    let read = byOperation.get(operation);
+    let byShape = byOperation.get(operation);
+    if (!byShape) {
+      byShape = new Map();
+      byOperation.set(operation, byShape);
+    }
+    const { shape, key } = shapeOf(variables);
+    let read = byShape.get(key);
     if (read === undefined) {
-      read = compileRead(document, operation);
-      byOperation.set(operation, read);
+      if (byShape.size >= MAX_SHAPES) return null;
+      read = compileRead(document, operation, shape);
+      byShape.set(key, read);
     }
     return read;
   };
@@ -39,9 +57,10 @@ export function compiledReadsPlugin(options: CompiledReadsOptions = {}): ApolloS
       return {
         async responseForOperation({ document, operation, request, contextValue }) {
           if (!operation || canSeeUnpublished(contextValue.viewer)) return null;
-          const read = compiledFor(document, operation);
+          const variables = request.variables ?? {};
+          const read = compiledFor(document, operation, variables);
           if (!read) return null;
-          const statement = statementFor(read, request.variables ?? {});
+          const statement = statementFor(read, variables);
           if (!statement) return null;
           let row: { data: string; found: boolean } | undefined;
           try {

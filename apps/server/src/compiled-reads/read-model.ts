@@ -43,7 +43,7 @@ export type Field =
   | { kind: 'one'; type: string; link: Link }
   /** Every matching row of another table, in order. */
   | { kind: 'many'; type: string; link: Link; where?: Condition; order: Order }
-  /** A page of rows (`first` only) with `nodes` and `totalCount`; without a link, a root list. */
+  /** A forward page of rows (`first`, `after`) with `nodes`, `edges`, `pageInfo` and `totalCount`; without a link, a root list. */
   | {
       kind: 'connection';
       type: string;
@@ -91,8 +91,7 @@ export const readModel: Record<string, ObjectModel> = {
         where: publishedStatement,
         order: newestStatementsFirst,
         orderName: 'SAID_ON_DESC',
-        // statementCondition in schema/statement.ts. By treaty or provision (a subquery) runs as
-        // usual: written as `$1 is null or …` PostgreSQL no longer turns it into a join.
+        // statementCondition in schema/statement.ts.
         filters: {
           speakerId: {
             typename: 'Actor',
@@ -101,6 +100,16 @@ export const readModel: Record<string, ObjectModel> = {
           articleId: {
             typename: 'Article',
             condition: (s, id) => `${s}.${name(statements.articleId)} = ${id}`,
+          },
+          treatyId: {
+            typename: 'Treaty',
+            condition: (s, id) =>
+              `${s}.${name(statements.id)} in (select ${name(statementTreaties.statementId)} from ${tableName(statementTreaties)} where ${name(statementTreaties.treatyId)} = ${id})`,
+          },
+          provisionId: {
+            typename: 'TreatyProvision',
+            condition: (s, id) =>
+              `${s}.${name(statements.id)} in (select ${name(statementProvisions.statementId)} from ${tableName(statementProvisions)} where ${name(statementProvisions.provisionId)} = ${id})`,
           },
         },
       },
