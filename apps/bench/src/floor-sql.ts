@@ -11,6 +11,9 @@
 // page, with or without statistics: written as a join or EXISTS, a database without statistics
 // (right after an import) plans a scan of every published article first.
 //
+// A page's rows reach what they have one of (speaker, article) by a join on its key, not a
+// subquery per row: PostgreSQL runs each subquery as a plan of its own.
+//
 // Global IDs as apps/server encodes them (packages/domain/src/global-id.ts): base64url, no
 // padding, of "Typename:uuid" (under 76 characters, so PostgreSQL's base64 has no line breaks).
 
@@ -34,14 +37,16 @@ export function floorSql(schema: FloorSchema) {
     latest: `select json_build_object('statements', json_build_object('nodes', coalesce(json_agg(json_build_object(
   'id', ${globalId('Statement', 's.id')},
   'text', s.text, 'saidOn', s.said_on,
-  'speaker', (select json_build_object('name', sp.name) from actors sp where sp.id = s.speaker_id),
-  'source', json_build_object('article', (select json_build_object('headline', a.headline) from articles a where a.id = s.article_id))
+  'speaker', case when sp.id is null then null else json_build_object('name', sp.name) end,
+  'source', json_build_object('article', case when a.id is null then null else json_build_object('headline', a.headline) end)
 ) order by s.said_on desc, s.id desc), '[]')))::text as data
 from (
   select s.id, s.text, s.said_on, s.speaker_id, s.article_id from statements s
   where ${visible('s')}
   order by s.said_on desc, s.id desc limit 20
-) s`,
+) s
+left join actors sp on sp.id = s.speaker_id
+left join articles a on a.id = s.article_id`,
     actorPage: `select json_build_object('actor', (
   select json_build_object(
     'name', a.name,
@@ -51,11 +56,12 @@ from (
       'nodes', coalesce((select json_agg(json_build_object(
           'id', ${globalId('Statement', 'p.id')},
           'text', p.text, 'saidOn', p.said_on,
-          'source', json_build_object('article', (select json_build_object('headline', ar.headline) from articles ar where ar.id = p.article_id))
+          'source', json_build_object('article', case when ar.id is null then null else json_build_object('headline', ar.headline) end)
         ) order by p.said_on desc, p.id desc)
         from (select s.id, s.text, s.said_on, s.article_id from statements s
               where s.speaker_id = a.id and ${visible('s')}
-              order by s.said_on desc, s.id desc limit 20) p), '[]')))
+              order by s.said_on desc, s.id desc limit 20) p
+        left join articles ar on ar.id = p.article_id), '[]')))
   from actors a where a.slug = $1 and a.deleted_at is null))::text as data`,
     treaties: `select json_build_object('treaties', json_build_object('nodes', coalesce(json_agg(json_build_object(
   'title', t.title,
@@ -65,12 +71,13 @@ from (
       'number', pr.number,
       'statements', json_build_object('nodes', coalesce((select json_agg(json_build_object(
           'text', st.text,
-          'speaker', (select json_build_object('name', sp.name) from actors sp where sp.id = st.speaker_id)
+          'speaker', case when sp.id is null then null else json_build_object('name', sp.name) end
         ) order by st.said_on desc, st.id desc)
         from (select s.id, s.text, s.said_on, s.speaker_id
               from statement_provisions l join statements s on s.id = l.statement_id
               where l.provision_id = pr.id and ${visible('s')}
-              order by s.said_on desc, s.id desc limit 3) st), '[]'))
+              order by s.said_on desc, s.id desc limit 3) st
+        left join actors sp on sp.id = st.speaker_id), '[]'))
     ) order by pr.position)
     from treaty_provisions pr where pr.treaty_id = t.id and pr.deleted_at is null), '[]')
 ) order by t.title, t.id), '[]')))::text as data
