@@ -65,7 +65,8 @@ export function shapeOf(variables: Record<string, unknown>): { shape: Shape; key
 }
 
 function fieldsShape(object: object): Shape {
-  const shape: Shape = {};
+  // No prototype: a variable named `constructor` or `__proto__` is only ever its own.
+  const shape: Shape = Object.create(null);
   for (const [key, value] of Object.entries(object))
     shape[key] =
       value === null || value === undefined
@@ -173,6 +174,7 @@ class Compiler {
       else if (!field) refuse(`Query.${node.name.value}`);
       else {
         if (field.kind === 'bySlug') lookups.push(`r."${key}" is not null`);
+        // No row here: the root's fields are lists and lookups, which read rows of their own.
         entries.push([key, this.field(field, node, '', [])]);
       }
     }
@@ -333,10 +335,10 @@ class Compiler {
   }
 
   /**
-   * A forward page of rows (`first`), as the plugin's connections answer it: `nodes`, `edges` with
-   * their cursors, `pageInfo` and `totalCount`. The page's rows are one subselect numbered in order
-   * (`_n`), with one row past the page when `hasNextPage` is asked; what is aggregated over them is
-   * one row of columns (`_0`, `_1`, …) that the connection's object reads.
+   * A forward page of rows (`first`, `after`), as the plugin's connections answer it: `nodes`,
+   * `edges` with their cursors, `pageInfo` and `totalCount`. The page's rows are one subselect
+   * numbered in order (`_n`), with one row past the page when `hasNextPage` is asked; what is
+   * aggregated over them is one row of columns (`_0`, `_1`, …) that the connection's object reads.
    */
   private connection(field: Extract<Field, { kind: 'connection' }>, node: FieldNode, parent: string): string {
     const target = model(field.type);
@@ -366,7 +368,7 @@ class Compiler {
     this.wanted.set(p, new Set(field.order.map(([column]) => name(column))));
     const onPage = `filter (where ${p}._n <= ${size})`;
     const cursor = () => cursorOf(field.order, p);
-    /** Aggregates over the page's rows, and one-row subselects per row that they read. */
+    /** Aggregates over the page's rows, and what each row joins to build its objects. */
     const aggregates: string[] = [];
     const rows: Scope = [];
     const aggregate = (expression: string) => {
