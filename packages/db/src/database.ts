@@ -5,6 +5,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type pg from 'pg';
 import { type ChangeFeed, type ChangeWatcher, watchEmbeddedChanges, watchServerChanges } from './changes.ts';
 import { type OpenSqlClientOptions, openSqlClient, type SqlClient } from './engine/open.ts';
+import { preparingPglite } from './engine/prepared.ts';
 import { type Replica, ReplicaSet } from './engine/replicas.ts';
 import { relations } from './relations.ts';
 
@@ -89,8 +90,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 export function fromSqlClient(client: SqlClient, replicas?: ReplicaSet): Database {
   if (client.kind === 'pglite') {
     const pglite = client.pglite;
+    const reads = preparingPglite(pglite);
     const connect = (logger?: Logger) =>
-      drizzlePglite({ client: pglite, relations, logger }) as unknown as ChanceryDb;
+      drizzlePglite({ client: reads, relations, logger }) as unknown as ChanceryDb;
     const db = connect();
     return {
       db,
