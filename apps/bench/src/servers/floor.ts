@@ -1,7 +1,7 @@
 // The floor: a bare node:http handler that runs, per read, one hand-written statement that builds
-// the response's `data` in the database (../floor-sql.ts), as a named prepared statement, and
-// writes the text out. What is left between this and Chancery is the cost of GraphQL, the schema
-// layer, the ORM and any SQL slower than the fastest a person would write.
+// the response's `data` in the database (../floor-sql.ts), as a named prepared statement (on
+// PGlite too), and writes the text out. What is left between this and Chancery is the cost of
+// GraphQL, the schema layer, the ORM and any SQL slower than the fastest a person would write.
 //
 // A write (scenario 4) runs its captured transaction with a new id per request, after checking
 // what a server must check before writing: the quoted span and that what it names exists.
@@ -14,6 +14,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { openEmbedded } from '@chancery/db/engine/embedded';
 import { POOL_MAX_SERVER, pgTypes } from '@chancery/db/engine/open';
+import { preparingPglite } from '@chancery/db/engine/prepared';
 import pg from 'pg';
 import { decodeVariables, type FloorPlan } from '../floor-plan.ts';
 import type { Row } from '../scenarios.ts';
@@ -36,8 +37,10 @@ async function openEngine(): Promise<{ run: RunSql; write: WriteEngine; close():
     };
   }
   const handle = await openEmbedded({ dataDir: process.env.CHANCERY_DATA_DIR as string, serveSocket: false });
+  // Prepared, as Chancery prepares its reads on PGlite (which would plan every statement again).
+  const reads = preparingPglite(handle.pglite);
   return {
-    run: async (_name, text, params) => (await handle.pglite.query<Row>(text, params)).rows,
+    run: async (_name, text, params) => (await reads.query(text, params)).rows as Row[],
     write: pgliteWriteEngine(handle.pglite),
     close: () => handle.close(),
   };
