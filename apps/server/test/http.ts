@@ -89,7 +89,9 @@ export async function refusedSoon(port: number): Promise<boolean> {
     try {
       (await openSocket(port)).destroy();
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') return true;
+      // Reset rather than refused: it reached the backlog just as the listener closed, unserved.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ECONNREFUSED' || code === 'ECONNRESET') return true;
       throw error;
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
