@@ -101,14 +101,24 @@ const NUL_MESSAGE = 'Text must not contain the NUL character (U+0000); remove it
  * that is the client's input, not our failure. Drivers wrap the database error (`cause`).
  */
 function unstorableText(error: unknown): boolean {
+  return (
+    causeWhere(
+      error,
+      (e) =>
+        e.code === '22021' ||
+        (e instanceof Error && /invalid byte sequence for encoding "UTF8": 0x00/.test(e.message)),
+    ) !== null
+  );
+}
+
+/** The first error along `error`'s causes (drivers wrap the database's) that `test` accepts. */
+function causeWhere(error: unknown, test: (e: { code?: unknown }) => boolean): { code?: unknown } | null {
   let current: unknown = error;
   for (let depth = 0; current && depth < 5; depth++) {
-    if ((current as { code?: unknown }).code === '22021') return true;
-    if (current instanceof Error && /invalid byte sequence for encoding "UTF8": 0x00/.test(current.message))
-      return true;
+    if (test(current as { code?: unknown })) return current as { code?: unknown };
     current = (current as { cause?: unknown }).cause;
   }
-  return false;
+  return null;
 }
 
 const UNFIT_MESSAGE =
@@ -120,14 +130,11 @@ const UNFIT_MESSAGE =
  * reaches SQL. The database's own words say which value; no SQL goes with them.
  */
 function unfitValue(error: unknown): string | null {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if ((code === '22007' || code === '22008' || code === '22P02') && current instanceof Error)
-      return current.message;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return null;
+  const unfit = causeWhere(
+    error,
+    (e) => (e.code === '22007' || e.code === '22008' || e.code === '22P02') && e instanceof Error,
+  );
+  return unfit ? (unfit as Error).message : null;
 }
 
 function withCode(formatted: GraphQLFormattedError, code: string, message: string): GraphQLFormattedError {

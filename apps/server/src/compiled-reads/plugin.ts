@@ -22,26 +22,18 @@ export type CompiledReadsOptions = {
  * through the resolvers.
  */
 export function compiledReadsPlugin(options: CompiledReadsOptions = {}): ApolloServerPlugin<Context> {
-  // Apollo keeps one DocumentNode per document text, so a document compiles once per shape of its
-  // variables (at most MAX_SHAPES; past them it runs as usual).
-  const compiled = new WeakMap<
-    DocumentNode,
-    Map<OperationDefinitionNode, Map<string, CompiledRead | null>>
-  >();
+  // Apollo keeps one DocumentNode (and so one node per operation) per document text, so an
+  // operation compiles once per shape of its variables (at most MAX_SHAPES; past them it runs as usual).
+  const compiled = new WeakMap<OperationDefinitionNode, Map<string, CompiledRead | null>>();
   const compiledFor = (
     document: DocumentNode,
     operation: OperationDefinitionNode,
     variables: Record<string, unknown>,
   ) => {
-    let byOperation = compiled.get(document);
-    if (!byOperation) {
-      byOperation = new Map();
-      compiled.set(document, byOperation);
-    }
-    let byShape = byOperation.get(operation);
+    let byShape = compiled.get(operation);
     if (!byShape) {
       byShape = new Map();
-      byOperation.set(operation, byShape);
+      compiled.set(operation, byShape);
     }
     const { shape, key } = shapeOf(variables);
     let read = byShape.get(key);
