@@ -6,7 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -23,7 +23,14 @@ import type { ChanceryDb, Database, StatementCounter } from '@chancery/db/databa
 import { findSession } from '@chancery/db/sessions';
 import { StatisticsKeeper, type StatisticsKeeperOptions } from '@chancery/db/statistics';
 import { GraphQLError } from 'graphql';
-import { type CompiledReadsOptions, compiledReadsPlugin, stringifyResult } from './compiled-reads/plugin.ts';
+import {
+  type CompiledAnswer,
+  type CompiledReadsOptions,
+  compiledReadsPlugin,
+  runCompiled,
+  stringifyResult,
+} from './compiled-reads/plugin.ts';
+import { afterDataIn, type Replay, Replays, replayBody } from './compiled-reads/replays.ts';
 import { type Context, createRequestContext } from './context.ts';
 import { createErrorFormatter, isUnexpected } from './errors.ts';
 import { clientAddress } from './http/client-address.ts';
@@ -143,6 +150,10 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
   const webApp = options.webRoot ? createStaticFileHandler({ root: options.webRoot }) : null;
   const sessions = createSessionRoutes({ db, trustProxy });
   const compiledReads = options.compiledReads ?? {};
+  // Anonymous requests a compiled statement answered, by their text (replays.ts), and each
+  // request's compiled answer on its way out of Apollo.
+  const replays = compiledReads === false ? null : new Replays();
+  const compiledAnswers = new WeakMap<object, CompiledAnswer>();
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -176,10 +187,11 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
         ? []
         : [
             compiledReadsPlugin({
-              onCompiled: (http) => {
+              onCompiled: (http, answer) => {
                 const record = recordOf(http);
                 if (record) record.compiled = true;
-                compiledReads.onCompiled?.(http);
+                if (http) compiledAnswers.set(http, answer);
+                compiledReads.onCompiled?.(http, answer, false);
               },
             }),
           ]),
@@ -267,7 +279,8 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
       });
     const { httpGraphQLRequest } = input;
     record.operationName = input.operationName ?? null;
-    const cacheKey = responseCache ? cacheKeyOf(req, input.bodyText) : null;
+    const anonymousKey = anonymousKeyOf(req, input.bodyText);
+    const cacheKey = responseCache ? anonymousKey : null;
     if (cacheKey !== null) {
       const hit = responseCache?.lookup(cacheKey);
       record.cache = hit ? 'hit' : 'miss';
@@ -297,30 +310,37 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
     // (and keeps their text for the response cache, which learns from it what the answer read).
     const statements: StatementCounter = { count: 0, log: responseCache ? [] : undefined };
     const counted = options.database.counting(statements);
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest,
-      context: async () => {
-        try {
-          return {
-            ...(await createRequestContext({
-              db: counted.db,
-              readDb: () => counted.readDb(),
-              onPool: (chosen) => {
-                pool = chosen;
-              },
-              headers: httpGraphQLRequest.headers,
-              requestId: record.id,
-            })),
-            webhooks: webhookContext,
-          };
-        } catch (error) {
-          // Refusing a bad token is expected (it carries its code); anything else is logged.
-          if (!(error instanceof GraphQLError) || isUnexpected(error))
-            logger.error({ reqId: record.id, err: error }, 'Unexpected error');
-          throw error;
-        }
-      },
-    });
+    const replay = anonymousKey === null ? undefined : replays?.get(anonymousKey);
+    const replayed = replay && (await replayCompiled(replay, counted.readDb(), httpGraphQLRequest, record));
+    if (replayed) pool = replayed.pool;
+    const response = replayed
+      ? replayed.response
+      : await apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest,
+          context: async () => {
+            try {
+              return {
+                ...(await createRequestContext({
+                  db: counted.db,
+                  readDb: () => counted.readDb(),
+                  onPool: (chosen) => {
+                    pool = chosen;
+                  },
+                  headers: httpGraphQLRequest.headers,
+                  requestId: record.id,
+                })),
+                webhooks: webhookContext,
+              };
+            } catch (error) {
+              // Refusing a bad token is expected (it carries its code); anything else is logged.
+              if (!(error instanceof GraphQLError) || isUnexpected(error))
+                logger.error({ reqId: record.id, err: error }, 'Unexpected error');
+              throw error;
+            }
+          },
+        });
+    if (!replayed && anonymousKey !== null)
+      rememberCompiled(anonymousKey, httpGraphQLRequest, response, record);
     const { count } = statements;
     const sql = statements.log ?? [];
     record.sqlStatements = count;
@@ -366,6 +386,54 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
+  }
+
+  /**
+   * Answers a request Apollo answered before by a compiled statement (replays.ts) with that
+   * statement; null when it must run as usual (its lookup now finds nothing, or it failed).
+   */
+  async function replayCompiled(
+    replay: Replay,
+    { db, pool }: { db: ChanceryDb; pool: string },
+    httpGraphQLRequest: object,
+    record: RequestRecord,
+  ): Promise<{ response: HTTPGraphQLResponse; pool: string } | null> {
+    const answer = await runCompiled(db, replay.statement);
+    if (!answer) return null;
+    record.operationName = replay.operationName;
+    record.operationType = 'query';
+    record.cost = replay.cost;
+    record.compiled = true;
+    if (compiledReads !== false) compiledReads.onCompiled?.(httpGraphQLRequest, answer, true);
+    return {
+      response: {
+        status: undefined,
+        headers: new HeaderMap(replay.headers),
+        body: { kind: 'complete', string: replayBody(answer.data, replay.afterData) },
+      },
+      pool,
+    };
+  }
+
+  /** Remembers how Apollo answered an anonymous request whose response is a compiled answer (replays.ts). */
+  function rememberCompiled(
+    key: string,
+    httpGraphQLRequest: object,
+    response: HTTPGraphQLResponse,
+    record: RequestRecord,
+  ): void {
+    const answer = compiledAnswers.get(httpGraphQLRequest);
+    if (!answer || (response.status ?? 200) !== 200 || response.body.kind !== 'complete') return;
+    const afterData = afterDataIn(response.body.string, answer.data);
+    // Apollo writes `errors` first: a body that starts with the data has none.
+    if (afterData !== null)
+      replays?.remember(key, {
+        statement: answer.statement,
+        operationName: record.operationName ?? null,
+        cost: record.cost,
+        headers: [...response.headers],
+        afterData,
+      });
   }
 
   function sendCached(res: ServerResponse, record: RequestRecord, hit: CachedResponse): void {
@@ -557,10 +625,11 @@ async function sessionTokenOf(db: ChanceryDb, req: IncomingMessage): Promise<str
 }
 
 /**
- * The response cache's key for a request, or null when its response must not be cached: token
- * holders' and signed-in editors' requests, and GET (no body; HTTP caches key those by URL).
+ * An anonymous request's key, what its answer depends on besides the data (the response cache's
+ * key, and replays'), or null: token holders' and signed-in editors' requests, and GET (no body;
+ * HTTP caches key those by URL).
  */
-function cacheKeyOf(req: IncomingMessage, bodyText: string | undefined): string | null {
+function anonymousKeyOf(req: IncomingMessage, bodyText: string | undefined): string | null {
   if (bodyText === undefined || req.headers.authorization !== undefined) return null;
   if (sessionIdFromCookies(req.headers.cookie) !== null) return null;
   return `${req.headers.accept ?? ''}\n${bodyText}`;

@@ -41,6 +41,7 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
   let compiled: ChanceryServer;
   let usual: ChanceryServer;
   let compiledCount = 0;
+  let replayedCount = 0;
   let editorToken: string;
   let busiest: string;
   const ids: Record<string, string> = {};
@@ -95,7 +96,12 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
       statistics: false,
       webhooks: false,
       limits,
-      compiledReads: { onCompiled: () => compiledCount++ },
+      compiledReads: {
+        onCompiled: (_http, _answer, replayed) => {
+          compiledCount++;
+          if (replayed) replayedCount++;
+        },
+      },
     });
     usual = await createServer({
       database,
@@ -125,26 +131,49 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
     query: string,
     variables?: Record<string, unknown>,
     token?: string,
+    accept?: string,
   ) {
     const response = await fetch(urls.get(server) as string, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(accept ? { accept } : {}),
+      },
       body: JSON.stringify({ query, variables }),
     });
     const text = await response.text();
     const body = JSON.parse(text) as { data?: unknown; errors?: { message: string }[] };
-    return { status: response.status, text, data: body.data, errors: body.errors?.map((e) => e.message) };
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      text,
+      data: body.data,
+      errors: body.errors?.map((e) => e.message),
+    };
   }
 
-  /** Both servers' answers, and whether the compiled one was answered by its compiled statement. */
-  async function both(query: string, variables?: Record<string, unknown>, token?: string) {
+  /**
+   * Both servers' answers, and whether the compiled one was answered by its compiled statement.
+   * The compiled server is asked twice: the second time it replays what Apollo decided the first
+   * (replays.ts), and must send the same again.
+   */
+  async function both(query: string, variables?: Record<string, unknown>, token?: string, accept?: string) {
     const before = compiledCount;
-    const fast = await ask(compiled, query, variables, token);
+    const replayedBefore = replayedCount;
+    const fast = await ask(compiled, query, variables, token, accept);
     const wasCompiled = compiledCount > before;
-    const slow = await ask(usual, query, variables, token);
+    const again = await ask(compiled, query, variables, token, accept);
+    expect(compiledCount - before).toBe(wasCompiled ? 2 : 0);
+    // Asked again, it is replayed (the first time too, when an earlier test asked the same).
+    if (wasCompiled) expect(replayedCount - replayedBefore).toBeGreaterThanOrEqual(1);
+    const slow = await ask(usual, query, variables, token, accept);
     // The same bytes: the same values, keys in the same order, the same spacing.
-    expect(fast.status).toBe(slow.status);
-    expect(fast.text).toBe(slow.text);
+    for (const answer of [fast, again]) {
+      expect(answer.status).toBe(slow.status);
+      expect(answer.contentType).toBe(slow.contentType);
+      expect(answer.text).toBe(slow.text);
+    }
     return { ...fast, wasCompiled };
   }
 
@@ -365,5 +394,30 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
       const answer = await both(query, variables, token);
       expect(answer.wasCompiled, what).toBe(false);
     }
+  });
+
+  it('replays a request with its own content type, and only while its statement finds what it looks up', async () => {
+    const query =
+      'query ($slug: String!) { actor(slug: $slug) { name statements(first: 2) { nodes { id } } } }';
+    const types = new Set<string | null>();
+    for (const accept of ['application/graphql-response+json', 'application/json', '*/*']) {
+      const answer = await both(query, { slug: busiest }, undefined, accept);
+      expect(answer.wasCompiled, accept).toBe(true);
+      types.add(answer.contentType);
+    }
+    expect(types.size).toBe(2);
+    // The actor is deleted after its page was replayed: the statement finds nothing, and the
+    // request runs through the resolvers, which answer as they do for any actor not found.
+    await database.db.execute(sql`update actors set deleted_at = now() where slug = ${busiest}`);
+    try {
+      const before = replayedCount;
+      const gone = await both(query, { slug: busiest });
+      expect(gone.wasCompiled).toBe(false);
+      expect(replayedCount).toBe(before);
+      expect(gone.data).toEqual({ actor: null });
+    } finally {
+      await database.db.execute(sql`update actors set deleted_at = null where slug = ${busiest}`);
+    }
+    expect((await both(query, { slug: busiest })).wasCompiled).toBe(true);
   });
 });

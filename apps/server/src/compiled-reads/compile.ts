@@ -93,14 +93,11 @@ const LONGEST_KEY = 63;
 /** Statements kept per compiled read, one per set of page sizes (a client could ask for every size). */
 const MAX_TEXTS = 32;
 
-/**
- * One request's statement: its text around its parameters (page sizes written in), for drizzle's
- * `sql` tag, and the parameters' values; null when the request must run as usual.
- */
-export function statementFor(
-  read: CompiledRead,
-  variables: Record<string, unknown>,
-): { strings: string[]; values: unknown[] } | null {
+/** A statement: its text around its parameters (page sizes written in), for drizzle's `sql` tag, and the parameters' values. */
+export type Statement = { strings: string[]; values: unknown[] };
+
+/** One request's statement; null when the request must run as usual. */
+export function statementFor(read: CompiledRead, variables: Record<string, unknown>): Statement | null {
   if (!read.guards.every((guard) => guard(variables))) return null;
   const values: unknown[] = [];
   const inline: unknown[] = [];

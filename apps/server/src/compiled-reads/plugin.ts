@@ -1,19 +1,43 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
+import type { ChanceryDb } from '@chancery/db/database';
 import { rows } from '@chancery/db/repositories/sql';
 import { canSeeUnpublished } from '@chancery/domain/viewer';
 import { sql } from 'drizzle-orm';
 import type { DocumentNode, FormattedExecutionResult, OperationDefinitionNode } from 'graphql';
 import type { Context } from '../context.ts';
-import { type CompiledRead, compileRead, shapeOf, statementFor } from './compile.ts';
+import { type CompiledRead, compileRead, type Statement, shapeOf, statementFor } from './compile.ts';
 
 /** Shapes of variables compiled per operation (which are null, which fields of an input are). */
 const MAX_SHAPES = 16;
 
+/** A compiled statement and the `data` it answered with, as JSON text. */
+export type CompiledAnswer = { statement: Statement; data: string };
+
 export type CompiledReadsOptions = {
-  /** Told each time an operation is answered by its compiled statement, with its HTTP request. */
-  onCompiled?: (httpRequest: object | undefined) => void;
+  /**
+   * Told each time an operation is answered by its compiled statement, with its HTTP request;
+   * `replayed` when the server ran it without Apollo (replays.ts).
+   */
+  onCompiled?: (httpRequest: object | undefined, answer: CompiledAnswer, replayed: boolean) => void;
 };
+
+/**
+ * Runs a compiled statement: its answer, or null when the request must run as usual — the lookup
+ * found nothing, or the statement failed (the resolvers then tell the error as they tell it: a NUL
+ * in an argument is BAD_USER_INPUT, a broken database an internal error with its request id).
+ */
+export async function runCompiled(db: ChanceryDb, statement: Statement): Promise<CompiledAnswer | null> {
+  try {
+    const [row] = await rows<{ data: string; found: boolean }>(
+      db,
+      sql(statement.strings as unknown as TemplateStringsArray, ...statement.values),
+    );
+    return row?.found ? { statement, data: row.data } : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Answers a reader's query (anyone who may not see unpublished records) with its compiled statement
@@ -54,24 +78,14 @@ export function compiledReadsPlugin(options: CompiledReadsOptions = {}): ApolloS
           if (!read) return null;
           const statement = statementFor(read, variables);
           if (!statement) return null;
-          let row: { data: string; found: boolean } | undefined;
-          try {
-            [row] = await rows<{ data: string; found: boolean }>(
-              contextValue.db,
-              sql(statement.strings as unknown as TemplateStringsArray, ...statement.values),
-            );
-          } catch {
-            // Run as usual, so the error is told and logged as the resolvers tell it (a NUL in an
-            // argument is BAD_USER_INPUT; a broken database an internal error with its request id).
-            return null;
-          }
-          if (!row?.found) return null;
-          options.onCompiled?.(request.http);
+          const answer = await runCompiled(contextValue.db, statement);
+          if (!answer) return null;
+          options.onCompiled?.(request.http, answer, false);
           // Over HTTP the text goes out as the database wrote it (stringifyResult); a caller of
           // executeOperation gets objects, as from the resolvers.
           const data = request.http
-            ? new JsonText(row.data)
-            : (JSON.parse(row.data) as Record<string, unknown>);
+            ? new JsonText(answer.data)
+            : (JSON.parse(answer.data) as Record<string, unknown>);
           return {
             http: { status: undefined, headers: new HeaderMap() },
             body: { kind: 'single', singleResult: { data: data as Record<string, unknown> } },
