@@ -81,6 +81,16 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
       sql`select speaker_id as id from statements where published group by speaker_id order by count(*) desc limit 1`,
     );
     ids.article = await idOf('Article', sql`select article_id as id from statements where published limit 1`);
+    // A publisher and a treaty its articles mention most.
+    const [pair] = (
+      (await database.db.execute(
+        sql`select a.publisher_id, t.treaty_id from articles a join article_treaties t on t.article_id = a.id
+            where a.published and a.publisher_id is not null
+            group by a.publisher_id, t.treaty_id order by count(*) desc, 1, 2 limit 1`,
+      )) as unknown as { rows: { publisher_id: string; treaty_id: string }[] }
+    ).rows;
+    ids.publisher = Buffer.from(`Actor:${pair?.publisher_id}`).toString('base64url');
+    ids.mentionedTreaty = Buffer.from(`Treaty:${pair?.treaty_id}`).toString('base64url');
     ids.treaty = await idOf(
       'Treaty',
       sql`select treaty_id as id from statement_treaties group by treaty_id order by count(*) desc limit 1`,
@@ -181,6 +191,8 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
     'every field of statements': `{ statements(first: 12) { totalCount nodes { ${everyField('Statement', 2)} } pageInfo { ...Page } edges { cursor node { id } } } } ${PAGE}`,
     'every field of treaties': `{ treaties { totalCount nodes { ${everyField('Treaty', 2)} } pageInfo { ...Page } } } ${PAGE}`,
     'every field of an actor': `query ($slug: String!) { actor(slug: $slug) { ${everyField('Actor', 2)} } } ${PAGE}`,
+    'every field of articles': `{ articles(first: 12) { totalCount nodes { ${everyField('Article', 2)} } pageInfo { ...Page } edges { cursor node { id } } } } ${PAGE}`,
+    'every field of actors': `{ actors(first: 12) { totalCount nodes { ${everyField('Actor', 1)} } pageInfo { ...Page } edges { cursor node { id } } } } ${PAGE}`,
     'a page past the end': `{ treaties(first: 100) { pageInfo { ...Page } edges { cursor } } } ${PAGE}`,
     'the bench latest':
       '{ statements(first: 20) { nodes { id text saidOn speaker { name } source { article { headline } } } } }',
@@ -243,6 +255,26 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
     expect((written.data as { statements: { totalCount: number } }).statements.totalCount).toBeGreaterThan(0);
   });
 
+  it('filters articles by publisher, mentioned actor and treaty, in the default order', async () => {
+    const query = `query ($filter: ArticleFilter, $order: ArticleOrder) {
+      articles(first: 4, filter: $filter, orderBy: $order) { totalCount nodes { id publishedAt } pageInfo { ...Page } } } ${PAGE}`;
+    const filters = [
+      { publisherId: ids.publisher },
+      { mentionsActorId: ids.speaker },
+      { treatyId: ids.mentionedTreaty },
+      { publisherId: ids.publisher, treatyId: ids.mentionedTreaty, status: null },
+    ];
+    for (const filter of filters) {
+      const answer = await both(query, { filter, order: 'PUBLISHED_AT_DESC' });
+      expect(answer.wasCompiled, JSON.stringify(filter)).toBe(true);
+      expect(answer.errors).toBeUndefined();
+      expect(
+        (answer.data as { articles: { totalCount: number } }).articles.totalCount,
+        JSON.stringify(filter),
+      ).toBeGreaterThan(0);
+    }
+  });
+
   it('pages after a cursor to the end, root lists and nested ones alike', async () => {
     const lists: [string, string, (data: any) => any][] = [
       [
@@ -254,6 +286,16 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
         'treaties',
         `query ($after: String) { treaties(first: 2, after: $after) { totalCount pageInfo { ...Page } nodes { title } } } ${PAGE}`,
         (data) => data.treaties,
+      ],
+      [
+        'articles',
+        `query ($after: String) { articles(first: 9, after: $after) { totalCount pageInfo { ...Page } edges { cursor node { id publishedAt } } } } ${PAGE}`,
+        (data) => data.articles,
+      ],
+      [
+        'actors',
+        `query ($after: String) { actors(first: 10, after: $after) { totalCount pageInfo { ...Page } nodes { name } } } ${PAGE}`,
+        (data) => data.actors,
       ],
       [
         "an actor's statements",
@@ -285,6 +327,14 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
       )) as unknown as { rows: { n: number }[] }
     ).rows;
     expect((data as { statements: { totalCount: number } }).statements.totalCount).toBe(visible?.n);
+    const articles = await both('{ articles(first: 100) { totalCount nodes { id } } }');
+    const [published] = (
+      (await database.db.execute(
+        sql`select count(*)::int as n from articles where status = 'PUBLISHED' and deleted_at is null`,
+      )) as unknown as { rows: { n: number }[] }
+    ).rows;
+    expect(articles.wasCompiled).toBe(true);
+    expect((articles.data as { articles: { totalCount: number } }).articles.totalCount).toBe(published?.n);
   });
 
   it('answers with one SQL statement, counts compiled reads in /metrics, and gives executeOperation objects', async () => {
@@ -381,6 +431,21 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
         'another order',
         'query ($o: StatementOrder) { statements(first: 3, orderBy: $o) { nodes { id } } }',
         { o: 'SAID_ON_ASC' },
+      ],
+      [
+        'articles oldest first',
+        'query ($o: ArticleOrder) { articles(first: 3, orderBy: $o) { nodes { id } } }',
+        { o: 'PUBLISHED_AT_ASC' },
+      ],
+      [
+        'articles published since a date',
+        'query ($f: ArticleFilter) { articles(first: 3, filter: $f) { nodes { id } } }',
+        { f: { publishedFrom: '2024-01-01T00:00:00Z' } },
+      ],
+      [
+        'actors by name, best match first',
+        'query ($f: ActorFilter) { actors(first: 3, filter: $f) { nodes { name } } }',
+        { f: { name: 'rudenko' } },
       ],
       [
         'a slug PostgreSQL cannot store',

@@ -588,7 +588,12 @@ function atRunTime(value: Value): (variables: Record<string, unknown>) => unknow
 }
 
 /** The SQL types of the columns a cursor can hold, by drizzle's column type. */
-const SQL_TYPES: Record<string, string> = { PgDateString: 'date', PgUUID: 'uuid', PgText: 'text' };
+const SQL_TYPES: Record<string, string> = {
+  PgDateString: 'date',
+  PgTimestampString: 'timestamptz',
+  PgUUID: 'uuid',
+  PgText: 'text',
+};
 
 /**
  * The values of a cursor as cursorOf writes it (`DC:` and one `S:` chunk, or `DC:T:` and a JSON
@@ -629,8 +634,9 @@ function table(target: ObjectModel): string {
 
 /**
  * A row's cursor as @pothos/plugin-drizzle writes it: base64 of `DC:` and the tagged value of its
- * one order column, or `DC:T:` and a JSON array of them (`@pothos/core` utils/cursors.ts). Dates
- * and uuids are strings in Chancery's rows, so each is an `S:` chunk.
+ * one order column, or `DC:T:` and a JSON array of them (`@pothos/core` utils/cursors.ts). Dates,
+ * timestamps and uuids are strings in Chancery's rows, so each is an `S:` chunk; a timestamp as
+ * the driver hands it over, PostgreSQL's text of it in the session's time zone.
  */
 function cursorOf(order: Order, alias: string): string {
   const chunks = order.map(([column]) => {
@@ -638,6 +644,7 @@ function cursorOf(order: Order, alias: string): string {
     switch (column.columnType) {
       case 'PgDateString':
         return `'S:' || to_char(${value}, 'YYYY-MM-DD')`;
+      case 'PgTimestampString':
       case 'PgUUID':
       case 'PgText':
         return `'S:' || ${value}::text`;

@@ -5,7 +5,9 @@
 import {
   actorRoles,
   actors,
+  articleActors,
   articles,
+  articleTreaties,
   statementProvisions,
   statements,
   statementTreaties,
@@ -69,6 +71,8 @@ const instant = (column: Column) => ({ kind: 'instant', column }) as const;
 
 /** Readers see published statements only (visibility.ts: `published` carries the article's state too). */
 const publishedStatement: Condition = (s) => `${s}.${name(statements.published)}`;
+/** Readers see published articles only (visibility.ts). */
+const publishedArticle: Condition = (a) => `${a}.${name(articles.published)}`;
 /** Soft-deleted rows are gone for every ordinary read. */
 const live =
   (column: Column): Condition =>
@@ -122,6 +126,43 @@ export const readModel: Record<string, ObjectModel> = {
           [treaties.id, 'asc'],
         ],
         orderName: 'TITLE_ASC',
+      },
+      articles: {
+        kind: 'connection',
+        type: 'Article',
+        where: publishedArticle,
+        order: [
+          [articles.publishedAt, 'desc'],
+          [articles.id, 'desc'],
+        ],
+        orderName: 'PUBLISHED_AT_DESC',
+        // articleCondition in schema/article.ts.
+        filters: {
+          publisherId: {
+            typename: 'Actor',
+            condition: (a, id) => `${a}.${name(articles.publisherId)} = ${id}`,
+          },
+          mentionsActorId: {
+            typename: 'Actor',
+            condition: (a, id) =>
+              `${a}.${name(articles.id)} in (select ${name(articleActors.articleId)} from ${tableName(articleActors)} where ${name(articleActors.actorId)} = ${id})`,
+          },
+          treatyId: {
+            typename: 'Treaty',
+            condition: (a, id) =>
+              `${a}.${name(articles.id)} in (select ${name(articleTreaties.articleId)} from ${tableName(articleTreaties)} where ${name(articleTreaties.treatyId)} = ${id})`,
+          },
+        },
+      },
+      actors: {
+        kind: 'connection',
+        type: 'Actor',
+        where: live(actors.deletedAt),
+        order: [
+          [actors.name, 'asc'],
+          [actors.id, 'asc'],
+        ],
+        orderName: 'NAME_ASC',
       },
       actor: { kind: 'bySlug', type: 'Actor', where: live(actors.deletedAt) },
     },
@@ -235,6 +276,8 @@ export const readModel: Record<string, ObjectModel> = {
       byline: col(articles.byline),
       language: col(articles.language),
       url: col(articles.url),
+      status: col(articles.status),
+      publisher: { kind: 'one', type: 'Actor', link: { from: articles.publisherId, to: actors.id } },
       version: col(articles.version),
       createdAt: instant(articles.createdAt),
       updatedAt: instant(articles.updatedAt),
