@@ -45,6 +45,7 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
   let editorToken: string;
   let busiest: string;
   const ids: Record<string, string> = {};
+  const slugs: Record<string, string> = {};
 
   beforeAll(async () => {
     database = await engine.open({ seed: true });
@@ -72,6 +73,16 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
       )) as unknown as { rows: { slug: string }[] }
     ).rows;
     busiest = row?.slug as string;
+    const slugOf = async (query: ReturnType<typeof sql>) =>
+      ((await database.db.execute(query)) as unknown as { rows: { slug: string }[] }).rows[0]?.slug as string;
+    // The actors a page of treaties and of mentions takes most pages for.
+    slugs.party = await slugOf(
+      sql`select a.slug from actors a join treaty_parties p on p.actor_id = a.id group by a.slug order by count(*) desc, 1 limit 1`,
+    );
+    slugs.mentioned = await slugOf(
+      sql`select a.slug from actors a join article_actors m on m.actor_id = a.id join articles r on r.id = m.article_id
+          where r.published group by a.slug order by count(*) desc, 1 limit 1`,
+    );
     const idOf = async (typename: string, query: ReturnType<typeof sql>) => {
       const [found] = ((await database.db.execute(query)) as unknown as { rows: { id: string }[] }).rows;
       return Buffer.from(`${typename}:${found?.id}`).toString('base64url');
@@ -296,6 +307,16 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
         'actors',
         `query ($after: String) { actors(first: 10, after: $after) { totalCount pageInfo { ...Page } nodes { name } } } ${PAGE}`,
         (data) => data.actors,
+      ],
+      [
+        "an actor's treaties",
+        `query ($after: String) { actor(slug: "${slugs.party}") { treaties(first: 1, after: $after) { totalCount pageInfo { ...Page } nodes { title } } } } ${PAGE}`,
+        (data) => data.actor.treaties,
+      ],
+      [
+        'articles mentioning an actor',
+        `query ($after: String) { actor(slug: "${slugs.mentioned}") { mentionedIn(first: 4, after: $after) { totalCount pageInfo { ...Page } edges { cursor node { headline } } } } } ${PAGE}`,
+        (data) => data.actor.mentionedIn,
       ],
       [
         "an actor's statements",

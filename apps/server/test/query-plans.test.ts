@@ -97,6 +97,7 @@ describe.each(testEngines)('query plans on $name', (engine) => {
     provisionPage: `{ node(id: "${gid('TreatyProvision', ids.provision as string)}") { ... on TreatyProvision { number statements(first: 20) { ${statementFields} } } } }`,
     articlePage: `{ node(id: "${gid('Article', ids.article as string)}") { ... on Article { headline statements(first: 50) { ${statementFields} } } } }`,
     latestArticles: '{ articles(first: 20) { nodes { headline publishedAt } } }',
+    actorMentions: `{ actor(slug: "${slugs.speaker}") { mentionedIn(first: 10) { totalCount nodes { headline } } treaties(first: 10) { totalCount nodes { title } } } }`,
     treaties:
       '{ treaties(first: 10) { nodes { title parties { name } provisions { number statements(first: 3) { totalCount nodes { text speaker { name } } } } } } }',
   });

@@ -84,6 +84,14 @@ const newestStatementsFirst: Order = [
   [statements.saidOn, 'desc'],
   [statements.id, 'desc'],
 ];
+const newestArticlesFirst: Order = [
+  [articles.publishedAt, 'desc'],
+  [articles.id, 'desc'],
+];
+const treatiesByTitle: Order = [
+  [treaties.title, 'asc'],
+  [treaties.id, 'asc'],
+];
 
 export const readModel: Record<string, ObjectModel> = {
   Query: {
@@ -121,20 +129,14 @@ export const readModel: Record<string, ObjectModel> = {
         kind: 'connection',
         type: 'Treaty',
         where: live(treaties.deletedAt),
-        order: [
-          [treaties.title, 'asc'],
-          [treaties.id, 'asc'],
-        ],
+        order: treatiesByTitle,
         orderName: 'TITLE_ASC',
       },
       articles: {
         kind: 'connection',
         type: 'Article',
         where: publishedArticle,
-        order: [
-          [articles.publishedAt, 'desc'],
-          [articles.id, 'desc'],
-        ],
+        order: newestArticlesFirst,
         orderName: 'PUBLISHED_AT_DESC',
         // articleCondition in schema/article.ts.
         filters: {
@@ -253,6 +255,28 @@ export const readModel: Record<string, ObjectModel> = {
         where: publishedStatement,
         order: newestStatementsFirst,
       },
+      treaties: {
+        kind: 'connection',
+        type: 'Treaty',
+        link: {
+          from: actors.id,
+          to: treaties.id,
+          through: { table: treatyParties, from: treatyParties.actorId, to: treatyParties.treatyId },
+        },
+        where: live(treaties.deletedAt),
+        order: treatiesByTitle,
+      },
+      mentionedIn: {
+        kind: 'connection',
+        type: 'Article',
+        link: {
+          from: actors.id,
+          to: articles.id,
+          through: { table: articleActors, from: articleActors.actorId, to: articleActors.articleId },
+        },
+        where: publishedArticle,
+        order: newestArticlesFirst,
+      },
     },
   },
   ActorRole: {
@@ -260,6 +284,7 @@ export const readModel: Record<string, ObjectModel> = {
     table: actorRoles,
     fields: {
       title: col(actorRoles.title),
+      organization: { kind: 'one', type: 'Actor', link: { from: actorRoles.organizationId, to: actors.id } },
       startDate: col(actorRoles.startDate),
       endDate: col(actorRoles.endDate),
     },
