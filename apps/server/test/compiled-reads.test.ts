@@ -67,6 +67,10 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
     await database.db.execute(
       sql`update treaty_provisions set deleted_at = now() where id = (select id from treaty_provisions order by id limit 1)`,
     );
+    // The newest article has no dateline (the field is null, not an object of nulls).
+    await database.db.execute(
+      sql`update articles set dateline_text = null, dateline_place = null where id = (select id from articles where published order by published_at desc, id desc limit 1)`,
+    );
     const [row] = (
       (await database.db.execute(
         sql`select a.slug from actors a join statements s on s.speaker_id = a.id where s.published group by a.slug order by count(*) desc limit 1`,
@@ -75,6 +79,12 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
     busiest = row?.slug as string;
     const slugOf = async (query: ReturnType<typeof sql>) =>
       ((await database.db.execute(query)) as unknown as { rows: { slug: string }[] }).rows[0]?.slug as string;
+    // The article with the most statements a reader sees, with its mentions and a dateline.
+    slugs.article = await slugOf(
+      sql`select a.slug from articles a join statements s on s.article_id = a.id
+          where a.published and s.published and a.dateline_text is not null
+          group by a.slug order by count(*) desc, 1 limit 1`,
+    );
     // The actors a page of treaties and of mentions takes most pages for.
     slugs.party = await slugOf(
       sql`select a.slug from actors a join treaty_parties p on p.actor_id = a.id group by a.slug order by count(*) desc, 1 limit 1`,
@@ -202,6 +212,7 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
     'every field of statements': `{ statements(first: 12) { totalCount nodes { ${everyField('Statement', 2)} } pageInfo { ...Page } edges { cursor node { id } } } } ${PAGE}`,
     'every field of treaties': `{ treaties { totalCount nodes { ${everyField('Treaty', 2)} } pageInfo { ...Page } } } ${PAGE}`,
     'every field of an actor': `query ($slug: String!) { actor(slug: $slug) { ${everyField('Actor', 2)} } } ${PAGE}`,
+    'every field of an article': `query ($articleSlug: String!) { article(slug: $articleSlug) { ${everyField('Article', 2)} } } ${PAGE}`,
     'every field of articles': `{ articles(first: 12) { totalCount nodes { ${everyField('Article', 2)} } pageInfo { ...Page } edges { cursor node { id } } } } ${PAGE}`,
     'every field of actors': `{ actors(first: 12) { totalCount nodes { ${everyField('Actor', 1)} } pageInfo { ...Page } edges { cursor node { id } } } } ${PAGE}`,
     'a page past the end': `{ treaties(first: 100) { pageInfo { ...Page } edges { cursor } } } ${PAGE}`,
@@ -218,7 +229,7 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
 
   it('answers every read-model field exactly as the resolvers do, in one statement', async () => {
     for (const [what, query] of Object.entries(compiledDocuments())) {
-      const answer = await both(query, { slug: busiest });
+      const answer = await both(query, { slug: busiest, articleSlug: slugs.article });
       expect(answer.errors, what).toBeUndefined();
       expect(answer.wasCompiled, what).toBe(true);
     }
@@ -317,6 +328,11 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
         'articles mentioning an actor',
         `query ($after: String) { actor(slug: "${slugs.mentioned}") { mentionedIn(first: 4, after: $after) { totalCount pageInfo { ...Page } edges { cursor node { headline } } } } } ${PAGE}`,
         (data) => data.actor.mentionedIn,
+      ],
+      [
+        "an article's statements, in reading order",
+        `query ($after: String) { article(slug: "${slugs.article}") { statements(first: 3, after: $after) { totalCount pageInfo { ...Page } edges { cursor node { id } } } } } ${PAGE}`,
+        (data) => data.article.statements,
       ],
       [
         "an actor's statements",

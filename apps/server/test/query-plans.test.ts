@@ -68,6 +68,9 @@ describe.each(testEngines)('query plans on $name', (engine) => {
     );
     ids.article = await one(sql`select id from articles order by published_at desc limit 1`);
     slugs.speaker = await one(sql`select slug as id from actors where id = ${ids.speaker}`);
+    slugs.article = await one(
+      sql`select slug as id from articles where published order by published_at desc limit 1`,
+    );
   }, 180_000);
   afterAll(async () => {
     await server?.stop();
@@ -97,6 +100,7 @@ describe.each(testEngines)('query plans on $name', (engine) => {
     provisionPage: `{ node(id: "${gid('TreatyProvision', ids.provision as string)}") { ... on TreatyProvision { number statements(first: 20) { ${statementFields} } } } }`,
     articlePage: `{ node(id: "${gid('Article', ids.article as string)}") { ... on Article { headline statements(first: 50) { ${statementFields} } } } }`,
     latestArticles: '{ articles(first: 20) { nodes { headline publishedAt } } }',
+    articleBySlug: `{ article(slug: "${slugs.article}") { headline paragraphs { text } mentions { span { text } actor { name } } treaties { title } statements(first: 50) { ${statementFields} } } }`,
     actorMentions: `{ actor(slug: "${slugs.speaker}") { mentionedIn(first: 10) { totalCount nodes { headline } } treaties(first: 10) { totalCount nodes { title } } } }`,
     treaties:
       '{ treaties(first: 10) { nodes { title parties { name } provisions { number statements(first: 3) { totalCount nodes { text speaker { name } } } } } } }',

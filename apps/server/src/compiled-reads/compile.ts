@@ -289,8 +289,15 @@ class Compiler {
         // base64url without padding, as packages/domain/src/global-id.ts encodes (short enough that
         // PostgreSQL's base64 breaks no line).
         return `rtrim(translate(encode(convert_to('${field.typename}:' || ${this.ref(alias, field.column)}, 'UTF8'), 'base64'), '+/', '-_'), '=')`;
-      case 'embedded':
-        return this.joinedObject(this.object(model(field.type), node.selectionSet, alias, scope), scope);
+      case 'embedded': {
+        const object = this.joinedObject(
+          this.object(model(field.type), node.selectionSet, alias, scope),
+          scope,
+        );
+        return field.unless
+          ? `case when ${this.ref(alias, field.unless)} is null then null else ${object} end`
+          : object;
+      }
       case 'one': {
         // The link is to a key: at most one row, and none makes the object null.
         const target = model(field.type);
@@ -496,7 +503,7 @@ class Compiler {
     const cursor = atRunTime(after);
     const values = field.order.map(([column], i) => {
       const type = SQL_TYPES[column.columnType] ?? refuse(`a cursor on ${column.columnType}`);
-      return `${this.param((variables) => cursorValues(cursor(variables), field.order.length)?.[i] ?? FALLBACK)}::${type}`;
+      return `${this.param((variables) => cursorValues(cursor(variables), field.order)?.[i] ?? FALLBACK)}::${type}`;
     });
     const columns = field.order.map(([column]) => `${t}.${name(column)}`);
     return `(${columns.join(', ')}) ${direction === 'desc' ? '<' : '>'} (${values.join(', ')})`;
@@ -589,17 +596,23 @@ function atRunTime(value: Value): (variables: Record<string, unknown>) => unknow
 
 /** The SQL types of the columns a cursor can hold, by drizzle's column type. */
 const SQL_TYPES: Record<string, string> = {
+  PgInteger: 'int',
   PgDateString: 'date',
   PgTimestampString: 'timestamptz',
   PgUUID: 'uuid',
   PgText: 'text',
 };
 
+/** The tag of a column's value in a cursor chunk: integers are numbers, the rest strings in Chancery's rows. */
+const chunkTag = (column: Column) => (column.columnType === 'PgInteger' ? 'N:' : 'S:');
+const INTEGER = /^-?\d{1,9}$/;
+
 /**
- * The values of a cursor as cursorOf writes it (`DC:` and one `S:` chunk, or `DC:T:` and a JSON
- * array of `order` of them), or null for anything else: written another way, it runs as usual.
+ * The values of a cursor as cursorOf writes it (`DC:` and one chunk, or `DC:T:` and a JSON array
+ * of one per column of `order`), or null for anything else: written another way, it runs as usual.
  */
-function cursorValues(cursor: unknown, count: number): string[] | null {
+function cursorValues(cursor: unknown, order: Order): string[] | null {
+  const count = order.length;
   if (typeof cursor !== 'string') return null;
   const text = Buffer.from(cursor, 'base64').toString('utf8');
   // Only the exact encoding (Node's decoder skips what is not base64).
@@ -617,9 +630,13 @@ function cursorValues(cursor: unknown, count: number): string[] | null {
   if (!Array.isArray(chunks) || chunks.length !== count) return null;
   if (count > 1 && JSON.stringify(chunks) !== text.slice(5)) return null;
   const values: string[] = [];
-  for (const chunk of chunks) {
-    if (typeof chunk !== 'string' || !chunk.startsWith('S:')) return null;
-    values.push(chunk.slice(2));
+  for (const [i, chunk] of chunks.entries()) {
+    const [column] = order[i] as Order[number];
+    const tag = chunkTag(column);
+    if (typeof chunk !== 'string' || !chunk.startsWith(tag)) return null;
+    const value = chunk.slice(2);
+    if (tag === 'N:' && !INTEGER.test(value)) return null;
+    values.push(value);
   }
   return values;
 }
@@ -635,7 +652,8 @@ function table(target: ObjectModel): string {
 /**
  * A row's cursor as @pothos/plugin-drizzle writes it: base64 of `DC:` and the tagged value of its
  * one order column, or `DC:T:` and a JSON array of them (`@pothos/core` utils/cursors.ts). Dates,
- * timestamps and uuids are strings in Chancery's rows, so each is an `S:` chunk; a timestamp as
+ * timestamps and uuids are strings in Chancery's rows, so each is an `S:` chunk (an integer an
+ * `N:` one); a timestamp as
  * the driver hands it over, PostgreSQL's text of it in the session's time zone.
  */
 function cursorOf(order: Order, alias: string): string {
@@ -648,6 +666,8 @@ function cursorOf(order: Order, alias: string): string {
       case 'PgUUID':
       case 'PgText':
         return `'S:' || ${value}::text`;
+      case 'PgInteger':
+        return `'N:' || ${value}::text`;
       default:
         return refuse(`a cursor on ${column.columnType}`);
     }

@@ -6,6 +6,8 @@ import {
   actorRoles,
   actors,
   articleActors,
+  articleMentions,
+  articleParagraphs,
   articles,
   articleTreaties,
   statementProvisions,
@@ -39,8 +41,8 @@ export type Field =
   | { kind: 'instant'; column: Column }
   /** The node's global ID: base64url of "Typename:uuid" (packages/domain/src/global-id.ts). */
   | { kind: 'id'; typename: string; column: Column }
-  /** An object made from the same row (no table of its own). */
-  | { kind: 'embedded'; type: string }
+  /** An object made from the same row (no table of its own); null where the column `unless` is null. */
+  | { kind: 'embedded'; type: string; unless?: Column }
   /** One row of another table, or null. */
   | { kind: 'one'; type: string; link: Link }
   /** Every matching row of another table, in order. */
@@ -167,6 +169,7 @@ export const readModel: Record<string, ObjectModel> = {
         orderName: 'NAME_ASC',
       },
       actor: { kind: 'bySlug', type: 'Actor', where: live(actors.deletedAt) },
+      article: { kind: 'bySlug', type: 'Article', where: publishedArticle },
     },
   },
   Statement: {
@@ -303,9 +306,80 @@ export const readModel: Record<string, ObjectModel> = {
       url: col(articles.url),
       status: col(articles.status),
       publisher: { kind: 'one', type: 'Actor', link: { from: articles.publisherId, to: actors.id } },
+      dateline: { kind: 'embedded', type: 'Dateline', unless: articles.datelineText },
+      paragraphs: {
+        kind: 'many',
+        type: 'Paragraph',
+        link: { from: articles.id, to: articleParagraphs.articleId },
+        order: [[articleParagraphs.index, 'asc']],
+      },
+      mentions: {
+        kind: 'many',
+        type: 'Mention',
+        link: { from: articles.id, to: articleMentions.articleId },
+        order: [
+          [articleMentions.paragraph, 'asc'],
+          [articleMentions.start, 'asc'],
+          [articleMentions.id, 'asc'],
+        ],
+      },
+      treaties: {
+        kind: 'many',
+        type: 'Treaty',
+        link: {
+          from: articles.id,
+          to: treaties.id,
+          through: { table: articleTreaties, from: articleTreaties.articleId, to: articleTreaties.treatyId },
+        },
+        where: live(treaties.deletedAt),
+        order: [[treaties.title, 'asc']],
+      },
+      statements: {
+        kind: 'connection',
+        type: 'Statement',
+        link: { from: articles.id, to: statements.articleId },
+        where: publishedStatement,
+        order: [
+          [statements.paragraph, 'asc'],
+          [statements.start, 'asc'],
+          [statements.id, 'asc'],
+        ],
+      },
       version: col(articles.version),
       createdAt: instant(articles.createdAt),
       updatedAt: instant(articles.updatedAt),
+    },
+  },
+  Dateline: {
+    typename: 'Dateline',
+    fields: { place: col(articles.datelinePlace), text: col(articles.datelineText) },
+  },
+  Paragraph: {
+    typename: 'Paragraph',
+    table: articleParagraphs,
+    fields: { index: col(articleParagraphs.index), text: col(articleParagraphs.text) },
+  },
+  Mention: {
+    typename: 'Mention',
+    table: articleMentions,
+    fields: {
+      span: { kind: 'embedded', type: 'TextSpan' },
+      actor: { kind: 'one', type: 'Actor', link: { from: articleMentions.actorId, to: actors.id } },
+      treaty: { kind: 'one', type: 'Treaty', link: { from: articleMentions.treatyId, to: treaties.id } },
+      provision: {
+        kind: 'one',
+        type: 'TreatyProvision',
+        link: { from: articleMentions.provisionId, to: treatyProvisions.id },
+      },
+    },
+  },
+  TextSpan: {
+    typename: 'TextSpan',
+    fields: {
+      paragraph: col(articleMentions.paragraph),
+      start: col(articleMentions.start),
+      end: col(articleMentions.end),
+      text: col(articleMentions.text),
     },
   },
   Treaty: {

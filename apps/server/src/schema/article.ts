@@ -48,7 +48,8 @@ export const Article = builder.drizzleNode('articles', {
     paragraphs: t.relation('paragraphs', { query: { orderBy: { index: 'asc' } } }),
     mentions: t.relation('mentions', {
       description: 'Spans that name an actor, a treaty or a provision, in reading order.',
-      query: { orderBy: { paragraph: 'asc', start: 'asc' } },
+      // The id breaks ties, so the order is the same on every read (compiled-reads/read-model.ts too).
+      query: { orderBy: { paragraph: 'asc', start: 'asc', id: 'asc' } },
     }),
     treaties: t.relation('treaties', {
       description: 'Treaties the article mentions.',
