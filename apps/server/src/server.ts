@@ -313,6 +313,8 @@ export async function createServer(options: ChanceryServerOptions): Promise<Chan
     const replay = anonymousKey === null ? undefined : replays?.get(anonymousKey);
     const replayed = replay && (await replayCompiled(replay, counted.readDb(), httpGraphQLRequest, record));
     if (replayed) pool = replayed.pool;
+    // Apollo decides afresh, and is remembered again if the statement answers then.
+    else if (replay) replays?.forget(anonymousKey as string);
     const response = replayed
       ? replayed.response
       : await apollo.executeHTTPGraphQLRequest({

@@ -178,6 +178,7 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
     return {
       status: response.status,
       contentType: response.headers.get('content-type'),
+      sqlStatements: response.headers.get('x-chancery-sql-statements'),
       text,
       data: body.data,
       errors: body.errors?.map((e) => e.message),
@@ -509,10 +510,14 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
     }
     expect(types.size).toBe(2);
     // The actor is deleted after its page was replayed: the statement finds nothing, and the
-    // request runs through the resolvers, which answer as they do for any actor not found.
+    // request runs through the resolvers, which answer as they do for any actor not found. The
+    // replay is forgotten: the next request does not try it first.
     await database.db.execute(sql`update actors set deleted_at = now() where slug = ${busiest}`);
     try {
       const before = replayedCount;
+      const tried = await ask(compiled, query, { slug: busiest });
+      const forgotten = await ask(compiled, query, { slug: busiest });
+      expect(Number(forgotten.sqlStatements)).toBe(Number(tried.sqlStatements) - 1);
       const gone = await both(query, { slug: busiest });
       expect(gone.wasCompiled).toBe(false);
       expect(replayedCount).toBe(before);

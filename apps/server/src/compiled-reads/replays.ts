@@ -50,6 +50,10 @@ export class Replays {
     return replay;
   }
 
+  forget(key: string): void {
+    this.known.delete(key);
+  }
+
   remember(key: string, replay: Replay): void {
     if (key.length > LONGEST_KEY) return;
     if (this.known.size >= MAX_REPLAYS) this.known.delete(this.known.keys().next().value as string);
