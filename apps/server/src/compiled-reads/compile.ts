@@ -653,8 +653,8 @@ function table(target: ObjectModel): string {
  * A row's cursor as @pothos/plugin-drizzle writes it: base64 of `DC:` and the tagged value of its
  * one order column, or `DC:T:` and a JSON array of them (`@pothos/core` utils/cursors.ts). Dates,
  * timestamps and uuids are strings in Chancery's rows, so each is an `S:` chunk (an integer an
- * `N:` one); a timestamp as
- * the driver hands it over, PostgreSQL's text of it in the session's time zone.
+ * `N:` one); a timestamp as the driver hands it over, PostgreSQL's text of it in the session's
+ * time zone.
  */
 function cursorOf(order: Order, alias: string): string {
   const chunks = order.map(([column]) => {
