@@ -95,6 +95,19 @@ const treatiesByTitle: Order = [
   [treaties.id, 'asc'],
 ];
 
+/** A filter by a node the row names in `column`. */
+const nodeIn = (typename: string, column: Column): NodeFilter => ({
+  typename,
+  condition: (alias, id) => `${alias}.${name(column)} = ${id}`,
+});
+
+/** A filter by a node a link table ties to the row: `key` is among the link's `from` where its `to` is the node. */
+const linkedTo = (typename: string, key: Column, link: Required<Link>['through']): NodeFilter => ({
+  typename,
+  condition: (alias, id) =>
+    `${alias}.${name(key)} in (select ${name(link.from)} from ${tableName(link.table)} where ${name(link.to)} = ${id})`,
+});
+
 export const readModel: Record<string, ObjectModel> = {
   Query: {
     typename: 'Query',
@@ -107,24 +120,18 @@ export const readModel: Record<string, ObjectModel> = {
         orderName: 'SAID_ON_DESC',
         // statementCondition in schema/statement.ts.
         filters: {
-          speakerId: {
-            typename: 'Actor',
-            condition: (s, id) => `${s}.${name(statements.speakerId)} = ${id}`,
-          },
-          articleId: {
-            typename: 'Article',
-            condition: (s, id) => `${s}.${name(statements.articleId)} = ${id}`,
-          },
-          treatyId: {
-            typename: 'Treaty',
-            condition: (s, id) =>
-              `${s}.${name(statements.id)} in (select ${name(statementTreaties.statementId)} from ${tableName(statementTreaties)} where ${name(statementTreaties.treatyId)} = ${id})`,
-          },
-          provisionId: {
-            typename: 'TreatyProvision',
-            condition: (s, id) =>
-              `${s}.${name(statements.id)} in (select ${name(statementProvisions.statementId)} from ${tableName(statementProvisions)} where ${name(statementProvisions.provisionId)} = ${id})`,
-          },
+          speakerId: nodeIn('Actor', statements.speakerId),
+          articleId: nodeIn('Article', statements.articleId),
+          treatyId: linkedTo('Treaty', statements.id, {
+            table: statementTreaties,
+            from: statementTreaties.statementId,
+            to: statementTreaties.treatyId,
+          }),
+          provisionId: linkedTo('TreatyProvision', statements.id, {
+            table: statementProvisions,
+            from: statementProvisions.statementId,
+            to: statementProvisions.provisionId,
+          }),
         },
       },
       treaties: {
@@ -142,20 +149,17 @@ export const readModel: Record<string, ObjectModel> = {
         orderName: 'PUBLISHED_AT_DESC',
         // articleCondition in schema/article.ts.
         filters: {
-          publisherId: {
-            typename: 'Actor',
-            condition: (a, id) => `${a}.${name(articles.publisherId)} = ${id}`,
-          },
-          mentionsActorId: {
-            typename: 'Actor',
-            condition: (a, id) =>
-              `${a}.${name(articles.id)} in (select ${name(articleActors.articleId)} from ${tableName(articleActors)} where ${name(articleActors.actorId)} = ${id})`,
-          },
-          treatyId: {
-            typename: 'Treaty',
-            condition: (a, id) =>
-              `${a}.${name(articles.id)} in (select ${name(articleTreaties.articleId)} from ${tableName(articleTreaties)} where ${name(articleTreaties.treatyId)} = ${id})`,
-          },
+          publisherId: nodeIn('Actor', articles.publisherId),
+          mentionsActorId: linkedTo('Actor', articles.id, {
+            table: articleActors,
+            from: articleActors.articleId,
+            to: articleActors.actorId,
+          }),
+          treatyId: linkedTo('Treaty', articles.id, {
+            table: articleTreaties,
+            from: articleTreaties.articleId,
+            to: articleTreaties.treatyId,
+          }),
         },
       },
       actors: {
