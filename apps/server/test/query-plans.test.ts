@@ -68,6 +68,7 @@ describe.each(testEngines)('query plans on $name', (engine) => {
     );
     ids.article = await one(sql`select id from articles order by published_at desc limit 1`);
     slugs.speaker = await one(sql`select slug as id from actors where id = ${ids.speaker}`);
+    slugs.treaty = await one(sql`select slug as id from treaties where id = ${ids.treaty}`);
     slugs.article = await one(
       sql`select slug as id from articles where published order by published_at desc limit 1`,
     );
@@ -100,6 +101,7 @@ describe.each(testEngines)('query plans on $name', (engine) => {
     provisionPage: `{ node(id: "${gid('TreatyProvision', ids.provision as string)}") { ... on TreatyProvision { number statements(first: 20) { ${statementFields} } } } }`,
     articlePage: `{ node(id: "${gid('Article', ids.article as string)}") { ... on Article { headline statements(first: 50) { ${statementFields} } } } }`,
     latestArticles: '{ articles(first: 20) { nodes { headline publishedAt } } }',
+    treatyBySlug: `{ treaty(slug: "${slugs.treaty}") { title actions { type source { paragraphText article { headline } } } provisions { number refersTo { number } referencedBy { number } statements(first: 5) { totalCount nodes { text } } } articles(first: 10) { totalCount nodes { headline } } } }`,
     articleBySlug: `{ article(slug: "${slugs.article}") { headline paragraphs { text } mentions { span { text } actor { name } } treaties { title } statements(first: 50) { ${statementFields} } } }`,
     actorMentions: `{ actor(slug: "${slugs.speaker}") { mentionedIn(first: 10) { totalCount nodes { headline } } treaties(first: 10) { totalCount nodes { title } } } }`,
     treaties:

@@ -79,7 +79,7 @@ describe.each(testEngines)('the SDK with compiled reads on $name', (engine) => {
     expect(oldest.wasCompiled).toBe(false);
   });
 
-  it("answers the reader app's lists (home page, treaties, articles, actors), actor and article pages with their compiled statements", async () => {
+  it("answers the reader app's lists (home page, treaties, articles, actors), actor, article and treaty pages with their compiled statements", async () => {
     const lists: ((client: ChanceryClient) => Promise<unknown>)[] = [
       (client) => client.articles({ first: 5 }),
       (client) => client.treaties({ first: 10 }),
@@ -87,9 +87,13 @@ describe.each(testEngines)('the SDK with compiled reads on $name', (engine) => {
     ];
     for (const list of lists) expect((await both(list)).wasCompiled, String(list)).toBe(true);
     // The actor page: profile, roles, statements, treaties and the articles that mention them;
-    // the article page: paragraphs, mentions, treaties and statements in reading order.
+    // the article page: paragraphs, mentions, treaties and statements in reading order; the
+    // treaty page: parties, timeline, provisions with their references and statements, articles.
     const pages: ((client: ChanceryClient) => Promise<unknown>)[] = [
       (client) => client.actor({ slug: SEED.rudenko }),
+      (client) => client.readerArticle({ slug: SEED.article }),
+      (client) => client.article({ slug: SEED.article }),
+      (client) => client.readerTreaty({ slug: SEED.partnership }),
     ];
     for (const page of pages) expect((await both(page)).wasCompiled, String(page)).toBe(true);
     // The next page of articles, after the compiled page's cursor, is compiled too.
@@ -108,7 +112,6 @@ describe.each(testEngines)('the SDK with compiled reads on $name', (engine) => {
       (client) => client.treaty({ slug: SEED.partnership }),
       (client) => client.actors({ filter: { kind: 'STATE' } }),
       (client) => client.articles({ orderBy: 'PUBLISHED_AT_ASC' }),
-      (client) => client.readerTreaty({ slug: SEED.partnership }),
     ];
     for (const call of calls) await both(call);
   });

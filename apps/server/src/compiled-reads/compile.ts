@@ -22,6 +22,7 @@ import {
 } from 'graphql';
 import {
   type Column,
+  type Computed,
   type Field,
   type Link,
   name,
@@ -208,26 +209,49 @@ class Compiler {
     return `${alias}.${name(column)}`;
   }
 
-  /** The fields of a selection set on `typename`, fragments on the same type flattened. */
-  private fields(selectionSet: SelectionSetNode, typename: string, into: FieldNode[] = []): FieldNode[] {
+  private computed(value: Computed, alias: string): string {
+    return value.sql(...value.columns.map((column) => this.ref(alias, column)));
+  }
+
+  /**
+   * The fields of a selection set on `typename`, fragments on the same type flattened, as
+   * graphql-js collects them: a key selected twice is one field whose selections merge (validation,
+   * which ran before, let both in only if they name the same field with the same arguments), and a
+   * fragment spread twice is read once (fragments spreading each other twice over would otherwise
+   * be 2^n paths).
+   */
+  private fields(selectionSet: SelectionSetNode, typename: string): FieldNode[] {
+    const byKey = new Map<string, FieldNode[]>();
+    this.collect(selectionSet, typename, byKey, new Set());
+    return [...byKey.values()].map(merged);
+  }
+
+  private collect(
+    selectionSet: SelectionSetNode,
+    typename: string,
+    byKey: Map<string, FieldNode[]>,
+    spread: Set<string>,
+  ): void {
     for (const selection of selectionSet.selections) {
       if (selection.directives?.length) refuse('directive');
       if (selection.kind === Kind.FIELD) {
         const key = keyOf(selection);
-        if (into.some((other) => keyOf(other) === key)) refuse(`${key} selected twice`);
-        into.push(selection);
+        const same = byKey.get(key);
+        if (same) same.push(selection);
+        else byKey.set(key, [selection]);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         if (selection.typeCondition && selection.typeCondition.name.value !== typename)
           refuse('fragment type');
-        this.fields(selection.selectionSet, typename, into);
+        this.collect(selection.selectionSet, typename, byKey, spread);
       } else {
+        if (spread.has(selection.name.value)) continue;
+        spread.add(selection.name.value);
         const fragment = this.fragments.get(selection.name.value) ?? refuse('unknown fragment');
         if (fragment.typeCondition.name.value !== typename || fragment.directives?.length)
           refuse('fragment type');
-        this.fields(fragment.selectionSet, typename, into);
+        this.collect(fragment.selectionSet, typename, byKey, spread);
       }
     }
-    return into;
   }
 
   /**
@@ -289,14 +313,14 @@ class Compiler {
         // base64url without padding, as packages/domain/src/global-id.ts encodes (short enough that
         // PostgreSQL's base64 breaks no line).
         return `rtrim(translate(encode(convert_to('${field.typename}:' || ${this.ref(alias, field.column)}, 'UTF8'), 'base64'), '+/', '-_'), '=')`;
+      case 'computed':
+        return this.computed(field.value, alias);
       case 'embedded': {
         const object = this.joinedObject(
           this.object(model(field.type), node.selectionSet, alias, scope),
           scope,
         );
-        return field.unless
-          ? `case when ${this.ref(alias, field.unless)} is null then null else ${object} end`
-          : object;
+        return field.onlyIf ? `case when ${this.computed(field.onlyIf, alias)} then ${object} end` : object;
       }
       case 'one': {
         // The link is to a key: at most one row, and none makes the object null.
@@ -689,6 +713,19 @@ type Scope = string[];
 
 /** A field of a JSON object being built: its key in the response and the SQL of its value. */
 type Entry = [key: string, value: string];
+
+/** Fields of one key as one field: the first, with the selections of them all in order. */
+function merged(nodes: FieldNode[]): FieldNode {
+  const [first] = nodes as [FieldNode, ...FieldNode[]];
+  if (nodes.length === 1 || !first.selectionSet) return first;
+  return {
+    ...first,
+    selectionSet: {
+      ...first.selectionSet,
+      selections: nodes.flatMap((node) => node.selectionSet?.selections ?? []),
+    },
+  };
+}
 
 /** The key a field has in the response: its alias or its name (GraphQL names need no quoting). */
 function keyOf(node: FieldNode): string {

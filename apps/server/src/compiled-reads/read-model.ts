@@ -10,10 +10,12 @@ import {
   articleParagraphs,
   articles,
   articleTreaties,
+  provisionReferences,
   statementProvisions,
   statements,
   statementTreaties,
   treaties,
+  treatyActions,
   treatyParties,
   treatyProvisions,
 } from '@chancery/db/schema';
@@ -25,6 +27,9 @@ export type Column = PgColumn;
 
 /** A condition on the row `alias` of a table, as SQL text. */
 export type Condition = (alias: string) => string;
+
+/** SQL over some columns of the row: `sql` is given a reference to each column, in order. */
+export type Computed = { columns: Column[]; sql: (...columns: string[]) => string };
 
 export type Order = [Column, 'asc' | 'desc'][];
 
@@ -41,8 +46,10 @@ export type Field =
   | { kind: 'instant'; column: Column }
   /** The node's global ID: base64url of "Typename:uuid" (packages/domain/src/global-id.ts). */
   | { kind: 'id'; typename: string; column: Column }
-  /** An object made from the same row (no table of its own); null where the column `unless` is null. */
-  | { kind: 'embedded'; type: string; unless?: Column }
+  /** A value computed from the row (a scalar subquery, say). */
+  | { kind: 'computed'; value: Computed }
+  /** An object made from the same row (no table of its own); null where `onlyIf` is not true. */
+  | { kind: 'embedded'; type: string; onlyIf?: Computed }
   /** One row of another table, or null. */
   | { kind: 'one'; type: string; link: Link }
   /** Every matching row of another table, in order. */
@@ -94,6 +101,16 @@ const treatiesByTitle: Order = [
   [treaties.title, 'asc'],
   [treaties.id, 'asc'],
 ];
+
+/** The text of paragraph `paragraph` of article `article` (SourceSpan.paragraphText). */
+const paragraphText = (article: Column, paragraph: Column): Field => ({
+  kind: 'computed',
+  value: {
+    columns: [article, paragraph],
+    sql: (a, p) =>
+      `(select ${name(articleParagraphs.text)} from ${tableName(articleParagraphs)} where ${name(articleParagraphs.articleId)} = ${a} and ${name(articleParagraphs.index)} = ${p})`,
+  },
+});
 
 /** A filter by a node the row names in `column`. */
 const nodeIn = (typename: string, column: Column): NodeFilter => ({
@@ -173,6 +190,7 @@ export const readModel: Record<string, ObjectModel> = {
         orderName: 'NAME_ASC',
       },
       actor: { kind: 'bySlug', type: 'Actor', where: live(actors.deletedAt) },
+      treaty: { kind: 'bySlug', type: 'Treaty', where: live(treaties.deletedAt) },
       article: { kind: 'bySlug', type: 'Article', where: publishedArticle },
     },
   },
@@ -231,6 +249,7 @@ export const readModel: Record<string, ObjectModel> = {
       start: col(statements.start),
       end: col(statements.end),
       text: col(statements.text),
+      paragraphText: paragraphText(statements.articleId, statements.paragraph),
       article: { kind: 'one', type: 'Article', link: { from: statements.articleId, to: articles.id } },
     },
   },
@@ -310,7 +329,11 @@ export const readModel: Record<string, ObjectModel> = {
       url: col(articles.url),
       status: col(articles.status),
       publisher: { kind: 'one', type: 'Actor', link: { from: articles.publisherId, to: actors.id } },
-      dateline: { kind: 'embedded', type: 'Dateline', unless: articles.datelineText },
+      dateline: {
+        kind: 'embedded',
+        type: 'Dateline',
+        onlyIf: { columns: [articles.datelineText], sql: (text) => `${text} is not null` },
+      },
       paragraphs: {
         kind: 'many',
         type: 'Paragraph',
@@ -418,6 +441,70 @@ export const readModel: Record<string, ObjectModel> = {
         where: live(treatyProvisions.deletedAt),
         order: [[treatyProvisions.position, 'asc']],
       },
+      actions: {
+        kind: 'many',
+        type: 'TreatyAction',
+        link: { from: treaties.id, to: treatyActions.treatyId },
+        where: live(treatyActions.deletedAt),
+        order: [
+          [treatyActions.date, 'asc'],
+          [treatyActions.createdAt, 'asc'],
+          [treatyActions.id, 'asc'],
+        ],
+      },
+      articles: {
+        kind: 'connection',
+        type: 'Article',
+        link: {
+          from: treaties.id,
+          to: articles.id,
+          through: { table: articleTreaties, from: articleTreaties.treatyId, to: articleTreaties.articleId },
+        },
+        where: publishedArticle,
+        order: newestArticlesFirst,
+      },
+    },
+  },
+  TreatyAction: {
+    typename: 'TreatyAction',
+    table: treatyActions,
+    fields: {
+      id: id('TreatyAction', treatyActions.id),
+      treaty: { kind: 'one', type: 'Treaty', link: { from: treatyActions.treatyId, to: treaties.id } },
+      type: col(treatyActions.type),
+      date: col(treatyActions.date),
+      actor: { kind: 'one', type: 'Actor', link: { from: treatyActions.actorId, to: actors.id } },
+      body: { kind: 'one', type: 'Actor', link: { from: treatyActions.bodyId, to: actors.id } },
+      place: col(treatyActions.place),
+      description: col(treatyActions.description),
+      // A draft story's span stays hidden from readers, like the story (schema/treaty-action.ts).
+      source: {
+        kind: 'embedded',
+        type: 'TreatyActionSource',
+        onlyIf: {
+          columns: [treatyActions.sourceArticleId, treatyActions.sourceParagraph],
+          sql: (article, paragraph) =>
+            `exists (select from ${tableName(articles)} where ${name(articles.id)} = ${article} and ${name(articles.published)}) and exists (select from ${tableName(articleParagraphs)} where ${name(articleParagraphs.articleId)} = ${article} and ${name(articleParagraphs.index)} = ${paragraph})`,
+        },
+      },
+      version: col(treatyActions.version),
+      createdAt: instant(treatyActions.createdAt),
+      updatedAt: instant(treatyActions.updatedAt),
+    },
+  },
+  TreatyActionSource: {
+    typename: 'SourceSpan',
+    fields: {
+      paragraph: col(treatyActions.sourceParagraph),
+      start: col(treatyActions.sourceStart),
+      end: col(treatyActions.sourceEnd),
+      text: col(treatyActions.sourceText),
+      paragraphText: paragraphText(treatyActions.sourceArticleId, treatyActions.sourceParagraph),
+      article: {
+        kind: 'one',
+        type: 'Article',
+        link: { from: treatyActions.sourceArticleId, to: articles.id },
+      },
     },
   },
   TreatyProvision: {
@@ -430,6 +517,36 @@ export const readModel: Record<string, ObjectModel> = {
       heading: col(treatyProvisions.heading),
       text: col(treatyProvisions.text),
       summary: col(treatyProvisions.summary),
+      refersTo: {
+        kind: 'many',
+        type: 'TreatyProvision',
+        link: {
+          from: treatyProvisions.id,
+          to: treatyProvisions.id,
+          through: {
+            table: provisionReferences,
+            from: provisionReferences.fromProvisionId,
+            to: provisionReferences.toProvisionId,
+          },
+        },
+        where: live(treatyProvisions.deletedAt),
+        order: [[treatyProvisions.position, 'asc']],
+      },
+      referencedBy: {
+        kind: 'many',
+        type: 'TreatyProvision',
+        link: {
+          from: treatyProvisions.id,
+          to: treatyProvisions.id,
+          through: {
+            table: provisionReferences,
+            from: provisionReferences.toProvisionId,
+            to: provisionReferences.fromProvisionId,
+          },
+        },
+        where: live(treatyProvisions.deletedAt),
+        order: [[treatyProvisions.position, 'asc']],
+      },
       version: col(treatyProvisions.version),
       createdAt: instant(treatyProvisions.createdAt),
       updatedAt: instant(treatyProvisions.updatedAt),

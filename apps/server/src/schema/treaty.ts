@@ -64,7 +64,8 @@ export const Treaty = builder.drizzleNode('treaties', {
     }),
     actions: t.relation('actions', {
       description: "The treaty's timeline in date order.",
-      query: { where: { RAW: live }, orderBy: { date: 'asc', createdAt: 'asc' } },
+      // The id breaks ties (actions imported together share createdAt), so every read orders alike.
+      query: { where: { RAW: live }, orderBy: { date: 'asc', createdAt: 'asc', id: 'asc' } },
     }),
     statements: t.relatedConnection('statements', {
       description: 'Statements about the treaty or any of its provisions, newest first.',
