@@ -112,6 +112,15 @@ const paragraphText = (article: Column, paragraph: Column): Field => ({
   },
 });
 
+/** Provisions reached by `link`, in document order; deleted ones are gone. */
+const provisionsAt = (link: Link): Field => ({
+  kind: 'many',
+  type: 'TreatyProvision',
+  link,
+  where: live(treatyProvisions.deletedAt),
+  order: [[treatyProvisions.position, 'asc']],
+});
+
 /** A filter by a node the row names in `column`. */
 const nodeIn = (typename: string, column: Column): NodeFilter => ({
   typename,
@@ -225,21 +234,15 @@ export const readModel: Record<string, ObjectModel> = {
         where: live(treaties.deletedAt),
         order: [[treaties.title, 'asc']],
       },
-      provisions: {
-        kind: 'many',
-        type: 'TreatyProvision',
-        link: {
-          from: statements.id,
-          to: treatyProvisions.id,
-          through: {
-            table: statementProvisions,
-            from: statementProvisions.statementId,
-            to: statementProvisions.provisionId,
-          },
+      provisions: provisionsAt({
+        from: statements.id,
+        to: treatyProvisions.id,
+        through: {
+          table: statementProvisions,
+          from: statementProvisions.statementId,
+          to: statementProvisions.provisionId,
         },
-        where: live(treatyProvisions.deletedAt),
-        order: [[treatyProvisions.position, 'asc']],
-      },
+      }),
     },
   },
   SourceSpan: {
@@ -434,13 +437,7 @@ export const readModel: Record<string, ObjectModel> = {
         },
         order: [[treatyParties.position, 'asc']],
       },
-      provisions: {
-        kind: 'many',
-        type: 'TreatyProvision',
-        link: { from: treaties.id, to: treatyProvisions.treatyId },
-        where: live(treatyProvisions.deletedAt),
-        order: [[treatyProvisions.position, 'asc']],
-      },
+      provisions: provisionsAt({ from: treaties.id, to: treatyProvisions.treatyId }),
       actions: {
         kind: 'many',
         type: 'TreatyAction',
@@ -517,36 +514,24 @@ export const readModel: Record<string, ObjectModel> = {
       heading: col(treatyProvisions.heading),
       text: col(treatyProvisions.text),
       summary: col(treatyProvisions.summary),
-      refersTo: {
-        kind: 'many',
-        type: 'TreatyProvision',
-        link: {
-          from: treatyProvisions.id,
-          to: treatyProvisions.id,
-          through: {
-            table: provisionReferences,
-            from: provisionReferences.fromProvisionId,
-            to: provisionReferences.toProvisionId,
-          },
+      refersTo: provisionsAt({
+        from: treatyProvisions.id,
+        to: treatyProvisions.id,
+        through: {
+          table: provisionReferences,
+          from: provisionReferences.fromProvisionId,
+          to: provisionReferences.toProvisionId,
         },
-        where: live(treatyProvisions.deletedAt),
-        order: [[treatyProvisions.position, 'asc']],
-      },
-      referencedBy: {
-        kind: 'many',
-        type: 'TreatyProvision',
-        link: {
-          from: treatyProvisions.id,
-          to: treatyProvisions.id,
-          through: {
-            table: provisionReferences,
-            from: provisionReferences.toProvisionId,
-            to: provisionReferences.fromProvisionId,
-          },
+      }),
+      referencedBy: provisionsAt({
+        from: treatyProvisions.id,
+        to: treatyProvisions.id,
+        through: {
+          table: provisionReferences,
+          from: provisionReferences.toProvisionId,
+          to: provisionReferences.fromProvisionId,
         },
-        where: live(treatyProvisions.deletedAt),
-        order: [[treatyProvisions.position, 'asc']],
-      },
+      }),
       version: col(treatyProvisions.version),
       createdAt: instant(treatyProvisions.createdAt),
       updatedAt: instant(treatyProvisions.updatedAt),
