@@ -527,6 +527,24 @@ describe.each(testEngines)('compiled reads on $name', (engine) => {
         { o: 'SAID_ON_ASC' },
       ],
       [
+        'an articles cursor whose time PostgreSQL cannot read',
+        'query ($after: String) { articles(first: 3, after: $after) { nodes { id } } }',
+        {
+          after: Buffer.from(
+            'DC:T:["S:2024-13-45 99:00:00+00","S:ffffffff-ffff-4fff-bfff-ffffffffffff"]',
+          ).toString('base64'),
+        },
+      ],
+      [
+        "an article's statements after a cursor whose paragraph is not a number",
+        `query ($after: String) { article(slug: "${slugs.article}") { statements(first: 3, after: $after) { nodes { id } } } }`,
+        {
+          after: Buffer.from('DC:T:["N:one","N:0","S:ffffffff-ffff-4fff-bfff-ffffffffffff"]').toString(
+            'base64',
+          ),
+        },
+      ],
+      [
         'articles oldest first',
         'query ($o: ArticleOrder) { articles(first: 3, orderBy: $o) { nodes { id } } }',
         { o: 'PUBLISHED_AT_ASC' },
